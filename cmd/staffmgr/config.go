@@ -1,0 +1,171 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"staffmgr/models"
+)
+
+// Config is the server's configuration, from flags and STAFFMGR_* variables; a flag
+// wins over its variable.
+type Config struct {
+	Listen          string
+	DB              string
+	RootPassword    string
+	SessionIdle     time.Duration
+	SessionLifetime time.Duration
+	KeyLifetime     time.Duration
+	SecureCookies   bool
+	LogFormat       string
+	PasswordPolicy  models.PasswordPolicy
+	Passwords       models.PasswordParams
+}
+
+// DefaultConfig is the configuration with nothing set.
+func DefaultConfig() Config {
+	return Config{
+		Listen:          "127.0.0.1:1500",
+		DB:              "./staffmgr.db",
+		SessionIdle:     time.Hour,
+		SessionLifetime: 10 * time.Hour,
+		KeyLifetime:     time.Hour,
+		LogFormat:       "text",
+		PasswordPolicy:  models.DefaultPasswordPolicy,
+		Passwords:       models.DefaultPasswordParams,
+	}
+}
+
+// envVars documents every variable; flags share their names, lower case, without the
+// prefix and with - for _.
+var envVars = []struct{ name, help string }{
+	{"STAFFMGR_LISTEN", "address to listen on (default 127.0.0.1:1500)"},
+	{"STAFFMGR_DB", "database: a file path or sqlite:PATH, or postgres://… (default ./staffmgr.db)"},
+	{"STAFFMGR_ROOT_PASSWORD", "password of the root account created on first start (default: generated and printed once)"},
+	{"STAFFMGR_SESSION_IDLE", "a session ends this long after its last request (default 1h)"},
+	{"STAFFMGR_SESSION_LIFETIME", "a session ends this long after login, however active (default 10h)"},
+	{"STAFFMGR_KEY_LIFETIME", "a one-time login key from session.newkey expires after this (default 1h)"},
+	{"STAFFMGR_SECURE_COOKIES", "mark the session cookie Secure, behind HTTPS (default false)"},
+	{"STAFFMGR_LOG_FORMAT", "text or json (default text)"},
+	{"STAFFMGR_PASSWORD_MIN_LENGTH", "shortest password accepted (default 8)"},
+	{"STAFFMGR_PASSWORD_CLASSES", "characters a password needs, a comma list of lower, upper, digit, symbol, or none (default all four)"},
+	{"STAFFMGR_ARGON2", "argon2id cost of new password hashes as m=KiB,t=passes,p=threads (default m=65536,t=3,p=2)"},
+}
+
+// parseConfig reads the configuration of a command from its arguments and environment.
+func parseConfig(command string, args []string, getenv func(string) string, stderr io.Writer) (Config, []string, error) {
+	cfg := DefaultConfig()
+	fs := flag.NewFlagSet("staffmgr "+command, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	values := map[string]*string{}
+	for _, v := range envVars {
+		if v.name == "STAFFMGR_ROOT_PASSWORD" {
+			continue // a secret has no flag: flags show in process lists
+		}
+		name := strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(v.name, "STAFFMGR_")), "_", "-")
+		values[v.name] = fs.String(name, getenv(v.name), v.help)
+	}
+	fs.Usage = func() { usage(stderr) }
+	if err := fs.Parse(args); err != nil {
+		return cfg, nil, err
+	}
+	get := func(name string) string { return strings.TrimSpace(*values[name]) }
+	var err error
+	set := func(name string, apply func(string) error) {
+		if v := get(name); v != "" && err == nil {
+			if e := apply(v); e != nil {
+				err = fmt.Errorf("%s: %w", name, e)
+			}
+		}
+	}
+	duration := func(dst *time.Duration) func(string) error {
+		return func(v string) error {
+			d, e := time.ParseDuration(v)
+			if e != nil || d <= 0 {
+				return fmt.Errorf("%q is not a positive duration such as 30m or 2h", v)
+			}
+			*dst = d
+			return nil
+		}
+	}
+	set("STAFFMGR_LISTEN", func(v string) error { cfg.Listen = v; return nil })
+	set("STAFFMGR_DB", func(v string) error { cfg.DB = v; return nil })
+	set("STAFFMGR_SESSION_IDLE", duration(&cfg.SessionIdle))
+	set("STAFFMGR_SESSION_LIFETIME", duration(&cfg.SessionLifetime))
+	set("STAFFMGR_KEY_LIFETIME", duration(&cfg.KeyLifetime))
+	set("STAFFMGR_SECURE_COOKIES", func(v string) error {
+		b, e := strconv.ParseBool(v)
+		cfg.SecureCookies = b
+		return e
+	})
+	set("STAFFMGR_LOG_FORMAT", func(v string) error {
+		if v != "text" && v != "json" {
+			return fmt.Errorf("%q is neither text nor json", v)
+		}
+		cfg.LogFormat = v
+		return nil
+	})
+	set("STAFFMGR_PASSWORD_MIN_LENGTH", func(v string) error {
+		n, e := strconv.Atoi(v)
+		if e != nil || n < 1 || n > 128 {
+			return fmt.Errorf("%q is not a length from 1 to 128", v)
+		}
+		cfg.PasswordPolicy.MinLength = n
+		return nil
+	})
+	set("STAFFMGR_PASSWORD_CLASSES", func(v string) error {
+		cfg.PasswordPolicy.Classes = nil
+		if v == "none" {
+			return nil
+		}
+		for _, c := range strings.Split(v, ",") {
+			c = strings.TrimSpace(c)
+			if _, ok := models.PasswordClasses[c]; !ok {
+				return fmt.Errorf("%q is not one of lower, upper, digit, symbol", c)
+			}
+			cfg.PasswordPolicy.Classes = append(cfg.PasswordPolicy.Classes, c)
+		}
+		return nil
+	})
+	set("STAFFMGR_ARGON2", func(v string) error {
+		var p models.PasswordParams
+		if _, e := fmt.Sscanf(v, "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); e != nil || p.Memory < 8 || p.Time < 1 || p.Threads < 1 {
+			return fmt.Errorf("%q is not m=KiB,t=passes,p=threads", v)
+		}
+		cfg.Passwords = p
+		return nil
+	})
+	if err != nil {
+		return cfg, nil, err
+	}
+	if cfg.SessionIdle > cfg.SessionLifetime {
+		return cfg, nil, fmt.Errorf("the session idle time (%s) is longer than its lifetime (%s)", cfg.SessionIdle, cfg.SessionLifetime)
+	}
+	cfg.RootPassword = getenv("STAFFMGR_ROOT_PASSWORD")
+	return cfg, fs.Args(), nil
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `staffmgr: the staff-management server that speaks the BILLmanager 6 API.
+
+Usage:
+  staffmgr [serve] [flags]     run the server (the default)
+  staffmgr migrate [flags]     apply schema migrations and exit
+  staffmgr passwd LOGIN        set LOGIN's password, read from standard input or a prompt
+  staffmgr version             print the version
+  staffmgr help                print this help
+
+Every setting is a flag or an environment variable; a flag wins:
+`)
+	for _, v := range envVars {
+		flagName := "-" + strings.ReplaceAll(strings.ToLower(strings.TrimPrefix(v.name, "STAFFMGR_")), "_", "-")
+		if v.name == "STAFFMGR_ROOT_PASSWORD" {
+			flagName = "(no flag)"
+		}
+		fmt.Fprintf(w, "  %-28s %-22s %s\n", v.name, flagName, v.help)
+	}
+}

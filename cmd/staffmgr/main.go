@@ -1,0 +1,366 @@
+// Command staffmgr is the staff-management server that speaks the BILLmanager 6 API.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+	"gorm.io/gorm"
+
+	"staffmgr/handlers"
+	"staffmgr/models"
+	"staffmgr/session"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run carries out one command line and returns the exit code.
+func run(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	command := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		command, args = args[0], args[1:]
+	}
+	switch command {
+	case "help":
+		usage(stdout)
+		return 0
+	case "version":
+		fmt.Fprintln(stdout, "staffmgr", versionString())
+		return 0
+	case "serve", "migrate", "passwd":
+	default:
+		fmt.Fprintf(stderr, "staffmgr: unknown command %q\n\n", command)
+		usage(stderr)
+		return 2
+	}
+	cfg, rest, err := parseConfig(command, args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "staffmgr:", err)
+		return 2
+	}
+	log := newLogger(cfg.LogFormat, stderr)
+	ctx := context.Background()
+	switch command {
+	case "migrate":
+		err = migrateCommand(ctx, cfg, stdout)
+	case "passwd":
+		if len(rest) != 1 {
+			fmt.Fprintln(stderr, "staffmgr: usage: staffmgr passwd LOGIN")
+			return 2
+		}
+		err = passwdCommand(ctx, cfg, rest[0], stdin, stderr)
+	default:
+		err = serve(ctx, cfg, log, stdout)
+	}
+	if e, ok := models.AsError(err); ok {
+		fmt.Fprintln(stderr, "staffmgr:", e.Msg)
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "staffmgr:", err)
+		return 1
+	}
+	return 0
+}
+
+func versionString() string {
+	v := version
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (" + s.Value[:12] + ")"
+			}
+		}
+	}
+	return v
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// serve runs the server until SIGINT or SIGTERM, then lets requests in flight finish.
+func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	m := &Main{Config: cfg, Log: log, Stdout: stdout}
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
+	select {
+	case sig := <-stop:
+		log.Info("shutting down", "signal", sig.String())
+	case err := <-m.Done():
+		m.Close()
+		return err
+	}
+	return m.Close()
+}
+
+// Main is the running server: a test starts it on :0 with Run and stops it with Close.
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+	Stdout io.Writer // where a generated root password is printed, once
+
+	DB       *gorm.DB
+	App      *handlers.App
+	server   *http.Server
+	listener net.Listener
+	done     chan error
+	stop     chan struct{}
+	wg       sync.WaitGroup
+}
+
+// Run opens and migrates the database, creates root on first start, and starts
+// serving in the background.
+func (m *Main) Run(ctx context.Context) error {
+	if m.Log == nil {
+		m.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if m.Stdout == nil {
+		m.Stdout = io.Discard
+	}
+	db, err := models.Open(m.Config.DB)
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	applied, err := models.Migrate(ctx, db)
+	if err != nil {
+		return err
+	}
+	for _, name := range applied {
+		m.Log.Info("migration applied", "migration", name)
+	}
+	if err := m.ensureRoot(ctx); err != nil {
+		return err
+	}
+
+	sessions := session.New(db, session.Config{IdleTimeout: m.Config.SessionIdle, Lifetime: m.Config.SessionLifetime})
+	m.App, err = handlers.New(db, sessions, handlers.Config{
+		Passwords:      m.Config.Passwords,
+		PasswordPolicy: m.Config.PasswordPolicy,
+		KeyLifetime:    m.Config.KeyLifetime,
+		SecureCookies:  m.Config.SecureCookies,
+	}, m.Log)
+	if err != nil {
+		return err
+	}
+	m.listener, err = net.Listen("tcp", m.Config.Listen)
+	if err != nil {
+		return err
+	}
+	m.server = &http.Server{
+		Handler:           m.App.Echo(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
+	}
+	m.done = make(chan error, 1)
+	m.stop = make(chan struct{})
+	m.wg.Add(2)
+	go func() {
+		defer m.wg.Done()
+		if err := m.server.Serve(m.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.done <- err
+		}
+	}()
+	go func() {
+		defer m.wg.Done()
+		m.cleanup()
+	}()
+	m.Log.Info("staffmgr listening", "address", m.Addr(), "database", models.Kind(db), "version", version)
+	return nil
+}
+
+// ensureRoot creates the root account on first start, with STAFFMGR_ROOT_PASSWORD or
+// a generated password printed once.
+func (m *Main) ensureRoot(ctx context.Context) error {
+	password := m.Config.RootPassword
+	generated := password == ""
+	if generated {
+		password = models.GeneratePassword()
+	} else if err := m.Config.PasswordPolicy.Check("STAFFMGR_ROOT_PASSWORD", password); err != nil {
+		if _, findErr := models.FindAccountByLogin(ctx, m.DB, models.RootLogin); findErr == nil {
+			password = "" // root exists: the variable is not used, so its strength does not matter
+		} else {
+			e, _ := models.AsError(err)
+			return fmt.Errorf("STAFFMGR_ROOT_PASSWORD: %s", e.Msg)
+		}
+	}
+	if password == "" {
+		return nil
+	}
+	created, err := models.EnsureRoot(ctx, m.DB, m.Config.Passwords, password)
+	if err != nil {
+		return fmt.Errorf("create root: %w", err)
+	}
+	if created {
+		m.Log.Info("root account created", "login", models.RootLogin)
+		if generated {
+			fmt.Fprintf(m.Stdout, "staffmgr: created the account root with password %s\n"+
+				"staffmgr: it is shown only now; change it with: staffmgr passwd root\n", password)
+		}
+	}
+	return nil
+}
+
+// cleanup removes expired sessions and keys every few minutes until Close.
+func (m *Main) cleanup() {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-m.stop:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			if err := m.App.Cleanup(ctx); err != nil {
+				m.Log.Warn("cleanup", "error", err)
+			}
+			cancel()
+		}
+	}
+}
+
+// Addr is the address the server listens on.
+func (m *Main) Addr() string {
+	if m.listener == nil {
+		return ""
+	}
+	return m.listener.Addr().String()
+}
+
+// Done reports a server that stopped by itself.
+func (m *Main) Done() <-chan error { return m.done }
+
+// Close stops accepting requests, waits up to 30 seconds for those in flight, and
+// closes the database.
+func (m *Main) Close() error {
+	var err error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = m.server.Shutdown(ctx)
+		cancel()
+		close(m.stop)
+		m.wg.Wait()
+		m.server = nil
+	}
+	if m.DB != nil {
+		if cerr := models.Close(m.DB); err == nil {
+			err = cerr
+		}
+		m.DB = nil
+	}
+	return err
+}
+
+// migrateCommand applies pending migrations.
+func migrateCommand(ctx context.Context, cfg Config, stdout io.Writer) error {
+	db, err := models.Open(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	applied, err := models.Migrate(ctx, db)
+	for _, name := range applied {
+		fmt.Fprintln(stdout, "applied", name)
+	}
+	if err == nil && len(applied) == 0 {
+		fmt.Fprintln(stdout, "the schema is up to date")
+	}
+	return err
+}
+
+// passwdCommand sets an account's password, read from a terminal prompt (twice,
+// without echo) or from the first line of standard input.
+func passwdCommand(ctx context.Context, cfg Config, login string, stdin io.Reader, stderr io.Writer) error {
+	db, err := models.Open(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer models.Close(db)
+	if _, err := models.Migrate(ctx, db); err != nil {
+		return err
+	}
+	acc, err := models.FindAccountByLogin(ctx, db, login)
+	if err != nil {
+		return err
+	}
+	password, err := readPassword(stdin, stderr)
+	if err != nil {
+		return err
+	}
+	if err := cfg.PasswordPolicy.Check("password", password); err != nil {
+		return err
+	}
+	if err := models.SetPassword(ctx, db, cfg.Passwords, acc.ID, password); err != nil {
+		return err
+	}
+	n, err := session.EndAccount(ctx, db, acc.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "password of %s changed; %d session(s) ended\n", login, n)
+	return nil
+}
+
+func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stderr, "New password: ")
+		first, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprint(stderr, "Repeat it: ")
+		second, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", err
+		}
+		if string(first) != string(second) {
+			return "", errors.New("the passwords differ")
+		}
+		return string(first), nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", errors.New("no password on standard input")
+	}
+	return line, nil
+}

@@ -1,0 +1,122 @@
+// Package handlers is the API: the func table, the dispatcher that checks every call
+// before its handler runs, and the handlers of each object family.
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
+
+	"staffmgr/models"
+	"staffmgr/rights"
+	"staffmgr/session"
+)
+
+// Config is what the handlers need to know of the server's configuration.
+type Config struct {
+	// Passwords are the argon2id parameters of new password hashes.
+	Passwords models.PasswordParams
+	// PasswordPolicy is what a new password must satisfy.
+	PasswordPolicy models.PasswordPolicy
+	// KeyLifetime is how long a key from session.newkey stays usable.
+	KeyLifetime time.Duration
+	// SecureCookies marks the session cookie Secure (behind HTTPS).
+	SecureCookies bool
+}
+
+// App answers the API on one database.
+type App struct {
+	db       *gorm.DB
+	sessions *session.Manager
+	cfg      Config
+	log      *slog.Logger
+	funcs    map[string]*Func
+	ordered  []*Func
+}
+
+// New builds the App and checks its func table.
+func New(db *gorm.DB, sessions *session.Manager, cfg Config, log *slog.Logger) (*App, error) {
+	if cfg.KeyLifetime == 0 {
+		cfg.KeyLifetime = time.Hour
+	}
+	a := &App{db: db, sessions: sessions, cfg: cfg, log: log, funcs: map[string]*Func{}}
+	for _, f := range funcTable() {
+		if err := checkFunc(f); err != nil {
+			return nil, err
+		}
+		if a.funcs[f.Name] != nil {
+			return nil, fmt.Errorf("func %s is declared twice", f.Name)
+		}
+		a.funcs[f.Name] = f
+		a.ordered = append(a.ordered, f)
+	}
+	return a, nil
+}
+
+// checkFunc refuses a func table row whose shape the dispatcher cannot run.
+func checkFunc(f *Func) error {
+	shapes := 0
+	if f.List != nil {
+		shapes++
+		if f.Spec == nil {
+			return fmt.Errorf("func %s: a list needs its spec", f.Name)
+		}
+	}
+	if f.Form != nil || f.Save != nil {
+		shapes++
+	}
+	if f.Each != nil {
+		shapes++
+	}
+	if f.Run != nil {
+		shapes++
+	}
+	switch {
+	case f.Name == "" || f.Caption == "":
+		return fmt.Errorf("func %q: name and caption are required", f.Name)
+	case shapes != 1:
+		return fmt.Errorf("func %s: exactly one of List, Form/Save, Each or Run", f.Name)
+	case f.Level != rights.Guest && !f.Level.Valid():
+		return fmt.Errorf("func %s: level %d is no account level", f.Name, f.Level)
+	}
+	return nil
+}
+
+// Funcs returns the func table in declaration order.
+func (a *App) Funcs() []*Func { return a.ordered }
+
+// Echo returns the HTTP server: the API on /billmgr and on /.
+func (a *App) Echo() *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.IPExtractor = echo.ExtractIPDirect()
+	for _, path := range []string{"/billmgr", "/"} {
+		e.GET(path, a.serve)
+		e.POST(path, a.serve)
+	}
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		code := http.StatusInternalServerError
+		if he, ok := err.(*echo.HTTPError); ok {
+			code = he.Code
+		}
+		if !c.Response().Committed {
+			c.String(code, http.StatusText(code))
+		}
+	}
+	return e
+}
+
+// Cleanup removes expired sessions and keys; the server calls it now and then.
+func (a *App) Cleanup(ctx context.Context) error {
+	if _, err := session.DeleteExpired(ctx, a.db); err != nil {
+		return err
+	}
+	_, err := models.DeleteExpiredKeys(ctx, a.db)
+	return err
+}

@@ -1,0 +1,371 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
+
+	"staffmgr/handlers/render"
+	"staffmgr/models"
+	"staffmgr/rights"
+	"staffmgr/session"
+)
+
+// via is how a request proved who it is.
+type via int
+
+const (
+	viaNone     via = iota // a guest
+	viaAuthinfo            // authinfo=U:P on this request only
+	viaParam               // auth=SID
+	viaCookie              // the billmgrses5 cookie of a browser
+)
+
+// Ctx is one request as a handler sees it. Its context carries the session.
+type Ctx struct {
+	context.Context
+	App    *App
+	DB     *gorm.DB // inside Save, Each and writing Run: the request's transaction
+	Params Params
+	Func   *Func
+	Actor  *models.Account // nil for a guest
+	IP     string
+	Log    *slog.Logger
+
+	req  *http.Request
+	base context.Context // the request's context without a session
+	via  via
+	// opened is set when the request logged in: the response carries the new session.
+	opened bool
+	// ended is set when the request ended its own session.
+	ended bool
+}
+
+// Level is the caller's access level (Guest without credentials).
+func (c *Ctx) Level() rights.Level {
+	if c.Actor == nil {
+		return rights.Guest
+	}
+	return c.Actor.Level
+}
+
+// HasSession reports whether the request runs in a stored session (not authinfo).
+func (c *Ctx) HasSession() bool { return c.via == viaParam || c.via == viaCookie }
+
+// Login opens a new session for account and makes it the request's session.
+func (c *Ctx) Login(account *models.Account) (token string, err error) {
+	ctx, err := c.App.sessions.Load(c.base, "")
+	if err != nil {
+		return "", err
+	}
+	if err := c.App.sessions.Login(ctx, account.ID, c.IP); err != nil {
+		return "", err
+	}
+	c.Context, c.Actor, c.via, c.opened = ctx, account, viaParam, true
+	return c.App.sessions.Token(ctx), nil
+}
+
+// requestID returns the caller's X-Request-Id when it is sane, or a new one.
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-Id"); len(id) > 0 && len(id) <= 64 && strings.Trim(id,
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == "" {
+		return id
+	}
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// serve answers one API request: every request, whatever happens, gets a document.
+func (a *App) serve(ec echo.Context) error {
+	start := time.Now()
+	r := ec.Request()
+	reqID := requestID(r)
+	ec.Response().Header().Set("X-Request-Id", reqID)
+	log := a.log.With("request_id", reqID)
+
+	params, perr := ReadParams(r)
+	format, ferr := render.ParseFormat(params.Get("out"))
+	name := params.Get("func")
+	if name == "" && format == render.HTML {
+		name = "whoami" // a browser opening the panel: who is here, or the login form
+	}
+	c := &Ctx{Context: r.Context(), base: r.Context(), req: r, App: a, DB: a.db, Params: params, IP: ec.RealIP(), Log: log}
+
+	var res render.Result
+	var err error
+	switch {
+	case perr != nil:
+		err = models.Invalid("body", "", "The request body cannot be read: %v", perr)
+	case ferr != nil:
+		err = models.Invalid("out", params.Get("out"), "Unknown output format; use xml, devel, json, sjson, JSONdata or text")
+	default:
+		res, err = a.dispatchSafely(c, name)
+	}
+	if cerr := a.saveSession(ec, c); cerr != nil && err == nil {
+		res, err = nil, cerr
+	}
+
+	appErr := a.appError(log, reqID, err)
+	if format == render.HTML && appErr == nil && c.opened {
+		return ec.Redirect(http.StatusSeeOther, render.Binary)
+	}
+	a.write(ec, format, render.Meta{Func: name, Lang: lang(params), Params: params.Echo()}, res, appErr)
+
+	attrs := []any{"method", r.Method, "func", name, "ip", c.IP, "duration", time.Since(start).Round(time.Microsecond)}
+	if c.Actor != nil {
+		attrs = append(attrs, "account", c.Actor.Login)
+	}
+	if appErr != nil {
+		attrs = append(attrs, "error", string(appErr.Type), "object", appErr.Object)
+	}
+	log.Info("request", attrs...)
+	return nil
+}
+
+// lang is the document language; only English texts exist so far.
+func lang(p Params) string {
+	if l := p.Get("lang"); l == "ru" || l == "en" {
+		return l
+	}
+	return "en"
+}
+
+// dispatchSafely runs dispatch, turning a panic into an internal error.
+func (a *App) dispatchSafely(c *Ctx, name string) (res render.Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("panic in %s: %v\n%s", name, p, debug.Stack())
+		}
+	}()
+	return a.dispatch(c, name)
+}
+
+// dispatch resolves the func and the caller, checks access and runs the handler.
+func (a *App) dispatch(c *Ctx, name string) (render.Result, error) {
+	fn := a.funcs[name]
+	if fn == nil {
+		return nil, models.NewError(models.ErrMissed, "func", name, "Unknown function %q", name)
+	}
+	c.Func = fn
+	if err := a.authenticate(c); err != nil {
+		return nil, err
+	}
+	if !rights.Allows(c.Level(), fn.Level) {
+		if c.Actor == nil {
+			return nil, models.Denied("session", "Log in first: the session is unknown or has expired")
+		}
+		return nil, models.Denied(fn.Name, "Insufficient privileges to perform %q", fn.Name)
+	}
+	return a.run(c, fn)
+}
+
+// authenticate finds the caller: authinfo, then the auth parameter, then the cookie.
+func (a *App) authenticate(c *Ctx) error {
+	p := c.Params
+	if p.Has("authinfo") {
+		login, password, _ := strings.Cut(p.Get("authinfo"), ":")
+		acc, err := models.Authenticate(c, a.db, login, password)
+		if err != nil {
+			return err
+		}
+		c.Actor, c.via = acc, viaAuthinfo
+		return nil
+	}
+	token, how := p.Get("auth"), viaParam
+	if token == "" {
+		token, how = session.CookieToken(c.Request()), viaCookie
+	}
+	if token == "" {
+		return nil
+	}
+	ctx, err := a.sessions.Load(c.base, token)
+	if err != nil {
+		return fmt.Errorf("load session: %w", err)
+	}
+	if !a.sessions.Valid(ctx) {
+		return nil // expired or unknown: a guest, refused below unless the func is open
+	}
+	acc, err := models.FindAccount(ctx, a.db, a.sessions.Actor(ctx))
+	if err != nil || !acc.Enabled {
+		if e, ok := models.AsError(err); err != nil && (!ok || e.Type != models.ErrMissed) {
+			return err
+		}
+		return a.sessions.Destroy(ctx) // the account is gone or disabled: so is the session
+	}
+	a.sessions.SetIP(ctx, c.IP)
+	c.Context, c.Actor, c.via = ctx, acc, how
+	return nil
+}
+
+// Request returns the HTTP request.
+func (c *Ctx) Request() *http.Request { return c.req }
+
+// run applies the func's sok rule and runs its handler.
+func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
+	switch {
+	case fn.List != nil:
+		q, err := a.listQuery(c, fn.Name, fn.Spec)
+		if err != nil {
+			return nil, err
+		}
+		return fn.List(c, q)
+	case fn.Run != nil:
+		if !fn.Writes {
+			return fn.Run(c)
+		}
+		if err := a.checkCSRF(c); err != nil {
+			return nil, err
+		}
+		return a.inTx(c, fn.Run)
+	case !c.Params.Sok():
+		if fn.Form != nil {
+			return fn.Form(c)
+		}
+		if fn.Each != nil {
+			return confirmForm(c)
+		}
+		return nil, models.Invalid("sok", "", "%s changes data: confirm it with sok=ok", fn.Name)
+	}
+	if err := a.checkCSRF(c); err != nil {
+		return nil, err
+	}
+	if fn.Save != nil {
+		return a.inTx(c, fn.Save)
+	}
+	elids := c.Params.Elids()
+	if len(elids) == 0 {
+		return nil, models.Invalid("elid", "", "Select at least one element")
+	}
+	return a.inTx(c, func(c *Ctx) (render.Result, error) {
+		for _, id := range elids {
+			if err := fn.Each(c, id); err != nil {
+				if e, ok := models.AsError(err); ok {
+					return nil, e.WithValue(id)
+				}
+				return nil, fmt.Errorf("%s elid %s: %w", fn.Name, id, err)
+			}
+		}
+		return &render.OK{}, nil
+	})
+}
+
+// inTx runs h inside one transaction: everything it changes is kept, or nothing.
+func (a *App) inTx(c *Ctx, h func(*Ctx) (render.Result, error)) (render.Result, error) {
+	var res render.Result
+	err := a.db.WithContext(c.base).Transaction(func(tx *gorm.DB) error {
+		c.DB = tx
+		defer func() { c.DB = a.db }()
+		var err error
+		res, err = h(c)
+		return err
+	})
+	return res, err
+}
+
+// confirmForm is the answer to a group operation without sok=ok: the elements it
+// would change, and nothing changed.
+func confirmForm(c *Ctx) (render.Result, error) {
+	elids := c.Params.Elids()
+	if len(elids) == 0 {
+		return nil, models.Invalid("elid", "", "Select at least one element")
+	}
+	return &render.Form{Fields: []*render.Node{
+		render.Text("elid", strings.Join(elids, ", ")),
+		render.Text("confirm_count", fmt.Sprint(len(elids))),
+	}}, nil
+}
+
+// checkCSRF refuses a change made with the browser's cookie unless it is a POST that
+// carries the session's CSRF token. Requests that name their credentials (authinfo,
+// auth) cannot be forged by another site and need none.
+func (a *App) checkCSRF(c *Ctx) error {
+	if c.via != viaCookie {
+		return nil
+	}
+	r := c.Request()
+	token := c.Params.Get("csrf_token")
+	if token == "" {
+		token = r.Header.Get("X-CSRF-Token")
+	}
+	want := a.sessions.CSRF(c)
+	if r.Method != http.MethodPost || want == "" || subtle.ConstantTimeCompare([]byte(token), []byte(want)) != 1 {
+		return models.Denied("csrf", "A change from the web panel must be a POST carrying the page's CSRF token")
+	}
+	return nil
+}
+
+// saveSession commits the request's session and tells the browser about it.
+func (a *App) saveSession(ec echo.Context, c *Ctx) error {
+	secure := a.cfg.SecureCookies || ec.Request().TLS != nil
+	if c.ended {
+		if c.via == viaCookie {
+			session.ClearCookie(ec.Response(), secure)
+		}
+		return nil
+	}
+	if !c.HasSession() {
+		if c.via == viaNone && session.CookieToken(ec.Request()) != "" {
+			session.ClearCookie(ec.Response(), secure) // a stale cookie
+		}
+		return nil
+	}
+	token, _, err := a.sessions.Commit(c)
+	if err != nil {
+		return err
+	}
+	if c.opened && token != "" {
+		session.WriteCookie(ec.Response(), token, secure)
+	}
+	return nil
+}
+
+// appError turns any error into the application error a client sees. Internal errors
+// are logged with the request id, and the client sees only that id.
+func (a *App) appError(log *slog.Logger, reqID string, err error) *models.Error {
+	if err == nil {
+		return nil
+	}
+	if e, ok := models.AsError(err); ok {
+		return e
+	}
+	log.Error("internal error", "error", err.Error())
+	return &models.Error{Type: models.ErrInternal, Object: "internal", Value: reqID,
+		Msg: "Internal error; the server log has the details under request id " + reqID}
+}
+
+// write renders a result or an error in the requested format, always with HTTP 200.
+func (a *App) write(ec echo.Context, format render.Format, meta render.Meta, res render.Result, appErr *models.Error) {
+	var data []*render.Node
+	if appErr != nil {
+		data = []*render.Node{render.ErrorNode(appErr, meta.Lang)}
+	} else if res != nil {
+		data = res.Nodes()
+	}
+	doc := render.Document(meta, data)
+	h := ec.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if format == render.HTML {
+		h.Set("Content-Type", "text/html; charset=UTF-8")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'")
+		ec.Response().WriteHeader(http.StatusOK)
+		if err := render.Page(ec.Response(), doc); err != nil {
+			a.log.Error("render page", "error", err)
+		}
+		return
+	}
+	ct, body := render.Encode(format, doc)
+	ec.Blob(http.StatusOK, ct, body)
+}

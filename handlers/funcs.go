@@ -1,0 +1,63 @@
+package handlers
+
+import (
+	"staffmgr/handlers/render"
+	"staffmgr/rights"
+)
+
+// Func is one function of the API: what it is called, who may call it and what runs.
+//
+// The dispatcher picks the handler by the func's shape:
+//   - List: a list; the dispatcher normalises paging, sorting and filters by Spec.
+//   - Form and Save: without sok=ok only Form runs, and changes nothing; with sok=ok
+//     Save runs inside one transaction.
+//   - Each: a group operation on elid; without sok=ok it answers a confirmation form,
+//     with sok=ok it runs once per element inside one transaction: all or none.
+//   - Run: a session operation with no sok rule (log in, log out, keep alive). Writes
+//     puts it in a transaction and, for cookie sessions, behind the CSRF check.
+type Func struct {
+	Name    string
+	Caption string
+	Level   rights.Level
+
+	Spec *ListSpec
+	List func(c *Ctx, q *Query) (*render.List, error)
+
+	Form func(c *Ctx) (render.Result, error)
+	Save func(c *Ctx) (render.Result, error)
+	Each func(c *Ctx, elid string) error
+
+	Run    func(c *Ctx) (render.Result, error)
+	Writes bool
+}
+
+// changes reports whether the func changes data when confirmed: it needs sok=ok.
+func (f *Func) changes() bool { return f.Save != nil || f.Each != nil }
+
+// funcTable lists every function the server answers.
+func funcTable() []*Func {
+	return []*Func{
+		// Sessions: open to anyone, or to every logged-in account.
+		{Name: "auth", Caption: "Log in", Level: rights.Guest, Run: authLogin},
+		{Name: "logon", Caption: "Log out", Level: rights.Guest, Run: authLogout},
+		{Name: "logout", Caption: "Log out", Level: rights.Guest, Run: authLogout},
+		{Name: "keepalive", Caption: "Keep the session alive", Level: rights.User, Run: keepalive},
+		{Name: "whoami", Caption: "Current account", Level: rights.User, Run: whoami},
+
+		// Active sessions and one-time keys: root and admin.
+		{Name: "session", Caption: "Active sessions", Level: rights.Admin, Spec: sessionSpec, List: sessionList},
+		filterFunc("session", "Filter active sessions", rights.Admin, sessionSpec),
+		{Name: "session.delete", Caption: "End sessions", Level: rights.Admin, Each: sessionDelete},
+		{Name: "session.newkey", Caption: "Register a one-time login key", Level: rights.Admin, Run: sessionNewKey, Writes: true},
+	}
+}
+
+// filterFunc is X.filter for the list X: its form shows the stored filter, and with
+// sok=ok it stores a new one in the caller's session.
+func filterFunc(list, caption string, level rights.Level, spec *ListSpec) *Func {
+	return &Func{
+		Name: list + ".filter", Caption: caption, Level: level,
+		Form: func(c *Ctx) (render.Result, error) { return filterForm(c, list, spec) },
+		Save: func(c *Ctx) (render.Result, error) { return filterSave(c, list, spec) },
+	}
+}

@@ -1,0 +1,210 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"staffmgr/handlers/render"
+	"staffmgr/models"
+)
+
+// maxBody bounds a request body; uploads are the largest bodies the protocol knows.
+const maxBody = 32 << 20
+
+// Params are a request's parameters: the query merged with the body, the body
+// winning where both name a parameter.
+type Params struct {
+	v url.Values
+}
+
+// NewParams wraps values as Params.
+func NewParams(v url.Values) Params {
+	if v == nil {
+		v = url.Values{}
+	}
+	return Params{v: v}
+}
+
+// Get returns the first value of a parameter, or "".
+func (p Params) Get(name string) string { return p.v.Get(name) }
+
+// Has reports whether a parameter was sent (possibly empty).
+func (p Params) Has(name string) bool {
+	_, ok := p.v[name]
+	return ok
+}
+
+// Values returns every value of a parameter.
+func (p Params) Values(name string) []string { return p.v[name] }
+
+// On reports whether a checkbox parameter is "on" (also yes, true, 1).
+func (p Params) On(name string) bool {
+	switch strings.ToLower(p.v.Get(name)) {
+	case "on", "yes", "true", "1":
+		return true
+	}
+	return false
+}
+
+// Sok reports whether the request confirms a change.
+func (p Params) Sok() bool { return p.Get("sok") == "ok" }
+
+// Elids splits elid into its elements: "1, 2, 3" and "1,2,3" both name three. Blanks
+// and repeats are dropped.
+func (p Params) Elids() []string { return splitList(p.Get("elid")) }
+
+func splitList(s string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part != "" && !seen[part] {
+			seen[part] = true
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// Int reads an integer parameter; absent or empty is ok=false. A value that is not a
+// whole number from min to max is a value error naming the parameter.
+func (p Params) Int(name string, min, max int) (n int, ok bool, err error) {
+	s := strings.TrimSpace(p.Get(name))
+	if s == "" {
+		return 0, false, nil
+	}
+	n, convErr := strconv.Atoi(s)
+	if convErr != nil || n < min || n > max {
+		return 0, false, models.Invalid(name, s, "%s must be a whole number from %d to %d", name, min, max)
+	}
+	return n, true, nil
+}
+
+// secret names parameters never echoed in tparams nor logged.
+func secret(name string) bool {
+	switch name {
+	case "auth", "authinfo", "password", "passwd", "confirm", "key", "csrf_token":
+		return true
+	}
+	return strings.Contains(name, "passw")
+}
+
+// Echo returns the parameters to echo in tparams: all but credentials, by name.
+func (p Params) Echo() []render.Param {
+	names := make([]string, 0, len(p.v))
+	for name := range p.v {
+		if !secret(name) && validElementName(name) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	var out []render.Param
+	for _, name := range names {
+		for _, v := range p.v[name] {
+			out = append(out, render.Param{Name: name, Value: v})
+		}
+	}
+	return out
+}
+
+// validElementName reports whether a parameter name can be an XML element name;
+// parameters that cannot are not echoed.
+func validElementName(s string) bool {
+	if s == "" || strings.HasPrefix(strings.ToLower(s), "xml") {
+		return false
+	}
+	for i, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '_':
+		case i > 0 && (r >= '0' && r <= '9' || r == '-' || r == '.'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// errBody is a body that cannot be read as parameters.
+var errBody = errors.New("unreadable request body")
+
+// ReadParams merges the query string with the body of a POST: a urlencoded form, a
+// multipart form, or a JSON object of names to values.
+func ReadParams(r *http.Request) (Params, error) {
+	v := r.URL.Query()
+	if r.Method != http.MethodPost && r.Method != http.MethodPut {
+		return NewParams(v), nil
+	}
+	r.Body = http.MaxBytesReader(nil, r.Body, maxBody)
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	body := url.Values{}
+	switch ct {
+	case "application/json":
+		var obj map[string]any
+		dec := json.NewDecoder(r.Body)
+		dec.UseNumber()
+		if err := dec.Decode(&obj); err != nil && err != io.EOF {
+			return Params{}, fmt.Errorf("%w: JSON body: %v", errBody, err)
+		}
+		for name, val := range obj {
+			vals, err := jsonValues(val)
+			if err != nil {
+				return Params{}, fmt.Errorf("%w: JSON parameter %q: %v", errBody, name, err)
+			}
+			body[name] = vals
+		}
+	case "multipart/form-data":
+		if err := r.ParseMultipartForm(maxBody); err != nil {
+			return Params{}, fmt.Errorf("%w: %v", errBody, err)
+		}
+		body = r.MultipartForm.Value
+	default:
+		raw, err := io.ReadAll(r.Body)
+		if err != nil {
+			return Params{}, fmt.Errorf("%w: %v", errBody, err)
+		}
+		if body, err = url.ParseQuery(string(raw)); err != nil {
+			return Params{}, fmt.Errorf("%w: %v", errBody, err)
+		}
+	}
+	for name, vals := range body {
+		v[name] = vals
+	}
+	return NewParams(v), nil
+}
+
+// jsonValues turns one JSON value into parameter values: strings as they are,
+// numbers and booleans as text, arrays as several values.
+func jsonValues(val any) ([]string, error) {
+	switch x := val.(type) {
+	case string:
+		return []string{x}, nil
+	case json.Number:
+		return []string{x.String()}, nil
+	case bool:
+		if x {
+			return []string{"on"}, nil
+		}
+		return []string{"off"}, nil
+	case nil:
+		return []string{""}, nil
+	case []any:
+		var out []string
+		for _, item := range x {
+			vals, err := jsonValues(item)
+			if err != nil || len(vals) != 1 {
+				return nil, fmt.Errorf("arrays may hold only plain values")
+			}
+			out = append(out, vals[0])
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("objects are not parameter values")
+}

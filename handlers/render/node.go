@@ -1,0 +1,105 @@
+// Package render turns the results of handlers and their errors into the documents
+// of the BILLmanager protocol: XML, json, sjson, JSONdata, text and the HTML page.
+// A document is a tree of Nodes, the XML element tree that every format maps.
+package render
+
+// Node is one element of a document: a name, ordered attributes, text and children.
+// An element with none of them is a flag (<enabled/>).
+type Node struct {
+	Name     string
+	Attrs    []Attr
+	Text     string
+	Children []*Node
+	// Many marks an element whose name may repeat among its siblings (a list row, an
+	// option, a multi-value field): sjson always writes such names as arrays.
+	Many bool
+}
+
+// Attr is one attribute of a Node.
+type Attr struct {
+	Name, Value string
+}
+
+// El returns an element with children.
+func El(name string, children ...*Node) *Node {
+	return &Node{Name: name, Children: children}
+}
+
+// Text returns an element holding text.
+func Text(name, text string) *Node { return &Node{Name: name, Text: text} }
+
+// Flag returns an empty element.
+func Flag(name string) *Node { return &Node{Name: name} }
+
+// With adds an attribute and returns n.
+func (n *Node) With(name, value string) *Node {
+	n.Attrs = append(n.Attrs, Attr{name, value})
+	return n
+}
+
+// Add appends the children that are not nil and returns n.
+func (n *Node) Add(children ...*Node) *Node {
+	for _, c := range children {
+		if c != nil {
+			n.Children = append(n.Children, c)
+		}
+	}
+	return n
+}
+
+// Repeated marks n as an element whose name may repeat and returns n.
+func (n *Node) Repeated() *Node {
+	n.Many = true
+	return n
+}
+
+// Attr returns the value of an attribute, or "".
+func (n *Node) Attr(name string) string {
+	for _, a := range n.Attrs {
+		if a.Name == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// Child returns the first child with the given name, or nil.
+func (n *Node) Child(name string) *Node {
+	for _, c := range n.Children {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func (n *Node) empty() bool {
+	return len(n.Attrs) == 0 && n.Text == "" && len(n.Children) == 0
+}
+
+// alwaysArray are the names that are arrays in json as well as sjson, whatever their
+// count: clients index doc.elem[0] even when a list has one row.
+var alwaysArray = map[string]bool{"elem": true}
+
+// group is the children of one name, in the order the name first appears.
+type group struct {
+	name  string
+	nodes []*Node
+	many  bool
+}
+
+func groups(children []*Node) []*group {
+	var out []*group
+	index := map[string]*group{}
+	for _, c := range children {
+		g := index[c.Name]
+		if g == nil {
+			g = &group{name: c.Name}
+			index[c.Name] = g
+			out = append(out, g)
+		}
+		g.nodes = append(g.nodes, c)
+		g.many = g.many || c.Many
+	}
+	return out
+}

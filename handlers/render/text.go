@@ -1,0 +1,75 @@
+package render
+
+import (
+	"bytes"
+	"strings"
+)
+
+// PlainText writes a document as key=value lines (mgrctl's format). A list row is one line
+// of space-separated key=value pairs; a flag is its bare name; nested elements and
+// attributes are dotted keys (auth.level=28); an element with a name attribute is keyed
+// by that name (error.param.value=…). tparams and select options are left out.
+func PlainText(doc *Node) []byte {
+	var b bytes.Buffer
+	for _, c := range doc.Children {
+		switch c.Name {
+		case "tparams", "slist":
+		case "elem":
+			var fields []string
+			flatten(c, "", func(k, v string, flag bool) {
+				if flag {
+					fields = append(fields, k)
+				} else {
+					fields = append(fields, k+"="+escapeText(v))
+				}
+			})
+			b.WriteString(strings.Join(fields, " "))
+			b.WriteByte('\n')
+		default:
+			flatten(c, c.Name, func(k, v string, flag bool) {
+				b.WriteString(k)
+				if !flag {
+					b.WriteByte('=')
+					b.WriteString(escapeText(v))
+				}
+				b.WriteByte('\n')
+			})
+		}
+	}
+	return b.Bytes()
+}
+
+// flatten calls emit for every value under n, keyed by its dotted path below prefix.
+func flatten(n *Node, prefix string, emit func(key, value string, flag bool)) {
+	join := func(a, b string) string {
+		if a == "" {
+			return b
+		}
+		return a + "." + b
+	}
+	if n.empty() {
+		emit(prefix, "", true)
+		return
+	}
+	if len(n.Attrs) == 0 && len(n.Children) == 0 {
+		emit(prefix, n.Text, false)
+		return
+	}
+	for _, a := range n.Attrs {
+		emit(join(prefix, a.Name), a.Value, false)
+	}
+	if n.Text != "" {
+		emit(prefix, n.Text, false)
+	}
+	for _, c := range n.Children {
+		if name := c.Attr("name"); name != "" && len(c.Children) == 0 {
+			emit(join(join(prefix, c.Name), name), c.Text, false)
+			continue
+		}
+		flatten(c, join(prefix, c.Name), emit)
+	}
+}
+
+var textEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\r", `\r`)
+
+func escapeText(s string) string { return textEscaper.Replace(s) }

@@ -1,0 +1,93 @@
+package handlers
+
+import (
+	"time"
+
+	"staffmgr/handlers/render"
+	"staffmgr/models"
+	"staffmgr/rights"
+	"staffmgr/session"
+)
+
+// sessionSpec is the list of active sessions.
+var sessionSpec = &ListSpec{
+	Columns: []Column{
+		{Name: "id", SQL: "s.id", Sort: true},
+		{Name: "account", SQL: "a.login", Sort: true, Filter: Wildcard},
+		{Name: "level", SQL: "a.level", Sort: true, Filter: Choice, Choices: []render.Option{
+			{Key: "31", Label: "root"}, {Key: "28", Label: "admin"}, {Key: "16", Label: "user"}}},
+		{Name: "ip", SQL: "s.ip", Sort: true, Filter: Wildcard},
+		{Name: "started", SQL: "s.created_at", Sort: true},
+		{Name: "last_activity", SQL: "s.last_seen", Sort: true},
+	},
+	DefaultSort: "last_activity",
+	DefaultDesc: true,
+	Key:         "s.id",
+}
+
+// timeFormat is how times appear in documents, as BILLmanager writes them.
+const timeFormat = "2006-01-02 15:04:05"
+
+// sessionList lists live sessions: id, account, level, ip, started, last_activity;
+// the caller's own session carries the flag current.
+func sessionList(c *Ctx, q *Query) (*render.List, error) {
+	var rows []session.Listed
+	list, err := q.Fetch(session.Active(c, c.DB), session.ListedColumns, &rows)
+	if err != nil {
+		return nil, err
+	}
+	own := c.App.sessions.ID(c)
+	for _, r := range rows {
+		list.Rows = append(list.Rows, render.Row(
+			render.Text("id", r.ID),
+			render.Text("account", r.Login),
+			render.Text("level", rights.Level(r.Level).String()),
+			render.Text("ip", r.IP),
+			render.Text("started", r.CreatedAt.Local().Format(timeFormat)),
+			render.Text("last_activity", r.LastSeen.Local().Format(timeFormat)),
+			render.Text("idle", idle(r.LastSeen)),
+			render.FlagIf("current", own != "" && r.ID == own),
+		))
+	}
+	return list, nil
+}
+
+// idle is how long ago a session was last used, in whole seconds.
+func idle(last time.Time) string {
+	return time.Since(last).Round(time.Second).String()
+}
+
+// sessionDelete ends one session by its id. Nobody ends a session of an account
+// above their own level.
+func sessionDelete(c *Ctx, id string) error {
+	s, err := session.Find(c, c.DB, id)
+	if err != nil {
+		return err
+	}
+	if !rights.CanManage(c.Level(), rights.Level(s.Level)) {
+		return models.Denied("session", "Only root may end a session of %s", s.Login)
+	}
+	if id == c.App.sessions.ID(c) {
+		c.ended = true
+	}
+	return session.End(c, c.DB, id)
+}
+
+// sessionNewKey registers a one-time login key: session.newkey&username=U&key=K.
+func sessionNewKey(c *Ctx) (render.Result, error) {
+	login := c.Params.Get("username")
+	if login == "" {
+		return nil, models.Invalid("username", "", "Enter the login the key is for")
+	}
+	acc, err := models.FindAccountByLogin(c, c.DB, login)
+	if err != nil {
+		return nil, err
+	}
+	if !rights.CanManage(c.Level(), acc.Level) {
+		return nil, models.Denied("username", "Only root may register a key for %s", login)
+	}
+	if err := models.RegisterKey(c, c.DB, acc.ID, c.Params.Get("key"), c.App.cfg.KeyLifetime); err != nil {
+		return nil, err
+	}
+	return &render.OK{}, nil
+}

@@ -1,0 +1,125 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"staffmgr/rights"
+)
+
+// Account is anyone who logs in: root, an employee (admin level) or a client (user level).
+type Account struct {
+	ID           int64
+	Login        string
+	Level        rights.Level
+	PasswordHash string `gorm:"column:password_hash"`
+	Enabled      bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// RootLogin is the login of the account created on first start.
+const RootLogin = "root"
+
+// FindAccount returns the account with the given id.
+func FindAccount(ctx context.Context, db *gorm.DB, id int64) (*Account, error) {
+	var a Account
+	if err := db.WithContext(ctx).First(&a, id).Error; err != nil {
+		return nil, MapDBError(err, "account", fmt.Sprint(id))
+	}
+	return &a, nil
+}
+
+// FindAccountByLogin returns the account with the given login.
+func FindAccountByLogin(ctx context.Context, db *gorm.DB, login string) (*Account, error) {
+	var a Account
+	if err := db.WithContext(ctx).Where("login = ?", login).First(&a).Error; err != nil {
+		return nil, MapDBError(err, "account", login)
+	}
+	return &a, nil
+}
+
+// CreateAccount stores a new enabled account with the given password.
+func CreateAccount(ctx context.Context, db *gorm.DB, p PasswordParams, login string, level rights.Level, password string) (*Account, error) {
+	if !level.Valid() {
+		return nil, Invalid("level", fmt.Sprint(int(level)), "no account can have level %d", int(level))
+	}
+	hash, err := HashPassword(p, password)
+	if err != nil {
+		return nil, err
+	}
+	a := &Account{Login: login, Level: level, PasswordHash: hash, Enabled: true}
+	if err := db.WithContext(ctx).Create(a).Error; err != nil {
+		return nil, MapDBError(err, "name", login)
+	}
+	return a, nil
+}
+
+// SetPassword replaces an account's password.
+func SetPassword(ctx context.Context, db *gorm.DB, p PasswordParams, id int64, password string) error {
+	hash, err := HashPassword(p, password)
+	if err != nil {
+		return err
+	}
+	res := db.WithContext(ctx).Model(&Account{}).Where("id = ?", id).
+		Updates(map[string]any{"password_hash": hash, "updated_at": Now()})
+	if res.Error != nil {
+		return fmt.Errorf("set password of account %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return Missing("account", fmt.Sprint(id))
+	}
+	return nil
+}
+
+// badPassword is the one answer to every failed login, whatever the reason, so that
+// a caller cannot tell an unknown login from a wrong password or a disabled account.
+func badPassword() *Error {
+	return NewError(ErrAuth, "badpassword", "", "Invalid username or password")
+}
+
+// dummyHash is checked against when the login is unknown, so that an unknown login
+// costs the same time as a wrong password.
+var dummyHash, _ = HashPassword(DefaultPasswordParams, "staffmgr-no-such-account")
+
+// Authenticate checks a login and password and returns the enabled account they name.
+func Authenticate(ctx context.Context, db *gorm.DB, login, password string) (*Account, error) {
+	a, err := FindAccountByLogin(ctx, db, login)
+	if err != nil {
+		if e, ok := AsError(err); ok && e.Type == ErrMissed {
+			CheckPassword(dummyHash, password)
+			return nil, badPassword()
+		}
+		return nil, err
+	}
+	ok, err := CheckPassword(a.PasswordHash, password)
+	if err != nil {
+		return nil, fmt.Errorf("account %d: %w", a.ID, err)
+	}
+	if !ok || !a.Enabled {
+		return nil, badPassword()
+	}
+	return a, nil
+}
+
+// EnsureRoot creates the root account when it does not exist yet. It reports whether
+// it created it; an existing root is left as it is.
+func EnsureRoot(ctx context.Context, db *gorm.DB, p PasswordParams, password string) (bool, error) {
+	_, err := FindAccountByLogin(ctx, db, RootLogin)
+	if err == nil {
+		return false, nil
+	}
+	if e, ok := AsError(err); !ok || e.Type != ErrMissed {
+		return false, err
+	}
+	if _, err := CreateAccount(ctx, db, p, RootLogin, rights.Root, password); err != nil {
+		if e, ok := AsError(err); ok && e.Type == ErrExists {
+			return false, nil // another process created it first
+		}
+		return false, err
+	}
+	return true, nil
+}

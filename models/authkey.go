@@ -1,0 +1,76 @@
+package models
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// AuthKey is a one-time login key registered by session.newkey. Only the key's
+// SHA-256 digest is stored.
+type AuthKey struct {
+	ID        int64
+	AccountID int64
+	KeyHash   string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// MinKeyLength is the shortest key session.newkey accepts.
+const MinKeyLength = 16
+
+// Digest returns the hex SHA-256 of a secret, the form in which keys and session
+// tokens are stored.
+func Digest(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+// RegisterKey stores a one-time key for an account, valid for ttl.
+func RegisterKey(ctx context.Context, db *gorm.DB, accountID int64, key string, ttl time.Duration) error {
+	if len(key) < MinKeyLength {
+		return Invalid("key", "", "The key must be at least %d characters long", MinKeyLength)
+	}
+	now := Now()
+	k := AuthKey{AccountID: accountID, KeyHash: Digest(key), CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	if err := db.WithContext(ctx).Create(&k).Error; err != nil {
+		if IsUniqueViolation(err) {
+			return NewError(ErrExists, "key", "", "This key is already registered; use another one")
+		}
+		return fmt.Errorf("register key for account %d: %w", accountID, err)
+	}
+	return nil
+}
+
+// ConsumeKey logs in with a one-time key: it deletes the key and returns the enabled
+// account it was registered for. The delete is the test, so of two concurrent uses
+// (in any process) only one succeeds.
+func ConsumeKey(ctx context.Context, db *gorm.DB, login, key string) (*Account, error) {
+	a, err := FindAccountByLogin(ctx, db, login)
+	if err != nil {
+		if e, ok := AsError(err); ok && e.Type == ErrMissed {
+			return nil, badPassword()
+		}
+		return nil, err
+	}
+	res := db.WithContext(ctx).
+		Where("account_id = ? AND key_hash = ? AND expires_at > ?", a.ID, Digest(key), Now()).
+		Delete(&AuthKey{})
+	if res.Error != nil {
+		return nil, fmt.Errorf("consume key of account %d: %w", a.ID, res.Error)
+	}
+	if res.RowsAffected != 1 || !a.Enabled {
+		return nil, badPassword()
+	}
+	return a, nil
+}
+
+// DeleteExpiredKeys removes keys past their expiry.
+func DeleteExpiredKeys(ctx context.Context, db *gorm.DB) (int64, error) {
+	res := db.WithContext(ctx).Where("expires_at <= ?", Now()).Delete(&AuthKey{})
+	return res.RowsAffected, res.Error
+}

@@ -1,0 +1,140 @@
+package models
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migration is one versioned schema change.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// The few column types the two databases spell differently; migrations use these
+// placeholders and are otherwise plain SQL that both accept.
+var dialectTypes = map[string]*strings.Replacer{
+	Postgres: strings.NewReplacer("$ID", "BIGSERIAL PRIMARY KEY", "$TIME", "TIMESTAMPTZ", "$BLOB", "BYTEA"),
+	SQLite:   strings.NewReplacer("$ID", "INTEGER PRIMARY KEY AUTOINCREMENT", "$TIME", "DATETIME", "$BLOB", "BLOB"),
+}
+
+// migrationLock is the PostgreSQL advisory lock key that serialises migrations of
+// several processes starting at once.
+const migrationLock = 0x57AFF001
+
+// Migrations returns the embedded migrations in version order.
+func Migrations() ([]Migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		version, err := strconv.Atoi(num)
+		if !ok || err != nil || version <= 0 {
+			return nil, fmt.Errorf("migration %s: name must start with a version number and _", name)
+		}
+		body, err := migrationFiles.ReadFile(path.Join("migrations", name))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: version, Name: strings.TrimSuffix(name, ".sql"), SQL: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	for i := 1; i < len(out); i++ {
+		if out[i].Version == out[i-1].Version {
+			return nil, fmt.Errorf("migrations %s and %s share a version", out[i-1].Name, out[i].Name)
+		}
+	}
+	return out, nil
+}
+
+// Migrate applies every migration not yet recorded in schema_migrations, each in its
+// own transaction, and returns the names of those it applied.
+func Migrate(ctx context.Context, db *gorm.DB) ([]string, error) {
+	migrations, err := Migrations()
+	if err != nil {
+		return nil, err
+	}
+	kind := Kind(db)
+	replacer, ok := dialectTypes[kind]
+	if !ok {
+		return nil, fmt.Errorf("migrate: unsupported database %q", kind)
+	}
+	var applied []string
+	for _, m := range migrations {
+		ran := false
+		err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if kind == Postgres {
+				if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", migrationLock).Error; err != nil {
+					return err
+				}
+			}
+			if err := tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+				version    INTEGER PRIMARY KEY,
+				name       VARCHAR(200) NOT NULL,
+				applied_at ` + replacer.Replace("$TIME") + ` NOT NULL)`).Error; err != nil {
+				return err
+			}
+			var n int64
+			if err := tx.Table("schema_migrations").Where("version = ?", m.Version).Count(&n).Error; err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			for _, stmt := range splitStatements(replacer.Replace(m.SQL)) {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return fmt.Errorf("%w\n%s", err, stmt)
+				}
+			}
+			ran = true
+			return tx.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+				m.Version, m.Name, Now()).Error
+		})
+		if err != nil {
+			return applied, fmt.Errorf("migration %s: %w", m.Name, err)
+		}
+		if ran {
+			applied = append(applied, m.Name)
+		}
+	}
+	return applied, nil
+}
+
+// splitStatements splits a migration at semicolons that end a line, dropping
+// comment-only and blank lines.
+func splitStatements(sql string) []string {
+	var out []string
+	var cur strings.Builder
+	for _, line := range strings.Split(sql, "\n") {
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "" || strings.HasPrefix(trimmed, "--") {
+			continue
+		}
+		cur.WriteString(line)
+		cur.WriteByte('\n')
+		if strings.HasSuffix(trimmed, ";") {
+			out = append(out, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		}
+	}
+	if s := strings.TrimSpace(cur.String()); s != "" {
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,188 @@
+// Package session keeps login sessions: the scs manager on a store of our own in the
+// database, the cookie, and typed getters for what a session holds. No other package
+// reads or writes session keys directly.
+package session
+
+import (
+	"context"
+	"encoding/gob"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"gorm.io/gorm"
+
+	"staffmgr/models"
+)
+
+// CookieName is the cookie that carries the session id in browsers, as in BILLmanager.
+const CookieName = "billmgrses5"
+
+// Keys of the values a session holds.
+const (
+	keyAccount = "account" // int64: the account the session acts as
+	keyReal    = "real"    // int64: the account that opened an impersonation session
+	keyIP      = "ip"      // string: the address of the last request
+	keyStarted = "started" // int64: unix nanoseconds of the login
+	keyCSRF    = "csrf"    // string: the token cookie-authenticated changes must carry
+	keyFilter  = "filter:" // + list name: map[string]string, the list's stored filter
+)
+
+func init() {
+	gob.Register(map[string]string{})
+}
+
+// Config sets the lifetimes of sessions.
+type Config struct {
+	// IdleTimeout ends a session this long after its last request.
+	IdleTimeout time.Duration
+	// Lifetime ends a session this long after login, however active.
+	Lifetime time.Duration
+}
+
+// Manager opens, loads and saves sessions.
+type Manager struct {
+	scs *scs.SessionManager
+	db  *gorm.DB
+}
+
+// New returns a manager whose sessions live in db.
+func New(db *gorm.DB, cfg Config) *Manager {
+	sm := scs.New()
+	sm.IdleTimeout = cfg.IdleTimeout
+	sm.Lifetime = cfg.Lifetime
+	sm.Store = NewStore(db, sm.Codec)
+	sm.Cookie.Name = CookieName
+	return &Manager{scs: sm, db: db}
+}
+
+// requestState is what one request learned about its session, beyond scs's data.
+type requestState struct {
+	opened bool // Login ran: the store may insert the row
+}
+
+type stateKey struct{}
+
+func stateOf(ctx context.Context) *requestState {
+	st, _ := ctx.Value(stateKey{}).(*requestState)
+	return st
+}
+
+// Load reads the session named by token (which may be empty) into a context. An
+// unknown or expired token yields an empty session: Valid reports false.
+func (m *Manager) Load(ctx context.Context, token string) (context.Context, error) {
+	ctx = context.WithValue(ctx, stateKey{}, &requestState{})
+	return m.scs.Load(ctx, token)
+}
+
+// Valid reports whether the loaded session belongs to a logged-in account.
+func (m *Manager) Valid(ctx context.Context) bool { return m.Actor(ctx) != 0 }
+
+// Login turns the loaded session into a fresh one for account, under a new token.
+func (m *Manager) Login(ctx context.Context, account int64, ip string) error {
+	if err := m.scs.Clear(ctx); err != nil {
+		return err
+	}
+	if err := m.scs.RenewToken(ctx); err != nil {
+		return err
+	}
+	m.scs.Put(ctx, keyAccount, account)
+	m.scs.Put(ctx, keyIP, ip)
+	m.scs.Put(ctx, keyStarted, models.Now().UnixNano())
+	m.scs.Put(ctx, keyCSRF, models.RandomToken(24))
+	if st := stateOf(ctx); st != nil {
+		st.opened = true
+	}
+	return nil
+}
+
+// Commit saves a logged-in session and returns its token and expiry. A session that
+// was destroyed or never logged in is not saved and yields an empty token.
+func (m *Manager) Commit(ctx context.Context) (string, time.Time, error) {
+	if m.scs.Status(ctx) == scs.Destroyed || !m.Valid(ctx) {
+		return "", time.Time{}, nil
+	}
+	return m.scs.Commit(ctx)
+}
+
+// Destroy ends the loaded session.
+func (m *Manager) Destroy(ctx context.Context) error { return m.scs.Destroy(ctx) }
+
+// Token returns the loaded session's token, the id clients pass as auth.
+func (m *Manager) Token(ctx context.Context) string { return m.scs.Token(ctx) }
+
+// ID returns the loaded session's public id, as session lists show it.
+func (m *Manager) ID(ctx context.Context) string {
+	if t := m.scs.Token(ctx); t != "" {
+		return models.Digest(t)
+	}
+	return ""
+}
+
+// Actor returns the account the session acts as, or 0.
+func (m *Manager) Actor(ctx context.Context) int64 { return m.scs.GetInt64(ctx, keyAccount) }
+
+// RealActor returns the account behind an impersonation session, or the actor.
+func (m *Manager) RealActor(ctx context.Context) int64 {
+	if r := m.scs.GetInt64(ctx, keyReal); r != 0 {
+		return r
+	}
+	return m.Actor(ctx)
+}
+
+// SetIP records the address of the current request.
+func (m *Manager) SetIP(ctx context.Context, ip string) {
+	if m.scs.GetString(ctx, keyIP) != ip {
+		m.scs.Put(ctx, keyIP, ip)
+	}
+}
+
+// CSRF returns the token that cookie-authenticated changes must carry.
+func (m *Manager) CSRF(ctx context.Context) string { return m.scs.GetString(ctx, keyCSRF) }
+
+// ListState returns the stored filter of a list (nil when none).
+func (m *Manager) ListState(ctx context.Context, list string) map[string]string {
+	f, _ := m.scs.Get(ctx, keyFilter+list).(map[string]string)
+	return f
+}
+
+// SetListState stores a list's filter; an empty one removes it.
+func (m *Manager) SetListState(ctx context.Context, list string, filter map[string]string) {
+	if len(filter) == 0 {
+		m.scs.Remove(ctx, keyFilter+list)
+		return
+	}
+	m.scs.Put(ctx, keyFilter+list, filter)
+}
+
+// WriteCookie sets the session cookie for a browser.
+func WriteCookie(w http.ResponseWriter, token string, secure bool) {
+	http.SetCookie(w, &http.Cookie{
+		Name: CookieName, Value: token, Path: "/",
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// ClearCookie removes the session cookie from a browser.
+func ClearCookie(w http.ResponseWriter, secure bool) {
+	http.SetCookie(w, &http.Cookie{
+		Name: CookieName, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// CookieToken returns the session token a browser sent, if any. BILLmanager plugins
+// may send "id:…"; only the id counts.
+func CookieToken(r *http.Request) string {
+	c, err := r.Cookie(CookieName)
+	if err != nil {
+		return ""
+	}
+	v := c.Value
+	for i := 0; i < len(v); i++ {
+		if v[i] == ':' {
+			return v[:i]
+		}
+	}
+	return v
+}

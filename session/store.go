@@ -1,0 +1,180 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"staffmgr/models"
+)
+
+// Row is a stored session. ID is the SHA-256 of the token: the table never holds a
+// token a reader of the database could use. AccountID, IP and CreatedAt are copied out
+// of the data so that lists and "end every session of account N" are plain SQL.
+type Row struct {
+	ID        string
+	Data      []byte
+	Expiry    time.Time
+	AccountID int64
+	IP        string `gorm:"column:ip"`
+	CreatedAt time.Time
+	LastSeen  time.Time
+}
+
+// TableName is the sessions table.
+func (Row) TableName() string { return "sessions" }
+
+// Store is the scs session store on gorm. It is shared by every staffmgr process on
+// the same database, so a session opened through one process is valid through all.
+type Store struct {
+	db    *gorm.DB
+	codec scs.Codec
+}
+
+// NewStore returns a store on db that reads session data with codec.
+func NewStore(db *gorm.DB, codec scs.Codec) *Store {
+	return &Store{db: db, codec: codec}
+}
+
+var (
+	_ scs.CtxStore         = (*Store)(nil)
+	_ scs.IterableCtxStore = (*Store)(nil)
+)
+
+// FindCtx returns the data of a live session.
+func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	var row Row
+	err := s.db.WithContext(ctx).Select("data").
+		Where("id = ? AND expiry > ?", models.Digest(token), models.Now()).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("find session: %w", err)
+	}
+	return row.Data, true, nil
+}
+
+// CommitCtx saves a session. A session is inserted only when it was opened by this
+// request (Manager.Login); otherwise only an existing row is updated, so a request
+// still in flight cannot bring back a session that was ended meanwhile.
+func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	_, values, err := s.codec.Decode(b)
+	if err != nil {
+		return fmt.Errorf("decode session: %w", err)
+	}
+	account, _ := values[keyAccount].(int64)
+	if account == 0 {
+		return nil // nobody is logged in: nothing worth keeping
+	}
+	ip, _ := values[keyIP].(string)
+	now := models.Now()
+	db := s.db.WithContext(ctx)
+	if st := stateOf(ctx); st != nil && st.opened {
+		started, _ := values[keyStarted].(int64)
+		row := Row{ID: models.Digest(token), Data: b, Expiry: expiry.UTC(), AccountID: account, IP: ip,
+			CreatedAt: time.Unix(0, started).UTC(), LastSeen: now}
+		err = db.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "id"}},
+			DoUpdates: clause.AssignmentColumns([]string{"data", "expiry", "account_id", "ip", "last_seen"}),
+		}).Create(&row).Error
+	} else {
+		err = db.Model(&Row{}).Where("id = ?", models.Digest(token)).
+			Updates(map[string]any{"data": b, "expiry": expiry.UTC(), "ip": ip, "last_seen": now}).Error
+	}
+	if err != nil {
+		return fmt.Errorf("commit session: %w", err)
+	}
+	return nil
+}
+
+// DeleteCtx removes a session.
+func (s *Store) DeleteCtx(ctx context.Context, token string) error {
+	return s.db.WithContext(ctx).Where("id = ?", models.Digest(token)).Delete(&Row{}).Error
+}
+
+// AllCtx is required by scs.IterableCtxStore. Tokens are not stored, so it can only
+// say that it has none to give: sessions are listed through Active instead.
+func (s *Store) AllCtx(ctx context.Context) (map[string][]byte, error) {
+	return map[string][]byte{}, nil
+}
+
+// Find implements scs.Store.
+func (s *Store) Find(token string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), token)
+}
+
+// Commit implements scs.Store.
+func (s *Store) Commit(token string, b []byte, expiry time.Time) error {
+	return s.CommitCtx(context.Background(), token, b, expiry)
+}
+
+// Delete implements scs.Store.
+func (s *Store) Delete(token string) error {
+	return s.DeleteCtx(context.Background(), token)
+}
+
+// DeleteExpired removes sessions past their expiry and returns how many it removed.
+func DeleteExpired(ctx context.Context, db *gorm.DB) (int64, error) {
+	res := db.WithContext(ctx).Where("expiry <= ?", models.Now()).Delete(&Row{})
+	return res.RowsAffected, res.Error
+}
+
+// EndAccount ends every session of an account in one statement.
+func EndAccount(ctx context.Context, db *gorm.DB, accountID int64) (int64, error) {
+	res := db.WithContext(ctx).Where("account_id = ?", accountID).Delete(&Row{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("end sessions of account %d: %w", accountID, res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// Active is the query of live sessions joined to their accounts, as "s" and "a",
+// the base of the session list.
+func Active(ctx context.Context, db *gorm.DB) *gorm.DB {
+	return db.WithContext(ctx).Table("sessions AS s").
+		Joins("JOIN accounts AS a ON a.id = s.account_id").
+		Where("s.expiry > ?", models.Now())
+}
+
+// Find returns a live session by its id (the digest shown in session lists) with
+// the level of its account.
+func Find(ctx context.Context, db *gorm.DB, id string) (*Listed, error) {
+	var l Listed
+	err := Active(ctx, db).Select(ListedColumns).Where("s.id = ?", id).Take(&l).Error
+	if err != nil {
+		return nil, models.MapDBError(err, "session", id)
+	}
+	return &l, nil
+}
+
+// Listed is a session as lists show it.
+type Listed struct {
+	ID        string
+	AccountID int64
+	Login     string
+	Level     int
+	IP        string `gorm:"column:ip"`
+	CreatedAt time.Time
+	LastSeen  time.Time
+}
+
+// ListedColumns selects a Listed from Active.
+const ListedColumns = "s.id, s.account_id, a.login, a.level, s.ip, s.created_at, s.last_seen"
+
+// End deletes one session by its id.
+func End(ctx context.Context, db *gorm.DB, id string) error {
+	res := db.WithContext(ctx).Where("id = ?", id).Delete(&Row{})
+	if res.Error != nil {
+		return fmt.Errorf("end session: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return models.Missing("session", id)
+	}
+	return nil
+}
