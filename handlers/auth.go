@@ -46,11 +46,16 @@ func authLogout(c *Ctx) (render.Result, error) {
 // keepalive extends the session; the dispatcher has already done so by loading it.
 func keepalive(c *Ctx) (render.Result, error) { return &render.OK{}, nil }
 
-// whoami answers the current account: <user id level name>login</user>.
+// whoami answers the current account: <user id level name>login</user>. A browser
+// session also learns the CSRF token its changes must carry.
 func whoami(c *Ctx) (render.Result, error) {
 	a := c.Actor
-	return render.Doc{render.Text("user", a.Login).
+	doc := render.Doc{render.Text("user", a.Login).
 		With("id", strconv.FormatInt(a.ID, 10)).
 		With("level", strconv.Itoa(int(a.Level))).
-		With("name", a.Login)}, nil
+		With("name", a.Login)}
+	if c.via == viaCookie {
+		doc = append(doc, render.Text("csrf_token", c.App.sessions.CSRF(c)))
+	}
+	return doc, nil
 }

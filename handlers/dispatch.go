@@ -106,7 +106,7 @@ func (a *App) serve(ec echo.Context) error {
 	var err error
 	switch {
 	case perr != nil:
-		err = models.Invalid("body", "", "The request body cannot be read: %v", perr)
+		err = models.Invalid("request", "", "The request's parameters cannot be read: %v", perr)
 	case ferr != nil:
 		err = models.Invalid("out", params.Get("out"), "Unknown output format; use xml, devel, json, sjson, JSONdata or text")
 	default:
@@ -171,7 +171,14 @@ func (a *App) dispatch(c *Ctx, name string) (render.Result, error) {
 }
 
 // authenticate finds the caller: authinfo, then the auth parameter, then the cookie.
+// A request without a session still gets an empty one, never stored, so that session
+// getters answer it with zero values.
 func (a *App) authenticate(c *Ctx) error {
+	empty, err := a.sessions.Load(c.base, "")
+	if err != nil {
+		return err
+	}
+	c.Context = empty
 	p := c.Params
 	if p.Has("authinfo") {
 		login, password, _ := strings.Cut(p.Get("authinfo"), ":")

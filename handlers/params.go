@@ -132,13 +132,16 @@ func validElementName(s string) bool {
 	return true
 }
 
-// errBody is a body that cannot be read as parameters.
-var errBody = errors.New("unreadable request body")
+// errBody is a request whose parameters cannot be read.
+var errBody = errors.New("unreadable parameters")
 
 // ReadParams merges the query string with the body of a POST: a urlencoded form, a
 // multipart form, or a JSON object of names to values.
 func ReadParams(r *http.Request) (Params, error) {
-	v := r.URL.Query()
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return NewParams(v), fmt.Errorf("%w: query string: %v", errBody, err)
+	}
 	if r.Method != http.MethodPost && r.Method != http.MethodPut {
 		return NewParams(v), nil
 	}
@@ -151,27 +154,27 @@ func ReadParams(r *http.Request) (Params, error) {
 		dec := json.NewDecoder(r.Body)
 		dec.UseNumber()
 		if err := dec.Decode(&obj); err != nil && err != io.EOF {
-			return Params{}, fmt.Errorf("%w: JSON body: %v", errBody, err)
+			return NewParams(v), fmt.Errorf("%w: JSON body: %v", errBody, err)
 		}
 		for name, val := range obj {
 			vals, err := jsonValues(val)
 			if err != nil {
-				return Params{}, fmt.Errorf("%w: JSON parameter %q: %v", errBody, name, err)
+				return NewParams(v), fmt.Errorf("%w: JSON parameter %q: %v", errBody, name, err)
 			}
 			body[name] = vals
 		}
 	case "multipart/form-data":
 		if err := r.ParseMultipartForm(maxBody); err != nil {
-			return Params{}, fmt.Errorf("%w: %v", errBody, err)
+			return NewParams(v), fmt.Errorf("%w: %v", errBody, err)
 		}
 		body = r.MultipartForm.Value
 	default:
 		raw, err := io.ReadAll(r.Body)
 		if err != nil {
-			return Params{}, fmt.Errorf("%w: %v", errBody, err)
+			return NewParams(v), fmt.Errorf("%w: %v", errBody, err)
 		}
 		if body, err = url.ParseQuery(string(raw)); err != nil {
-			return Params{}, fmt.Errorf("%w: %v", errBody, err)
+			return NewParams(v), fmt.Errorf("%w: %v", errBody, err)
 		}
 	}
 	for name, vals := range body {

@@ -1,0 +1,282 @@
+package handlers
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"strings"
+	"testing"
+
+	"staffmgr/handlers/render"
+	"staffmgr/models"
+	"staffmgr/rights"
+)
+
+func TestFuncTableDeclarations(t *testing.T) {
+	seen := map[string]bool{}
+	for _, f := range funcTable() {
+		if err := checkFunc(f); err != nil {
+			t.Error(err)
+		}
+		if seen[f.Name] {
+			t.Errorf("func %s declared twice", f.Name)
+		}
+		seen[f.Name] = true
+		if strings.HasSuffix(f.Name, ".filter") && !seen[strings.TrimSuffix(f.Name, ".filter")] {
+			t.Errorf("%s filters no list declared before it", f.Name)
+		}
+	}
+	for _, bad := range []*Func{
+		{Name: "x", Level: rights.Admin, Run: keepalive},                                   // no caption
+		{Name: "x", Caption: "X", Level: rights.Admin},                                     // no handler
+		{Name: "x", Caption: "X", Level: rights.Admin, Run: keepalive, Each: sessionDelete}, // two shapes
+		{Name: "x", Caption: "X", Level: 5, Run: keepalive},                                // no such level
+		{Name: "x", Caption: "X", Level: rights.Admin, List: sessionList},                  // a list without spec
+	} {
+		if checkFunc(bad) == nil {
+			t.Errorf("checkFunc accepted %+v", bad)
+		}
+	}
+}
+
+// spy replaces every handler of a func with one that records that it ran.
+func spy(f *Func, ran *bool) {
+	mark := func() { *ran = true }
+	if f.List != nil {
+		f.List = func(c *Ctx, q *Query) (*render.List, error) { mark(); return &render.List{PageSize: q.PageSize, Page: 1}, nil }
+	}
+	if f.Form != nil {
+		f.Form = func(c *Ctx) (render.Result, error) { mark(); return &render.Form{}, nil }
+	}
+	if f.Save != nil {
+		f.Save = func(c *Ctx) (render.Result, error) { mark(); return &render.OK{}, nil }
+	}
+	if f.Each != nil {
+		f.Each = func(c *Ctx, elid string) error { mark(); return nil }
+	}
+	if f.Run != nil {
+		f.Run = func(c *Ctx) (render.Result, error) { mark(); return &render.OK{}, nil }
+	}
+}
+
+// TestNoSaveWithoutSok walks the func table: no Save or Each runs without sok=ok,
+// and each runs with it.
+func TestNoSaveWithoutSok(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		for _, f := range e.app.Funcs() {
+			if !f.changes() {
+				continue
+			}
+			saveRan, formRan := false, false
+			spy(f, &saveRan)
+			if f.Form != nil {
+				f.Form = func(c *Ctx) (render.Result, error) { formRan = true; return &render.Form{}, nil }
+			}
+			base := "func=" + f.Name + "&elid=1&authinfo=root:" + Password
+			for _, sok := range []string{"", "&sok=", "&sok=no", "&sok=OK"} {
+				e.get(base + sok).ok()
+				if saveRan {
+					t.Errorf("%s: the change ran without sok=ok (%q)", f.Name, sok)
+				}
+			}
+			if f.Form != nil && !formRan {
+				t.Errorf("%s: its form did not answer without sok", f.Name)
+			}
+			e.get(base + "&sok=ok").ok()
+			if !saveRan {
+				t.Errorf("%s: the change did not run with sok=ok", f.Name)
+			}
+		}
+	})
+}
+
+// TestLowerLevelRefused walks the func table: every func refuses each level below its
+// own, before its handler runs, and admits its own level.
+func TestLowerLevelRefused(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		MustCreateAccount(t, e.db, "admin", rights.Admin)
+		MustCreateAccount(t, e.db, "user", rights.User)
+		callers := map[rights.Level]string{
+			rights.Guest: "",
+			rights.User:  "&authinfo=user:" + Password,
+			rights.Admin: "&authinfo=admin:" + Password,
+			rights.Root:  "&authinfo=root:" + Password,
+		}
+		for _, f := range e.app.Funcs() {
+			ran := false
+			spy(f, &ran)
+			for level, cred := range callers {
+				ran = false
+				r := e.get("func=" + f.Name + "&elid=1&sok=ok" + cred)
+				if level < f.Level {
+					r.fails("access", "")
+					if ran {
+						t.Errorf("%s ran for level %v", f.Name, level)
+					}
+				} else if !ran {
+					t.Errorf("%s did not run for level %v: %s", f.Name, level, r.body)
+				}
+			}
+		}
+	})
+}
+
+// TestFormatsCarryTheSameData calls every list and form in each machine format and
+// checks that xml, json and sjson hold the same values, and that every format parses.
+func TestFormatsCarryTheSameData(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		MustCreateAccount(t, e.db, "alice", rights.Admin)
+		root := e.login("root")
+		e.login("alice")
+		for _, f := range e.app.Funcs() {
+			if f.List == nil && f.Form == nil {
+				continue
+			}
+			q := "func=" + f.Name + "&auth=" + root
+			if f.List != nil {
+				q += "&p_col=%2Bid" // an order that the calls themselves do not change
+			}
+			x := e.get(q + "&out=xml")
+			if !strings.HasPrefix(string(x.body), render.XMLHeader) || x.header.Get("Content-Type") != "text/xml" {
+				t.Errorf("%s: xml header or content type: %q %s", f.Name, x.header.Get("Content-Type"), x.body)
+			}
+			var tree xmlNode
+			if err := xml.Unmarshal(x.body, &tree); err != nil {
+				t.Fatalf("%s: xml: %v", f.Name, err)
+			}
+			for _, out := range []string{"json", "sjson"} {
+				j := e.get(q + "&out=" + out).ok()
+				compareXMLJSON(t, f.Name+" "+out, &tree, j.doc)
+			}
+			var data any
+			if err := json.Unmarshal(e.get(q+"&out=JSONdata").body, &data); err != nil {
+				t.Errorf("%s: JSONdata: %v", f.Name, err)
+			}
+			if txt := e.get(q + "&out=text"); !strings.HasPrefix(txt.header.Get("Content-Type"), "text/plain") {
+				t.Errorf("%s: text content type %q", f.Name, txt.header.Get("Content-Type"))
+			}
+			if d := e.get(q + "&out=devel"); string(d.body[:len(render.XMLHeader)]) != render.XMLHeader {
+				t.Errorf("%s: devel is not xml", f.Name)
+			}
+		}
+	})
+}
+
+type xmlNode struct {
+	XMLName  xml.Name
+	Attrs    []xml.Attr `xml:",any,attr"`
+	Text     string     `xml:",chardata"`
+	Children []xmlNode  `xml:",any"`
+}
+
+// compareXMLJSON checks that every element, attribute and text of the xml document
+// stands at the same place in the json one.
+func compareXMLJSON(t *testing.T, what string, x *xmlNode, j map[string]any) {
+	t.Helper()
+	for _, a := range x.Attrs {
+		if j["$"+a.Name.Local] != a.Value {
+			t.Errorf("%s: <%s %s=%q> is %v in json", what, x.XMLName.Local, a.Name.Local, a.Value, j["$"+a.Name.Local])
+		}
+	}
+	if text := strings.TrimSpace(x.Text); text != "" && j["$"] != text {
+		t.Errorf("%s: <%s> text %q is %v in json", what, x.XMLName.Local, text, j["$"])
+	}
+	count := map[string]int{}
+	for _, c := range x.Children {
+		count[c.XMLName.Local]++
+	}
+	index := map[string]int{}
+	for i := range x.Children {
+		c := &x.Children[i]
+		name := c.XMLName.Local
+		if name == "out" && strings.HasSuffix(what, "/tparams") {
+			continue // the one parameter that differs between the calls
+		}
+		var child map[string]any
+		switch v := j[name].(type) {
+		case []any:
+			if len(v) != count[name] {
+				t.Errorf("%s: %d <%s> in xml, %d in json", what, count[name], name, len(v))
+				continue
+			}
+			child, _ = v[index[name]].(map[string]any)
+		case map[string]any:
+			if count[name] != 1 {
+				t.Errorf("%s: %d <%s> in xml, one object in json", what, count[name], name)
+				continue
+			}
+			child = v
+		default:
+			t.Errorf("%s: <%s> missing in json", what, name)
+			continue
+		}
+		index[name]++
+		compareXMLJSON(t, what+"/"+name, c, child)
+	}
+}
+
+func TestUnknownFunc(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		r := e.get("func=employee.nosuch&authinfo=root:" + Password).fails("missed", "func")
+		if r.errValue() != "employee.nosuch" {
+			t.Errorf("error value %q", r.errValue())
+		}
+		e.get("out=json").fails("missed", "func")
+	})
+}
+
+func TestGroupOperationIsAtomic(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		// A group func whose second element fails after the first changed data.
+		f := &Func{Name: "test.group", Caption: "Test", Level: rights.Admin, Each: func(c *Ctx, elid string) error {
+			if elid == "bad" {
+				return models.Invalid("elid", "", "refused")
+			}
+			_, err := models.CreateAccount(c, c.DB, fastTest, "made"+elid, rights.User, Password)
+			return err
+		}}
+		e.app.funcs[f.Name] = f
+		r := e.get("func=test.group&sok=ok&elid=1,bad,2&authinfo=root:" + Password).fails("value", "elid")
+		if r.errValue() != "bad" {
+			t.Errorf("error value %q, want bad", r.errValue())
+		}
+		var n int64
+		e.db.Model(&models.Account{}).Where("login LIKE ?", "made%").Count(&n)
+		if n != 0 {
+			t.Errorf("%d accounts made by a failed group operation", n)
+		}
+		e.get("func=test.group&sok=ok&elid=1,%202&authinfo=root:" + Password).ok()
+		e.db.Model(&models.Account{}).Where("login LIKE ?", "made%").Count(&n)
+		if n != 2 {
+			t.Errorf("%d accounts made, want 2", n)
+		}
+	})
+}
+
+var fastTest = models.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
+
+func TestInternalErrorShowsOnlyTheRequestID(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := &Func{Name: "test.broken", Caption: "Test", Level: rights.Guest, Run: func(c *Ctx) (render.Result, error) {
+			return nil, fmt.Errorf("secret detail: %w", c.DB.Exec("SELECT * FROM no_such_table").Error)
+		}}
+		e.app.funcs[f.Name] = f
+		r := e.get("func=test.broken").fails("xml", "")
+		id := r.errValue()
+		if id == "" || r.header.Get("X-Request-Id") != id {
+			t.Fatalf("request id %q, header %q", id, r.header.Get("X-Request-Id"))
+		}
+		if strings.Contains(string(r.body), "secret") || strings.Contains(string(r.body), "no_such_table") {
+			t.Errorf("the client sees internal details: %s", r.body)
+		}
+		if logs := e.logs.String(); !strings.Contains(logs, id) || !strings.Contains(logs, "secret detail") {
+			t.Errorf("the log lacks the id or the detail:\n%s", logs)
+		}
+
+		p := &Func{Name: "test.panic", Caption: "Test", Level: rights.Guest, Run: func(c *Ctx) (render.Result, error) {
+			panic("boom")
+		}}
+		e.app.funcs[p.Name] = p
+		e.get("func=test.panic").fails("xml", "internal")
+	})
+}
