@@ -115,7 +115,7 @@ func TestOneTimeKey(t *testing.T) {
 		e.get("func=auth&username=bob&key="+key).fails("auth", "badpassword")
 		r := e.get("func=auth&username=alice&key=" + key).ok()
 		sid, _ := r.obj("auth")["$id"].(string)
-		if e.get("func=whoami&auth="+sid).ok().obj("user")["$"] != "alice" {
+		if e.get("func=whoami&auth=" + sid).ok().obj("user")["$"] != "alice" {
 			t.Error("the key session is not alice's")
 		}
 		e.get("func=auth&username=alice&key="+key).fails("auth", "badpassword")
@@ -192,4 +192,3 @@ func TestBrowserPages(t *testing.T) {
 		}
 	})
 }
-

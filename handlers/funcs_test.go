@@ -27,11 +27,11 @@ func TestFuncTableDeclarations(t *testing.T) {
 		}
 	}
 	for _, bad := range []*Func{
-		{Name: "x", Level: rights.Admin, Run: keepalive},                                   // no caption
-		{Name: "x", Caption: "X", Level: rights.Admin},                                     // no handler
+		{Name: "x", Level: rights.Admin, Run: keepalive},                                    // no caption
+		{Name: "x", Caption: "X", Level: rights.Admin},                                      // no handler
 		{Name: "x", Caption: "X", Level: rights.Admin, Run: keepalive, Each: sessionDelete}, // two shapes
-		{Name: "x", Caption: "X", Level: 5, Run: keepalive},                                // no such level
-		{Name: "x", Caption: "X", Level: rights.Admin, List: sessionList},                  // a list without spec
+		{Name: "x", Caption: "X", Level: 5, Run: keepalive},                                 // no such level
+		{Name: "x", Caption: "X", Level: rights.Admin, List: sessionList},                   // a list without spec
 	} {
 		if checkFunc(bad) == nil {
 			t.Errorf("checkFunc accepted %+v", bad)
@@ -43,7 +43,10 @@ func TestFuncTableDeclarations(t *testing.T) {
 func spy(f *Func, ran *bool) {
 	mark := func() { *ran = true }
 	if f.List != nil {
-		f.List = func(c *Ctx, q *Query) (*render.List, error) { mark(); return &render.List{PageSize: q.PageSize, Page: 1}, nil }
+		f.List = func(c *Ctx, q *Query) (*render.List, error) {
+			mark()
+			return &render.List{PageSize: q.PageSize, Page: 1}, nil
+		}
 	}
 	if f.Form != nil {
 		f.Form = func(c *Ctx) (render.Result, error) { mark(); return &render.Form{}, nil }
@@ -217,7 +220,7 @@ func compareXMLJSON(t *testing.T, what string, x *xmlNode, j map[string]any) {
 
 func TestUnknownFunc(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
-		r := e.get("func=employee.nosuch&authinfo=root:" + Password).fails("missed", "func")
+		r := e.get("func=employee.nosuch&authinfo=root:"+Password).fails("missed", "func")
 		if r.errValue() != "employee.nosuch" {
 			t.Errorf("error value %q", r.errValue())
 		}
@@ -236,7 +239,7 @@ func TestGroupOperationIsAtomic(t *testing.T) {
 			return err
 		}}
 		e.app.funcs[f.Name] = f
-		r := e.get("func=test.group&sok=ok&elid=1,bad,2&authinfo=root:" + Password).fails("value", "elid")
+		r := e.get("func=test.group&sok=ok&elid=1,bad,2&authinfo=root:"+Password).fails("value", "elid")
 		if r.errValue() != "bad" {
 			t.Errorf("error value %q, want bad", r.errValue())
 		}

@@ -151,12 +151,12 @@ func TestSessionFilter(t *testing.T) {
 
 		// Wildcards: only * is one; % and _ are plain characters.
 		for query, want := range map[string]int{
-			"filter=on&account=%25":     0,
-			"filter=on&account=admin_":  0,
-			"filter=on&account=*min*":   2,
-			"filter=on&account=admin1":  1,
-			"filter=on&account=*":       5,
-			"filter=on&ip=127.0.0.1":    5,
+			"filter=on&account=%25":       0,
+			"filter=on&account=admin_":    0,
+			"filter=on&account=*min*":     2,
+			"filter=on&account=admin1":    1,
+			"filter=on&account=*":         5,
+			"filter=on&ip=127.0.0.1":      5,
 			"filter=on&account=admin%252": 0,
 		} {
 			if got := accounts(query); len(got) != want {
@@ -189,7 +189,7 @@ func TestSessionDelete(t *testing.T) {
 		e.get("func=keepalive&auth=" + a1).ok()
 
 		// One unknown element: nothing changes, and the error names it.
-		r := e.get("func=session.delete&sok=ok&elid=" + url.QueryEscape(ids+", nosuch") + "&auth=" + root).fails("missed", "session")
+		r := e.get("func=session.delete&sok=ok&elid="+url.QueryEscape(ids+", nosuch")+"&auth="+root).fails("missed", "session")
 		if r.errValue() != "nosuch" {
 			t.Errorf("error value %q, want nosuch", r.errValue())
 		}
