@@ -1,0 +1,28 @@
+# staffmgr: `make run` starts the server on ./staffmgr.db, `make test` runs every test.
+GO ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: run build test vet fmt bench clean
+
+run:
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/staffmgr
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/staffmgr ./cmd/staffmgr
+
+# Runs on SQLite and, when it can be reached, on PostgreSQL (STAFFMGR_TEST_POSTGRES,
+# default postgres://postgres@127.0.0.1:5432/test). STAFFMGR_TEST_POSTGRES_REQUIRED=1
+# makes an unreachable PostgreSQL a failure instead of a skip.
+test: vet
+	$(GO) test -count=1 ./...
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt: run gofmt -w"; exit 1; }
+	$(GO) vet ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin
