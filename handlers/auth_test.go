@@ -170,7 +170,10 @@ func TestBrowserSession(t *testing.T) {
 
 func TestBrowserPages(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
-		page := e.do(http.MethodGet, "/", "", nil, nil)
+		if x := e.do(http.MethodGet, "/?func=whoami", "", nil, nil); !strings.HasPrefix(string(x.body), "<?xml") {
+			t.Errorf("a script without out did not get xml: %s", x.body)
+		}
+		page := e.browse(http.MethodGet, "/")
 		if page.status != 200 || !strings.Contains(page.header.Get("Content-Type"), "text/html") ||
 			!strings.Contains(string(page.body), `name="password"`) {
 			t.Fatalf("the panel without a session is not the login form: %d %s", page.status, page.body)
@@ -178,6 +181,7 @@ func TestBrowserPages(t *testing.T) {
 		form := url.Values{"func": {"auth"}, "username": {"root"}, "password": {Password}}
 		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/billmgr", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "text/html")
 		hr, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -186,7 +190,7 @@ func TestBrowserPages(t *testing.T) {
 		if hr.StatusCode != http.StatusSeeOther || len(hr.Cookies()) == 0 {
 			t.Fatalf("a browser login answered %d with cookies %v", hr.StatusCode, hr.Cookies())
 		}
-		home := e.do(http.MethodGet, "/billmgr", "", nil, hr.Cookies())
+		home := e.browse(http.MethodGet, "/billmgr", hr.Cookies()...)
 		if !strings.Contains(string(home.body), "root") || strings.Contains(string(home.body), `name="password"`) {
 			t.Errorf("the panel after login: %s", home.body)
 		}

@@ -96,6 +96,9 @@ func (a *App) serve(ec echo.Context) error {
 
 	params, perr := ReadParams(r)
 	format, ferr := render.ParseFormat(params.Get("out"))
+	if format == render.HTML && !strings.Contains(r.Header.Get("Accept"), "text/html") {
+		format = render.XMLOut // no out: a page for browsers, xml for scripts
+	}
 	name := params.Get("func")
 	if name == "" && format == render.HTML {
 		name = "whoami" // a browser opening the panel: who is here, or the login form

@@ -71,7 +71,7 @@ func TestCredentialsNeverEchoed(t *testing.T) {
 				"func=session.newkey&auth=" + sid + "&username=root&key=KEY-0123456789abcdef",
 				"func=auth&username=root&password=" + Password + "-wrong",
 			} {
-				r := e.do(http.MethodGet, "/billmgr?"+q+"&out="+out, "", nil, nil)
+				r := e.send(http.MethodGet, "/billmgr?"+q+"&out="+out, "", nil, nil, "text/html")
 				body := string(r.body)
 				for _, secret := range []string{Password, sid, "KEY-0123456789abcdef"} {
 					if strings.Contains(body, secret) {

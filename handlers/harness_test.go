@@ -100,9 +100,23 @@ func (e *env) post(params url.Values, cookies ...*http.Cookie) *resp {
 
 func (e *env) do(method, path, contentType string, body io.Reader, cookies []*http.Cookie) *resp {
 	e.t.Helper()
+	return e.send(method, path, contentType, body, cookies, "")
+}
+
+// browse is do as a browser: it accepts text/html.
+func (e *env) browse(method, path string, cookies ...*http.Cookie) *resp {
+	e.t.Helper()
+	return e.send(method, path, "", nil, cookies, "text/html,application/xhtml+xml")
+}
+
+func (e *env) send(method, path, contentType string, body io.Reader, cookies []*http.Cookie, accept string) *resp {
+	e.t.Helper()
 	req, err := http.NewRequest(method, e.srv.URL+path, body)
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	if accept != "" {
+		req.Header.Set("Accept", accept)
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)

@@ -140,5 +140,5 @@ func ErrorNode(e *models.Error, lang string) *Node {
 	for _, p := range e.Params {
 		n.Add((&Node{Name: "param", Text: p.Value, Many: true}).With("name", p.Name))
 	}
-	return n.Add(Text("detail", e.Msg), Text("msg", e.Msg).Repeated())
+	return n.Add(Text("detail", e.Msg), Text("msg", e.Msg))
 }
