@@ -54,7 +54,8 @@ func CheckPassword(hash, password string) (bool, error) {
 		return false, errBadHash
 	}
 	var p PasswordParams
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+	// argon2 panics on zero passes or threads, so those are refused here.
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil || p.Time < 1 || p.Threads < 1 {
 		return false, errBadHash
 	}
 	salt, err := b64.DecodeString(parts[4])
