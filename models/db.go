@@ -28,15 +28,22 @@ func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 // "postgres://…" and "postgresql://…" are PostgreSQL; "sqlite:PATH" or a bare path is
 // an SQLite file.
 func ParseDSN(dsn string) (kind, driverDSN string, err error) {
+	lower := strings.ToLower(dsn)
 	switch {
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+	case strings.HasPrefix(lower, "postgres://"), strings.HasPrefix(lower, "postgresql://"):
 		return Postgres, dsn, nil
 	case dsn == "":
 		return "", "", fmt.Errorf("empty database address")
 	}
-	path := strings.TrimPrefix(dsn, "sqlite:")
+	path := dsn
+	if strings.HasPrefix(lower, "sqlite:") {
+		path = dsn[len("sqlite:"):]
+	}
 	if path == "" {
 		return "", "", fmt.Errorf("database address %q names no file", dsn)
+	}
+	if strings.Contains(path, ":memory:") || strings.HasPrefix(path, "file:") {
+		return "", "", fmt.Errorf("database address %q: SQLite needs a file path; an in-memory database would not be shared by connections", dsn)
 	}
 	if strings.Contains(path, "?") {
 		return "", "", fmt.Errorf("database address %q: SQLite options are set by staffmgr, not in the address", dsn)

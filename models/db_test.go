@@ -19,6 +19,9 @@ func TestParseDSN(t *testing.T) {
 	}{
 		{name: "postgres URL", dsn: "postgres://u@h:5432/db?sslmode=disable", wantKind: models.Postgres},
 		{name: "postgresql URL", dsn: "postgresql://u:p@h/db", wantKind: models.Postgres},
+		{name: "upper-case scheme", dsn: "POSTGRES://u@h/db", wantKind: models.Postgres},
+		{name: "in-memory sqlite", dsn: "sqlite::memory:", wantErr: "in-memory"},
+		{name: "sqlite file URI", dsn: "file:s.db", wantErr: "in-memory"},
 		{name: "sqlite prefix", dsn: "sqlite:/var/lib/staffmgr/s.db", wantKind: models.SQLite, wantPath: "/var/lib/staffmgr/s.db"},
 		{name: "sqlite relative", dsn: "sqlite:data/s.db", wantKind: models.SQLite, wantPath: "data/s.db"},
 		{name: "bare path", dsn: "/tmp/staffmgr.db", wantKind: models.SQLite, wantPath: "/tmp/staffmgr.db"},

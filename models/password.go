@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -23,8 +24,9 @@ type PasswordParams struct {
 var DefaultPasswordParams = PasswordParams{Memory: 64 * 1024, Time: 3, Threads: 2}
 
 const (
-	saltLen = 16
-	keyLen  = 32
+	saltLen   = 16
+	keyLen    = 32
+	maxMemory = 4 << 20 // KiB: 4 GiB
 )
 
 var b64 = base64.RawStdEncoding
@@ -54,8 +56,11 @@ func CheckPassword(hash, password string) (bool, error) {
 		return false, errBadHash
 	}
 	var p PasswordParams
-	// argon2 panics on zero passes or threads, so those are refused here.
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil || p.Time < 1 || p.Threads < 1 {
+	// argon2 panics on zero passes or threads, and a stored cost is bounded so that a
+	// tampered hash cannot make a login allocate without limit.
+	if n, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil || n != 3 ||
+		fmt.Sprintf("m=%d,t=%d,p=%d", p.Memory, p.Time, p.Threads) != parts[3] ||
+		p.Time < 1 || p.Threads < 1 || p.Memory > maxMemory || p.Time > 100 {
 		return false, errBadHash
 	}
 	salt, err := b64.DecodeString(parts[4])
@@ -108,13 +113,13 @@ func (p PasswordPolicy) Check(field, password string) error {
 	has := map[string]bool{}
 	for _, r := range password {
 		switch {
-		case r >= 'a' && r <= 'z':
+		case unicode.IsLower(r):
 			has["lower"] = true
-		case r >= 'A' && r <= 'Z':
+		case unicode.IsUpper(r):
 			has["upper"] = true
-		case r >= '0' && r <= '9':
+		case unicode.IsDigit(r):
 			has["digit"] = true
-		case r > ' ' && r != 0x7f:
+		case unicode.IsPunct(r) || unicode.IsSymbol(r):
 			has["symbol"] = true
 		}
 	}
