@@ -49,6 +49,27 @@ func funcTable() []*Func {
 		filterFunc("session", "Filter active sessions", rights.Admin, sessionSpec),
 		{Name: "session.delete", Caption: "End sessions", Level: rights.Admin, Each: sessionDelete},
 		{Name: "session.newkey", Caption: "Register a one-time login key", Level: rights.Admin, Run: sessionNewKey, Writes: true},
+
+		// Staff.
+		{Name: "employee", Caption: "Staff", Level: rights.Admin, Spec: employeeSpec, List: employeeList},
+		filterFunc("employee", "Filter staff", rights.Admin, employeeSpec),
+		{Name: "employee.edit", Caption: "Create or edit an employee", Level: rights.Admin, Form: employeeForm, Save: employeeSave},
+		{Name: "employee.delete", Caption: "Delete employees", Level: rights.Admin, Each: employeeDelete},
+		{Name: "employee.suspend", Caption: "Suspend employees", Level: rights.Admin, Each: employeeSuspend},
+		{Name: "employee.resume", Caption: "Resume employees", Level: rights.Admin, Each: employeeResume},
+		{Name: "employee.logout", Caption: "End the sessions of employees", Level: rights.Admin, Each: employeeLogout},
+		{Name: "employee.department", Caption: "Departments of an employee", Level: rights.Admin,
+			Spec: employeeDepartmentSpec, List: employeeDepartmentList},
+		filterFunc("employee.department", "Filter departments of an employee", rights.Admin, employeeDepartmentSpec),
+		{Name: "employee.department.resume", Caption: "Include an employee in departments", Level: rights.Admin, Each: membershipResume},
+		{Name: "employee.department.suspend", Caption: "Exclude an employee from departments", Level: rights.Admin, Each: membershipSuspend},
+		{Name: "employee.department.delete", Caption: "Remove an employee's associations with departments", Level: rights.Admin, Each: membershipDelete},
+
+		// Departments.
+		{Name: "department", Caption: "Departments", Level: rights.Admin, Spec: departmentSpec, List: departmentList},
+		filterFunc("department", "Filter departments", rights.Admin, departmentSpec),
+		{Name: "department.edit", Caption: "Create or edit a department", Level: rights.Admin, Form: departmentForm, Save: departmentSave},
+		{Name: "department.delete", Caption: "Delete departments", Level: rights.Admin, Each: departmentDelete},
 	}
 }
 

@@ -3,6 +3,7 @@ package handlers
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -34,7 +35,7 @@ type Column struct {
 	Choices []render.Option
 	// Where applies a filter value that no single expression holds (a Choice column
 	// with a computed meaning). When nil, the filter compares SQL.
-	Where func(q *gorm.DB, value string) *gorm.DB
+	Where func(q *Query, db *gorm.DB, value string) *gorm.DB
 }
 
 // ListSpec declares what a list can do: the only columns that may sort or filter,
@@ -204,9 +205,9 @@ func (q *Query) Apply(base *gorm.DB) *gorm.DB {
 		}
 		switch {
 		case col.Where != nil:
-			db = col.Where(db, v)
+			db = col.Where(q, db, v)
 		case col.Filter == Wildcard:
-			db = db.Where(fmt.Sprintf(`LOWER(%s) LIKE ? ESCAPE '\'`, col.SQL), strings.ToLower(likePattern(v)))
+			db = q.Wildcard(db, col.SQL, v)
 		default:
 			db = db.Where(col.SQL+" = ?", v)
 		}
@@ -214,10 +215,67 @@ func (q *Query) Apply(base *gorm.DB) *gorm.DB {
 	return db
 }
 
+// Wildcard filters expr by a value with * wildcards, without regard to case. The
+// comparison is on LOWER(expr) in byte order, so that an index on that expression
+// (the migrations' *_lower indexes) serves an exact value and a value's fixed
+// prefix ("iv*") as a range; the rest of the pattern is checked by LIKE.
+func (q *Query) Wildcard(db *gorm.DB, expr, value string) *gorm.DB {
+	lower := "LOWER(" + expr + ")"
+	if q.kind == models.Postgres {
+		lower += ` COLLATE "C"`
+		value = strings.ToLower(value)
+	} else {
+		value = asciiLower(value) // SQLite's LOWER folds only ASCII letters
+	}
+	prefix, _, wild := strings.Cut(value, "*")
+	if !wild {
+		return db.Where(lower+" = ?", value)
+	}
+	if prefix != "" {
+		db = db.Where(lower+" >= ?", prefix)
+		if next, ok := successor(prefix); ok {
+			db = db.Where(lower+" < ?", next)
+		}
+	}
+	if value == prefix+"*" {
+		return db
+	}
+	return db.Where(lower+` LIKE ? ESCAPE '\'`, likePattern(value))
+}
+
+// successor is the least string greater than every string that starts with
+// prefix, in byte (and so code point) order: prefix with its last character
+// incremented. ok is false when no such string exists.
+func successor(prefix string) (string, bool) {
+	runes := []rune(prefix)
+	for i := len(runes) - 1; i >= 0; i-- {
+		r := runes[i] + 1
+		if r >= 0xD800 && r <= 0xDFFF {
+			r = 0xE000
+		}
+		if r <= utf8.MaxRune {
+			runes[i] = r
+			return string(runes[:i+1]), true
+		}
+	}
+	return "", false
+}
+
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, s)
+}
+
 // Fetch runs the filtered query on base: the total, then one page of rows into dest,
-// sorted by the chosen column with the spec's key breaking ties.
+// sorted by the chosen column with the spec's key breaking ties. The page is found
+// by its keys first, so that skipping to a deep page walks an index rather than
+// whole rows.
 func (q *Query) Fetch(base *gorm.DB, columns string, dest any) (*render.List, error) {
-	filtered := q.Apply(base)
+	filtered := q.Apply(base.Session(&gorm.Session{}))
 	var total int64
 	if err := filtered.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return nil, fmt.Errorf("count list: %w", err)
@@ -226,12 +284,19 @@ func (q *Query) Fetch(base *gorm.DB, columns string, dest any) (*render.List, er
 	if q.Desc {
 		dir = " DESC"
 	}
-	order := q.spec.column(q.Sort).SQL + dir
-	if q.spec.Key != "" && q.spec.Key != q.spec.column(q.Sort).SQL {
+	sortSQL := q.spec.column(q.Sort).SQL
+	order := sortSQL + dir
+	if q.spec.Key != "" && q.spec.Key != sortSQL {
 		order += ", " + q.spec.Key + dir
 	}
-	err := filtered.Session(&gorm.Session{}).Select(columns).Order(order).
-		Limit(q.PageSize).Offset(q.Offset).Scan(dest).Error
+	page := filtered.Session(&gorm.Session{}).Order(order).Limit(q.PageSize).Offset(q.Offset)
+	var err error
+	if q.spec.Key != "" && total > 0 {
+		keys := page.Select(q.spec.Key)
+		err = base.Session(&gorm.Session{}).Select(columns).Where(q.spec.Key+" IN (?)", keys).Order(order).Scan(dest).Error
+	} else {
+		err = page.Select(columns).Scan(dest).Error
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list page: %w", err)
 	}

@@ -19,6 +19,16 @@ type Account struct {
 	Enabled      bool
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+
+	// The employee card (admin level and above).
+	Realname           string
+	Position           string
+	Email              string
+	Phone              string
+	DefaultAccessAllow bool   // full access: every admin-level func
+	AllIPAccess        bool   `gorm:"column:all_ip_access"`
+	IPAccess           string `gorm:"column:ip_access"` // addresses and networks, comma-separated
+	DepartmentNames    string // active departments, sorted and comma-separated
 }
 
 // RootLogin is the login of the account created on first start.
@@ -51,7 +61,7 @@ func CreateAccount(ctx context.Context, db *gorm.DB, p PasswordParams, login str
 	if err != nil {
 		return nil, err
 	}
-	a := &Account{Login: login, Level: level, PasswordHash: hash, Enabled: true}
+	a := &Account{Login: login, Level: level, PasswordHash: hash, Enabled: true, AllIPAccess: true}
 	if err := db.WithContext(ctx).Create(a).Error; err != nil {
 		return nil, MapDBError(err, "name", login)
 	}

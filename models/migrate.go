@@ -24,10 +24,11 @@ type Migration struct {
 }
 
 // The few column types the two databases spell differently; migrations use these
-// placeholders and are otherwise plain SQL that both accept.
+// placeholders and are otherwise plain SQL that both accept. $C follows an indexed
+// expression that prefix filters compare in byte order (SQLite's default already).
 var dialectTypes = map[string]*strings.Replacer{
-	Postgres: strings.NewReplacer("$ID", "BIGSERIAL PRIMARY KEY", "$TIME", "TIMESTAMPTZ", "$BLOB", "BYTEA"),
-	SQLite:   strings.NewReplacer("$ID", "INTEGER PRIMARY KEY AUTOINCREMENT", "$TIME", "DATETIME", "$BLOB", "BLOB"),
+	Postgres: strings.NewReplacer("$ID", "BIGSERIAL PRIMARY KEY", "$TIME", "TIMESTAMPTZ", "$BLOB", "BYTEA", "$C", ` COLLATE "C"`),
+	SQLite:   strings.NewReplacer("$ID", "INTEGER PRIMARY KEY AUTOINCREMENT", "$TIME", "DATETIME", "$BLOB", "BLOB", "$C", ""),
 }
 
 // migrationLock is the PostgreSQL advisory lock key that serialises migrations of

@@ -178,3 +178,34 @@ func End(ctx context.Context, db *gorm.DB, id string) error {
 	}
 	return nil
 }
+
+// Activity is what the live sessions of one account say about it.
+type Activity struct {
+	AccountID int64
+	Sessions  int64
+	IPs       int64 `gorm:"column:ips"`
+	// Onsite: a session was used since the time ActivityOf was given.
+	Onsite bool
+}
+
+// ActivityOf returns the activity of the given accounts, by account id, in one
+// query; accounts without a live session are absent.
+func ActivityOf(ctx context.Context, db *gorm.DB, accounts []int64, since time.Time) (map[int64]Activity, error) {
+	out := map[int64]Activity{}
+	if len(accounts) == 0 {
+		return out, nil
+	}
+	var rows []Activity
+	err := db.WithContext(ctx).Table("sessions").
+		Select("account_id, COUNT(*) AS sessions, COUNT(DISTINCT ip) AS ips, "+
+			"MAX(CASE WHEN last_seen >= ? THEN 1 ELSE 0 END) = 1 AS onsite", since.UTC()).
+		Where("expiry > ? AND account_id IN ?", models.Now(), accounts).
+		Group("account_id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("session activity: %w", err)
+	}
+	for _, r := range rows {
+		out[r.AccountID] = r
+	}
+	return out, nil
+}

@@ -1,0 +1,202 @@
+package handlers
+
+import (
+	"strconv"
+
+	"gorm.io/gorm"
+
+	"staffmgr/handlers/render"
+	"staffmgr/models"
+	"staffmgr/rights"
+)
+
+// departmentSpec is the list of departments with their active member counts.
+var departmentSpec = &ListSpec{
+	Columns: []Column{
+		{Name: "id", SQL: "d.id", Sort: true},
+		{Name: "name", SQL: "d.name", Sort: true, Filter: Wildcard},
+		{Name: "description", SQL: "d.description", Filter: Wildcard},
+		{Name: "members", SQL: "(SELECT COUNT(*) FROM department_members AS m WHERE m.department_id = d.id AND m.active)", Sort: true},
+	},
+	DefaultSort: "name",
+	Key:         "d.id",
+}
+
+type departmentRow struct {
+	ID          int64
+	Name        string
+	Description string
+	Members     int64
+}
+
+func departmentList(c *Ctx, q *Query) (*render.List, error) {
+	var rows []departmentRow
+	list, err := q.Fetch(c.DB.WithContext(c).Table("departments AS d"),
+		"d.id, d.name, d.description, "+departmentSpec.column("members").SQL+" AS members", &rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		list.Rows = append(list.Rows, render.Row(
+			render.Text("id", strconv.FormatInt(r.ID, 10)),
+			render.Text("name", r.Name),
+			render.Text("description", r.Description),
+			render.Text("members", strconv.FormatInt(r.Members, 10)),
+		))
+	}
+	return list, nil
+}
+
+// departmentForm is department.edit without sok: the department's fields.
+func departmentForm(c *Ctx) (render.Result, error) {
+	d := &models.Department{}
+	f := &render.Form{}
+	if elid := c.Params.Get("elid"); elid != "" {
+		var err error
+		if d, err = models.FindDepartment(c, c.DB, "elid", elid); err != nil {
+			return nil, err
+		}
+		f.Fields = append(f.Fields, render.Text("elid", elid))
+	}
+	f.Fields = append(f.Fields, render.Text("name", d.Name), render.Text("description", d.Description))
+	return f, nil
+}
+
+// departmentSave is department.edit&sok=ok: create without elid, edit with it. A
+// field the request leaves out keeps its value.
+func departmentSave(c *Ctx) (render.Result, error) {
+	d := &models.Department{}
+	elid := c.Params.Get("elid")
+	if elid != "" {
+		var err error
+		if d, err = models.FindDepartment(c, c.DB, "elid", elid); err != nil {
+			return nil, err
+		}
+	}
+	if elid == "" || c.Params.Has("name") {
+		d.Name = c.Params.Get("name")
+	}
+	if c.Params.Has("description") {
+		d.Description = c.Params.Get("description")
+	}
+	if err := models.SaveDepartment(c, c.DB, d); err != nil {
+		return nil, err
+	}
+	if elid == "" {
+		return &render.OK{ID: strconv.FormatInt(d.ID, 10)}, nil
+	}
+	return &render.OK{}, nil
+}
+
+// departmentDelete deletes a department; one with members only with force=on.
+func departmentDelete(c *Ctx, elid string) error {
+	d, err := models.FindDepartment(c, c.DB, "elid", elid)
+	if err != nil {
+		return err
+	}
+	return models.DeleteDepartment(c, c.DB, d, c.Params.On("force"))
+}
+
+// membershipStatus is an employee's association with a department as the
+// employee.department list shows it: on (member), off (excluded) or none.
+const membershipStatus = "CASE WHEN m.account_id IS NULL THEN 'none' WHEN m.active THEN 'on' ELSE 'off' END"
+
+// employeeDepartmentSpec is the list of every department with one employee's
+// association to it.
+var employeeDepartmentSpec = &ListSpec{
+	Columns: []Column{
+		{Name: "id", SQL: "d.id", Sort: true},
+		{Name: "name", SQL: "d.name", Sort: true, Filter: Wildcard},
+		{Name: "status", SQL: membershipStatus, Sort: true, Filter: Choice, Choices: []render.Option{
+			{Key: "on", Label: "Member"}, {Key: "off", Label: "Excluded"}, {Key: "none", Label: "Not associated"}}},
+	},
+	DefaultSort: "name",
+	Key:         "d.id",
+}
+
+// listedEmployee is the employee a nested list is opened for: plid, or elid as the
+// panel passes it from the staff list.
+func listedEmployee(c *Ctx) (*models.Account, error) {
+	id := c.Params.Get("plid")
+	if id == "" {
+		id = c.Params.Get("elid")
+	}
+	if id == "" {
+		return nil, models.Invalid("plid", "", "Name the employee: plid=ID")
+	}
+	a, err := models.FindEmployee(c, c.DB, id)
+	if e, ok := models.AsError(err); ok && e.Type == models.ErrMissed {
+		return nil, models.Missing("plid", id)
+	}
+	return a, err
+}
+
+type employeeDepartmentRow struct {
+	ID     int64
+	Name   string
+	Status string
+}
+
+func employeeDepartmentList(c *Ctx, q *Query) (*render.List, error) {
+	a, err := listedEmployee(c)
+	if err != nil {
+		return nil, err
+	}
+	base := c.DB.WithContext(c).Table("departments AS d").
+		Joins("LEFT JOIN department_members AS m ON m.department_id = d.id AND m.account_id = ?", a.ID)
+	var rows []employeeDepartmentRow
+	list, err := q.Fetch(base, "d.id, d.name, "+membershipStatus+" AS status", &rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		list.Rows = append(list.Rows, render.Row(
+			render.Text("id", strconv.FormatInt(r.ID, 10)),
+			render.Text("name", r.Name),
+			render.Text("status", r.Status),
+		))
+	}
+	list.Plid, list.Plname = strconv.FormatInt(a.ID, 10), a.Login
+	return list, nil
+}
+
+// membershipAction is employee.department.resume, .suspend or .delete: plid is the
+// employee, each elid a department.
+func membershipAction(change func(c *Ctx, db *gorm.DB, account, department int64) error) func(c *Ctx, elid string) error {
+	return func(c *Ctx, elid string) error {
+		a, err := listedEmployee(c)
+		if err != nil {
+			return err
+		}
+		if !rights.CanManage(c.Level(), a.Level) {
+			return models.Denied("plid", "Only root may change the account %s", a.Login)
+		}
+		if a.ID == c.Actor.ID && c.Level() < rights.Root {
+			return models.Denied("plid", "You cannot change your own departments: ask root or another admin")
+		}
+		d, err := models.FindDepartment(c, c.DB, "elid", elid)
+		if err != nil {
+			return err
+		}
+		return change(c, c.DB, a.ID, d.ID)
+	}
+}
+
+var (
+	membershipResume = membershipAction(func(c *Ctx, db *gorm.DB, account, department int64) error {
+		return models.SetMembership(c, db, account, department, true)
+	})
+	membershipSuspend = membershipAction(func(c *Ctx, db *gorm.DB, account, department int64) error {
+		current, err := models.Memberships(c, db, account)
+		if err != nil {
+			return err
+		}
+		if _, ok := current[department]; !ok {
+			return nil // not associated: already excluded
+		}
+		return models.SetMembership(c, db, account, department, false)
+	})
+	membershipDelete = membershipAction(func(c *Ctx, db *gorm.DB, account, department int64) error {
+		return models.DeleteMembership(c, db, account, department)
+	})
+)

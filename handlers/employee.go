@@ -1,0 +1,403 @@
+package handlers
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"staffmgr/handlers/render"
+	"staffmgr/models"
+	"staffmgr/rights"
+	"staffmgr/session"
+)
+
+// onsiteWindow is how recently an employee must have used a session to be onsite.
+const onsiteWindow = 5 * time.Minute
+
+// employeeSpec is the staff list. The department filter matches the names of the
+// employee's active departments; status and session are composite flags.
+var employeeSpec = &ListSpec{
+	Columns: []Column{
+		{Name: "id", SQL: "a.id", Sort: true},
+		{Name: "name", SQL: "a.login", Sort: true, Filter: Wildcard},
+		{Name: "realname", SQL: "a.realname", Sort: true, Filter: Wildcard},
+		{Name: "email", SQL: "a.email", Sort: true, Filter: Wildcard},
+		{Name: "department", SQL: "a.department_names", Sort: true, Filter: Wildcard, Where: departmentFilter},
+		{Name: "status", Filter: Choice, Where: statusFilter, Choices: []render.Option{
+			{Key: "enabled", Label: "Enabled"}, {Key: "disabled", Label: "Suspended"},
+			{Key: "default_access_allow", Label: "Full access"},
+			{Key: "all_ip_access", Label: "Access from any address"},
+			{Key: "ip_access", Label: "Access from listed addresses"}}},
+		{Name: "session", Filter: Choice, Where: sessionFilter, Choices: []render.Option{
+			{Key: "has_session", Label: "Has a session"},
+			{Key: "onsite", Label: "Active in the last 5 minutes"},
+			{Key: "another_session", Label: "Sessions from several addresses"}}},
+	},
+	DefaultSort: "id",
+	Key:         "a.id",
+}
+
+// departmentFilter keeps employees with an active department whose name matches.
+func departmentFilter(q *Query, db *gorm.DB, v string) *gorm.DB {
+	members := db.Session(&gorm.Session{NewDB: true}).Table("department_members AS m").
+		Select("m.account_id").Joins("JOIN departments AS d ON d.id = m.department_id").Where("m.active")
+	return db.Where("a.id IN (?)", q.Wildcard(members, "d.name", v))
+}
+
+func statusFilter(_ *Query, db *gorm.DB, v string) *gorm.DB {
+	switch v {
+	case "enabled":
+		return db.Where("a.enabled")
+	case "disabled":
+		return db.Where("NOT a.enabled")
+	case "default_access_allow":
+		return db.Where("a.default_access_allow")
+	case "all_ip_access":
+		return db.Where("a.all_ip_access")
+	default: // ip_access
+		return db.Where("NOT a.all_ip_access")
+	}
+}
+
+func sessionFilter(_ *Query, db *gorm.DB, v string) *gorm.DB {
+	live := db.Session(&gorm.Session{NewDB: true}).Table("sessions").Select("account_id").
+		Where("expiry > ?", models.Now())
+	switch v {
+	case "onsite":
+		live = live.Where("last_seen >= ?", models.Now().Add(-onsiteWindow))
+	case "another_session":
+		live = live.Group("account_id").Having("COUNT(DISTINCT ip) > 1")
+	}
+	return db.Where("a.id IN (?)", live)
+}
+
+// employeeRow is a staff list row as the query reads it.
+type employeeRow struct {
+	ID                 int64
+	Login              string
+	Realname           string
+	Position           string
+	Email              string
+	Phone              string
+	DepartmentNames    string
+	Enabled            bool
+	DefaultAccessAllow bool
+	AllIPAccess        bool `gorm:"column:all_ip_access"`
+}
+
+const employeeColumns = "a.id, a.login, a.realname, a.position, a.email, a.phone, a.department_names, " +
+	"a.enabled, a.default_access_allow, a.all_ip_access"
+
+// employeeList is func=employee: one page of staff with their activity, which comes
+// from the session store in one more query for the whole page.
+func employeeList(c *Ctx, q *Query) (*render.List, error) {
+	var rows []employeeRow
+	list, err := q.Fetch(models.Staff(c, c.DB), employeeColumns, &rows)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	activity, err := session.ActivityOf(c, c.DB, ids, time.Now().Add(-onsiteWindow))
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		act, live := activity[r.ID]
+		list.Rows = append(list.Rows, render.Row(
+			render.Text("id", strconv.FormatInt(r.ID, 10)),
+			render.Text("name", r.Login),
+			render.Text("realname", r.Realname),
+			render.Text("position", r.Position),
+			render.Text("email", r.Email),
+			render.Text("phone", r.Phone),
+			render.Text("department", r.DepartmentNames),
+			render.FlagIf("enabled", r.Enabled),
+			render.FlagIf("default_access_allow", r.DefaultAccessAllow),
+			render.FlagIf("all_ip_access", r.AllIPAccess),
+			render.FlagIf("ip_access", !r.AllIPAccess),
+			render.FlagIf("has_session", live),
+			render.FlagIf("onsite", live && act.Onsite),
+			render.FlagIf("another_session", live && act.IPs > 1),
+		))
+	}
+	return list, nil
+}
+
+// employeeForm is employee.edit without sok: the employee's card (or the defaults of
+// a new one) and the department select. Passwords are never shown.
+func employeeForm(c *Ctx) (render.Result, error) {
+	a := &models.Account{AllIPAccess: true}
+	var member map[int64]bool
+	if elid := c.Params.Get("elid"); elid != "" {
+		var err error
+		if a, err = manageable(c, elid); err != nil {
+			return nil, err
+		}
+		if member, err = models.Memberships(c, c.DB, a.ID); err != nil {
+			return nil, err
+		}
+	}
+	departments, err := models.AllDepartments(c, c.DB)
+	if err != nil {
+		return nil, err
+	}
+	var selected []string
+	options := make([]render.Option, len(departments))
+	for i, d := range departments {
+		id := strconv.FormatInt(d.ID, 10)
+		options[i] = render.Option{Key: id, Label: d.Name}
+		if member[d.ID] {
+			selected = append(selected, id)
+		}
+	}
+	f := &render.Form{}
+	if a.ID != 0 {
+		f.Fields = append(f.Fields, render.Text("elid", strconv.FormatInt(a.ID, 10)))
+	}
+	f.Fields = append(f.Fields,
+		render.Text("name", a.Login),
+		render.Text("realname", a.Realname),
+		render.Text("position", a.Position),
+		render.Text("email", a.Email),
+		render.Text("phone", a.Phone),
+		render.Text("department", strings.Join(selected, ",")),
+		render.Text("default_access_allow", render.OnOff(a.DefaultAccessAllow)),
+		render.Text("all_ip_access", render.OnOff(a.AllIPAccess)),
+		render.Text("ip_access", a.IPAccess),
+		render.Text("passwd", ""),
+		render.Text("confirm", ""),
+		render.Select("department", options...),
+	)
+	return f, nil
+}
+
+// employeeSave is employee.edit&sok=ok: without elid it creates an employee, with
+// elid it edits one. A field the request leaves out keeps its value; a flag sent
+// empty is off. Every field is checked before anything is written.
+func employeeSave(c *Ctx) (render.Result, error) {
+	p := c.Params
+	creating := p.Get("elid") == ""
+	a := &models.Account{Level: rights.Admin, AllIPAccess: true}
+	if !creating {
+		var err error
+		if a, err = manageable(c, p.Get("elid")); err != nil {
+			return nil, err
+		}
+	}
+	before := *a
+
+	if creating || p.Has("name") {
+		name := strings.TrimSpace(p.Get("name"))
+		if name == "" {
+			return nil, models.Invalid("name", "", "Enter the employee's login")
+		}
+		if a.Login == models.RootLogin && name != a.Login {
+			return nil, models.Invalid("name", name, "The login of root cannot change")
+		}
+		if err := models.CheckLogin("name", name); err != nil {
+			return nil, err
+		}
+		a.Login = name
+	}
+	for _, f := range []struct {
+		name  string
+		dst   *string
+		check func(field, v string) error
+	}{
+		{"realname", &a.Realname, func(f, v string) error { return models.CheckText(f, v, models.MaxRealname) }},
+		{"position", &a.Position, func(f, v string) error { return models.CheckText(f, v, models.MaxPosition) }},
+		{"email", &a.Email, models.CheckEmail},
+		{"phone", &a.Phone, models.CheckPhone},
+	} {
+		if !p.Has(f.name) {
+			continue
+		}
+		v := strings.TrimSpace(p.Get(f.name))
+		if err := f.check(f.name, v); err != nil {
+			return nil, err
+		}
+		*f.dst = v
+	}
+	if p.Has("default_access_allow") {
+		a.DefaultAccessAllow = p.On("default_access_allow")
+	}
+	if p.Has("all_ip_access") {
+		a.AllIPAccess = p.On("all_ip_access")
+	}
+	if p.Has("ip_access") {
+		list, err := models.ParseIPList("ip_access", p.Get("ip_access"))
+		if err != nil {
+			return nil, err
+		}
+		a.IPAccess = list
+	}
+	if !a.AllIPAccess && a.IPAccess == "" {
+		return nil, models.Invalid("ip_access", "", "List the addresses the employee may log in from, or turn on all_ip_access")
+	}
+
+	var departments []int64
+	changeDepartments := p.Has("department")
+	if changeDepartments {
+		var err error
+		if departments, err = models.ParseIDs("department", p.Get("department")); err != nil {
+			return nil, err
+		}
+		if err := models.CheckDepartments(c, c.DB, "department", departments); err != nil {
+			return nil, err
+		}
+		if !creating {
+			current, err := models.Memberships(c, c.DB, a.ID)
+			if err != nil {
+				return nil, err
+			}
+			changeDepartments = !sameDepartments(current, departments)
+		}
+	}
+
+	password := p.Get("passwd")
+	switch {
+	case password == "" && creating:
+		return nil, models.Invalid("passwd", "", "Enter a password for the new employee")
+	case password != "":
+		if err := c.App.cfg.PasswordPolicy.Check("passwd", password); err != nil {
+			return nil, err
+		}
+		if p.Get("confirm") != password {
+			return nil, models.Invalid("confirm", "", "The password and its confirmation differ")
+		}
+	}
+
+	self := !creating && a.ID == c.Actor.ID
+	if self && c.Level() < rights.Root {
+		switch {
+		case a.DefaultAccessAllow != before.DefaultAccessAllow:
+			return nil, models.Denied("default_access_allow", "You cannot change your own access: ask root or another admin")
+		case a.AllIPAccess != before.AllIPAccess || a.IPAccess != before.IPAccess:
+			return nil, models.Denied("ip_access", "You cannot change your own address restrictions: ask root or another admin")
+		case changeDepartments:
+			return nil, models.Denied("department", "You cannot change your own departments: ask root or another admin")
+		}
+	}
+
+	if creating {
+		hash, err := models.HashPassword(c.App.cfg.Passwords, password)
+		if err != nil {
+			return nil, err
+		}
+		a.PasswordHash = hash
+	}
+	if err := models.SaveEmployee(c, c.DB, a); err != nil {
+		return nil, err
+	}
+	if changeDepartments {
+		if err := models.SetDepartments(c, c.DB, a.ID, departments); err != nil {
+			return nil, err
+		}
+	}
+	if password != "" && !creating {
+		if err := models.SetPassword(c, c.DB, c.App.cfg.Passwords, a.ID, password); err != nil {
+			return nil, err
+		}
+		if !self { // a password set by someone else ends the sessions opened with the old one
+			if _, err := session.EndAccount(c, c.DB, a.ID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if creating {
+		return &render.OK{ID: strconv.FormatInt(a.ID, 10)}, nil
+	}
+	return &render.OK{}, nil
+}
+
+// sameDepartments reports whether the active memberships are exactly ids.
+func sameDepartments(current map[int64]bool, ids []int64) bool {
+	var active []int64
+	for id, on := range current {
+		if on {
+			active = append(active, id)
+		}
+	}
+	want := slices.Clone(ids)
+	slices.Sort(active)
+	slices.Sort(want)
+	return slices.Equal(active, want)
+}
+
+// manageable returns the employee elid names when the caller may manage them:
+// nobody manages an account above their own level.
+func manageable(c *Ctx, elid string) (*models.Account, error) {
+	a, err := models.FindEmployee(c, c.DB, elid)
+	if err != nil {
+		return nil, err
+	}
+	if !rights.CanManage(c.Level(), a.Level) {
+		return nil, models.Denied("elid", "Only root may change the account %s", a.Login)
+	}
+	return a, nil
+}
+
+// other returns the employee elid names for an action that cannot apply to the
+// caller's own account, nor (unless allowRoot) to root.
+func other(c *Ctx, elid, action string, allowRoot bool) (*models.Account, error) {
+	a, err := manageable(c, elid)
+	if err != nil {
+		return nil, err
+	}
+	if a.ID == c.Actor.ID {
+		return nil, models.Invalid("elid", elid, "You cannot %s your own account", action)
+	}
+	if a.Level == rights.Root && !allowRoot {
+		return nil, models.Invalid("elid", elid, "The account %s cannot be %s", a.Login, pastTense[action])
+	}
+	return a, nil
+}
+
+var pastTense = map[string]string{"delete": "deleted", "suspend": "suspended", "resume": "resumed", "log out": "logged out"}
+
+// employeeDelete deletes an employee; sessions and memberships go with the account.
+func employeeDelete(c *Ctx, elid string) error {
+	a, err := other(c, elid, "delete", false)
+	if err != nil {
+		return err
+	}
+	return models.DeleteAccount(c, c.DB, a.ID)
+}
+
+// employeeSuspend disables an employee and ends all of their sessions at once.
+func employeeSuspend(c *Ctx, elid string) error {
+	a, err := other(c, elid, "suspend", false)
+	if err != nil {
+		return err
+	}
+	if err := models.SetEnabled(c, c.DB, a.ID, false); err != nil {
+		return err
+	}
+	_, err = session.EndAccount(c, c.DB, a.ID)
+	return err
+}
+
+// employeeResume enables an employee.
+func employeeResume(c *Ctx, elid string) error {
+	a, err := other(c, elid, "resume", false)
+	if err != nil {
+		return err
+	}
+	return models.SetEnabled(c, c.DB, a.ID, true)
+}
+
+// employeeLogout ends every session of an employee.
+func employeeLogout(c *Ctx, elid string) error {
+	a, err := other(c, elid, "log out", true)
+	if err != nil {
+		return err
+	}
+	_, err = session.EndAccount(c, c.DB, a.ID)
+	return err
+}

@@ -1,0 +1,203 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"staffmgr/rights"
+)
+
+// staffCondition selects the accounts that are staff: admin level and above. It is
+// spelled as a literal so that the planners match the staff_* partial indexes.
+const staffCondition = "level >= 28"
+
+var (
+	loginPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{2,49}$`)
+	phonePattern = regexp.MustCompile(`^\+?[0-9]{3,20}(?:(?: ?(?:ext\.?|x) ?)[0-9]{1,6})?$`)
+)
+
+// Field length limits of the employee card, as the columns hold them.
+const (
+	MaxRealname = 100
+	MaxPosition = 100
+	MaxEmail    = 254
+	MaxIPAccess = 100 // entries
+)
+
+// CheckLogin returns a value error unless login is a valid login.
+func CheckLogin(field, login string) error {
+	if !loginPattern.MatchString(login) {
+		return Invalid(field, login, "A login is 3 to 50 characters: lower-case latin letters, digits, _ . and -, starting with a letter or digit")
+	}
+	return nil
+}
+
+// CheckEmail returns a value error unless v is a plain address (user@domain.tld).
+func CheckEmail(field, v string) error {
+	if v == "" {
+		return nil
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address != v || a.Name != "" || len(v) > MaxEmail {
+		return Invalid(field, v, "Enter an email address such as name@example.com")
+	}
+	_, domain, _ := strings.Cut(v, "@")
+	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
+		return Invalid(field, v, "Enter an email address such as name@example.com")
+	}
+	return nil
+}
+
+// CheckPhone returns a value error unless v is digits with an optional leading +
+// and an optional extension (x123 or ext. 123).
+func CheckPhone(field, v string) error {
+	if v != "" && !phonePattern.MatchString(v) {
+		return Invalid(field, v, "A phone number is 3 to 20 digits with an optional leading + and an optional extension (x123)")
+	}
+	return nil
+}
+
+// CheckText returns a value error when v is longer than max characters or holds
+// control characters.
+func CheckText(field, v string, max int) error {
+	if n := len([]rune(v)); n > max {
+		return Invalid(field, v, "At most %d characters", max)
+	}
+	if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return Invalid(field, v, "Control characters are not allowed")
+	}
+	return nil
+}
+
+// ParseIPList reads an allow-list: IPv4 or IPv6 addresses and CIDR networks,
+// separated by commas, spaces or new lines. It returns the entries in canonical
+// form, without duplicates, comma-separated.
+func ParseIPList(field, v string) (string, error) {
+	entries := strings.FieldsFunc(v, func(r rune) bool {
+		return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t'
+	})
+	if len(entries) > MaxIPAccess {
+		return "", Invalid(field, "", "At most %d addresses and networks", MaxIPAccess)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range entries {
+		var canon string
+		if strings.Contains(e, "/") {
+			p, err := netip.ParsePrefix(e)
+			if err != nil {
+				return "", Invalid(field, e, "%q is not an IPv4 or IPv6 address or network (such as 192.0.2.0/24)", e)
+			}
+			canon = p.Masked().String()
+		} else {
+			a, err := netip.ParseAddr(e)
+			if err != nil || a.Zone() != "" {
+				return "", Invalid(field, e, "%q is not an IPv4 or IPv6 address or network (such as 192.0.2.0/24)", e)
+			}
+			canon = a.Unmap().String()
+		}
+		if !seen[canon] {
+			seen[canon] = true
+			out = append(out, canon)
+		}
+	}
+	return strings.Join(out, ","), nil
+}
+
+// ParseID reads an element id; anything else is a missed error for object.
+func ParseID(object, v string) (int64, error) {
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, Missing(object, v)
+	}
+	return id, nil
+}
+
+// ParseIDs reads a comma-separated list of ids (spaces allowed), without duplicates.
+func ParseIDs(field, v string) ([]int64, error) {
+	var out []int64
+	seen := map[int64]bool{}
+	for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, Invalid(field, s, "%q is not an id", s)
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// Staff is the query of staff accounts (admin level and above) as "a".
+func Staff(ctx context.Context, db *gorm.DB) *gorm.DB {
+	return db.WithContext(ctx).Table("accounts AS a").Where("a." + staffCondition)
+}
+
+// FindEmployee returns the staff account with the given id (as the request spells
+// it); any other id is a missed error.
+func FindEmployee(ctx context.Context, db *gorm.DB, id string) (*Account, error) {
+	n, err := ParseID("elid", id)
+	if err != nil {
+		return nil, err
+	}
+	var a Account
+	if err := db.WithContext(ctx).Where(staffCondition).First(&a, n).Error; err != nil {
+		return nil, MapDBError(err, "elid", id)
+	}
+	return &a, nil
+}
+
+// employeeColumns are the columns an employee.edit writes.
+var employeeColumns = []string{"login", "realname", "position", "email", "phone",
+	"default_access_allow", "all_ip_access", "ip_access", "updated_at"}
+
+// SaveEmployee creates a (when its id is 0) or writes its card. A taken login is an
+// exists error on the field name.
+func SaveEmployee(ctx context.Context, db *gorm.DB, a *Account) error {
+	a.UpdatedAt = Now()
+	var err error
+	if a.ID == 0 {
+		a.CreatedAt, a.Enabled = a.UpdatedAt, true
+		if !a.Level.Valid() || a.Level < rights.Admin {
+			return fmt.Errorf("employee %s: level %d is not a staff level", a.Login, a.Level)
+		}
+		err = db.WithContext(ctx).Create(a).Error
+	} else {
+		err = db.WithContext(ctx).Select(employeeColumns).Updates(a).Error
+	}
+	if IsUniqueViolation(err) {
+		return NewError(ErrExists, "name", a.Login, "The login %q is taken", a.Login)
+	}
+	return err
+}
+
+// DeleteAccount deletes an account; its sessions, keys and memberships go with it.
+func DeleteAccount(ctx context.Context, db *gorm.DB, id int64) error {
+	res := db.WithContext(ctx).Delete(&Account{}, id)
+	if res.Error != nil {
+		return fmt.Errorf("delete account %d: %w", id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return Missing("elid", strconv.FormatInt(id, 10))
+	}
+	return nil
+}
+
+// SetEnabled enables or disables an account.
+func SetEnabled(ctx context.Context, db *gorm.DB, id int64, on bool) error {
+	res := db.WithContext(ctx).Model(&Account{}).Where("id = ?", id).
+		Updates(map[string]any{"enabled": on, "updated_at": Now()})
+	if res.Error != nil {
+		return fmt.Errorf("enable account %d: %w", id, res.Error)
+	}
+	return nil
+}
