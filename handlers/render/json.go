@@ -68,7 +68,11 @@ func JSONData(doc *Node) []byte {
 			data.Children = append(data.Children, c)
 		}
 	}
-	writeData(&b, data)
+	if len(data.Children) == 0 {
+		b.WriteString("{}") // still an object, so that a client can look up keys
+	} else {
+		writeData(&b, data)
+	}
 	b.WriteByte('\n')
 	return b.Bytes()
 }

@@ -57,7 +57,9 @@ func escapeXML(b *bytes.Buffer, s string, attr bool) {
 			b.WriteString("&gt;")
 		case r == '"' && attr:
 			b.WriteString("&quot;")
-		case (r == '\n' || r == '\r' || r == '\t') && attr:
+		case r == '\r', (r == '\n' || r == '\t') && attr:
+			// A parser turns a raw CR into LF, and in an attribute any of these into
+			// a space: as references they arrive as they were sent.
 			b.WriteString("&#" + strconv.Itoa(int(r)) + ";")
 		case r == utf8.RuneError && size == 1, !xmlChar(r):
 			b.WriteRune('\uFFFD')
