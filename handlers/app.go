@@ -6,7 +6,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -27,6 +29,14 @@ type Config struct {
 	KeyLifetime time.Duration
 	// SecureCookies marks the session cookie Secure (behind HTTPS).
 	SecureCookies bool
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client; without
+	// any, the client is the connection's address.
+	TrustedProxies []netip.Prefix
+	// Su restricts acting as another account.
+	Su SuPolicy
+	// Lockout blocks logins and addresses after repeated failures; the zero value is
+	// models.DefaultLockout.
+	Lockout models.Lockout
 }
 
 // App answers the API on one database.
@@ -66,6 +76,14 @@ func checkFunc(f *Func) error {
 		if f.Spec == nil {
 			return fmt.Errorf("func %s: a list needs its spec", f.Name)
 		}
+		for _, c := range f.Spec.Columns {
+			if c.SQL == "" && !f.Spec.Memory && (c.Sort || c.Filter != NoFilter && c.Where == nil) {
+				return fmt.Errorf("func %s: column %s sorts or filters without SQL", f.Name, c.Name)
+			}
+		}
+		if f.Spec.column(f.Spec.DefaultSort) == nil {
+			return fmt.Errorf("func %s: default sort %q is no column", f.Name, f.Spec.DefaultSort)
+		}
 	}
 	if f.Form != nil || f.Save != nil {
 		shapes++
@@ -96,6 +114,13 @@ func (a *App) Echo() *echo.Echo {
 	e.HideBanner = true
 	e.HidePort = true
 	e.IPExtractor = echo.ExtractIPDirect()
+	if len(a.cfg.TrustedProxies) > 0 {
+		trust := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, p := range a.cfg.TrustedProxies {
+			trust = append(trust, echo.TrustIPRange(&net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(trust...)
+	}
 	for _, path := range []string{"/billmgr", "/"} {
 		e.GET(path, a.serve)
 		e.POST(path, a.serve)
@@ -112,11 +137,15 @@ func (a *App) Echo() *echo.Echo {
 	return e
 }
 
-// Cleanup removes expired sessions and keys; the server calls it now and then.
+// Cleanup removes expired sessions and keys and stale failed-login counters; the
+// server calls it now and then.
 func (a *App) Cleanup(ctx context.Context) error {
 	if _, err := session.DeleteExpired(ctx, a.db); err != nil {
 		return err
 	}
-	_, err := models.DeleteExpiredKeys(ctx, a.db)
+	if _, err := models.DeleteExpiredKeys(ctx, a.db); err != nil {
+		return err
+	}
+	_, err := a.cfg.Lockout.DeleteStaleLockouts(ctx, a.db)
 	return err
 }

@@ -14,15 +14,17 @@ func authLogin(c *Ctx) (render.Result, error) {
 	if login == "" {
 		return nil, models.Invalid("username", "", "Enter a login")
 	}
-	var acc *models.Account
-	var err error
-	if c.Params.Has("key") {
-		acc, err = models.ConsumeKey(c, c.DB, login, c.Params.Get("key"))
-	} else {
-		acc, err = models.Authenticate(c, c.DB, login, c.Params.Get("password"))
-	}
+	acc, err := c.App.guardLogin(c, login, func() (*models.Account, error) {
+		if c.Params.Has("key") {
+			return models.ConsumeKey(c, c.DB, login, c.Params.Get("key"))
+		}
+		return models.Authenticate(c, c.DB, login, c.Params.Get("password"))
+	})
 	if err != nil {
 		return nil, err
+	}
+	if !acc.AllowsIP(c.IP) {
+		return nil, addressRefused(acc, c.IP)
 	}
 	token, err := c.Login(acc)
 	if err != nil {

@@ -164,6 +164,9 @@ func employeeDepartmentList(c *Ctx, q *Query) (*render.List, error) {
 // employee, each elid a department.
 func membershipAction(change func(c *Ctx, db *gorm.DB, account, department int64) error) func(c *Ctx, elid string) error {
 	return func(c *Ctx, elid string) error {
+		if c.Params.Get("plid") == "" { // elid names departments here, never the employee
+			return models.Invalid("plid", "", "Name the employee: plid=ID")
+		}
 		a, err := listedEmployee(c)
 		if err != nil {
 			return err

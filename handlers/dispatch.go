@@ -41,10 +41,13 @@ type Ctx struct {
 	Actor  *models.Account // nil for a guest
 	IP     string
 	Log    *slog.Logger
+	// Real is the account that acts through an su session or the su parameter; nil otherwise.
+	Real *models.Account
 
-	req  *http.Request
-	base context.Context // the request's context without a session
-	via  via
+	req   *http.Request
+	reqID string          // the request id that the log and internal errors name
+	base  context.Context // the request's context without a session
+	via   via
 	// opened is set when the request logged in: the response carries the new session.
 	opened bool
 	// ended is set when the request ended its own session.
@@ -103,7 +106,7 @@ func (a *App) serve(ec echo.Context) error {
 	if name == "" && format == render.HTML {
 		name = "whoami" // a browser opening the panel: who is here, or the login form
 	}
-	c := &Ctx{Context: r.Context(), base: r.Context(), req: r, App: a, DB: a.db, Params: params, IP: ec.RealIP(), Log: log}
+	c := &Ctx{Context: r.Context(), base: r.Context(), req: r, App: a, DB: a.db, Params: params, IP: ec.RealIP(), Log: log, reqID: reqID}
 
 	var res render.Result
 	var err error
@@ -164,11 +167,20 @@ func (a *App) dispatch(c *Ctx, name string) (render.Result, error) {
 	if err := a.authenticate(c); err != nil {
 		return nil, err
 	}
+	if err := a.checkAddress(c); err != nil {
+		return nil, err
+	}
+	if err := a.suParam(c); err != nil {
+		return nil, err
+	}
 	if !rights.Allows(c.Level(), fn.Level) {
 		if c.Actor == nil {
 			return nil, models.Denied("session", "Log in first: the session is unknown or has expired")
 		}
 		return nil, models.Denied(fn.Name, "Insufficient privileges to perform %q", fn.Name)
+	}
+	if err := a.authorize(c, fn); err != nil {
+		return nil, err
 	}
 	return a.run(c, fn)
 }
@@ -185,7 +197,9 @@ func (a *App) authenticate(c *Ctx) error {
 	p := c.Params
 	if p.Has("authinfo") {
 		login, password, _ := strings.Cut(p.Get("authinfo"), ":")
-		acc, err := models.Authenticate(c, a.db, login, password)
+		acc, err := a.guardLogin(c, login, func() (*models.Account, error) {
+			return models.Authenticate(c, a.db, login, password)
+		})
 		if err != nil {
 			return err
 		}
@@ -212,6 +226,16 @@ func (a *App) authenticate(c *Ctx) error {
 			return err
 		}
 		return a.sessions.Destroy(ctx) // the account is gone or disabled: so is the session
+	}
+	if id := a.sessions.Impersonator(ctx); id != 0 {
+		real, err := models.FindAccount(ctx, a.db, id)
+		if err != nil || !real.Enabled || a.sessions.ImpersonationOver(ctx) {
+			if e, ok := models.AsError(err); err != nil && (!ok || e.Type != models.ErrMissed) {
+				return err
+			}
+			return a.sessions.Destroy(ctx) // an su session ends with its time or its opener
+		}
+		c.Real = real
 	}
 	a.sessions.SetIP(ctx, c.IP)
 	c.Context, c.Actor, c.via = ctx, acc, how
@@ -271,16 +295,36 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 }
 
 // inTx runs h inside one transaction: everything it changes is kept, or nothing.
+// It is the one place that writes the journal: a change that succeeds gets its row
+// at the end of its own transaction; one that fails gets a row with the error, in a
+// transaction of its own after the rollback.
 func (a *App) inTx(c *Ctx, h func(*Ctx) (render.Result, error)) (render.Result, error) {
 	var res render.Result
 	err := a.db.WithContext(c.base).Transaction(func(tx *gorm.DB) error {
 		c.DB = tx
 		defer func() { c.DB = a.db }()
 		var err error
-		res, err = h(c)
-		return err
+		if res, err = runSafely(c, h); err != nil {
+			return err
+		}
+		return models.WriteJournal(c.base, tx, journalEntry(c, res, nil))
 	})
-	return res, err
+	if err != nil {
+		a.journalFailure(c, err)
+		return nil, err
+	}
+	return res, nil
+}
+
+// runSafely runs h, turning a panic into an internal error so that the transaction
+// rolls back and the failure is journaled like any other.
+func runSafely(c *Ctx, h func(*Ctx) (render.Result, error)) (res render.Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("panic in %s: %v\n%s", c.Func.Name, p, debug.Stack())
+		}
+	}()
+	return h(c)
 }
 
 // confirmForm is the answer to a group operation without sok=ok: the elements it

@@ -22,7 +22,7 @@ const onsiteWindow = 5 * time.Minute
 var employeeSpec = &ListSpec{
 	Columns: []Column{
 		{Name: "id", SQL: "a.id", Sort: true},
-		{Name: "name", SQL: "a.login", Sort: true, Filter: Wildcard},
+		{Name: "name", SQL: "a.login", Sort: true, Unique: true, Filter: Wildcard},
 		{Name: "realname", SQL: "a.realname", Sort: true, Filter: Wildcard},
 		{Name: "email", SQL: "a.email", Sort: true, Filter: Wildcard},
 		{Name: "department", SQL: "a.department_names", Sort: true, Filter: Wildcard, Where: departmentFilter},
@@ -92,7 +92,8 @@ const employeeColumns = "a.id, a.login, a.realname, a.position, a.email, a.phone
 	"a.enabled, a.default_access_allow, a.all_ip_access"
 
 // employeeList is func=employee: one page of staff with their activity, which comes
-// from the session store in one more query for the whole page.
+// from the session store in one more query for the whole page, and their lockout
+// (the locked flag) in one more.
 func employeeList(c *Ctx, q *Query) (*render.List, error) {
 	var rows []employeeRow
 	list, err := q.Fetch(models.Staff(c, c.DB), employeeColumns, &rows)
@@ -100,10 +101,15 @@ func employeeList(c *Ctx, q *Query) (*render.List, error) {
 		return nil, err
 	}
 	ids := make([]int64, len(rows))
+	logins := make([]string, len(rows))
 	for i, r := range rows {
-		ids[i] = r.ID
+		ids[i], logins[i] = r.ID, r.Login
 	}
 	activity, err := session.ActivityOf(c, c.DB, ids, time.Now().Add(-onsiteWindow))
+	if err != nil {
+		return nil, err
+	}
+	locked, err := c.App.cfg.Lockout.Locked(c, c.DB, logins)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +130,7 @@ func employeeList(c *Ctx, q *Query) (*render.List, error) {
 			render.FlagIf("has_session", live),
 			render.FlagIf("onsite", live && act.Onsite),
 			render.FlagIf("another_session", live && act.IPs > 1),
+			render.FlagIf("locked", locked[r.Login]),
 		))
 	}
 	return list, nil
@@ -245,7 +252,7 @@ func employeeSave(c *Ctx) (render.Result, error) {
 	changeDepartments := p.Has("department")
 	if changeDepartments {
 		var err error
-		if departments, err = models.ParseIDs("department", p.Get("department")); err != nil {
+		if departments, err = models.ParseIDs("department", strings.Join(p.Values("department"), ",")); err != nil {
 			return nil, err
 		}
 		if err := models.CheckDepartments(c, c.DB, "department", departments); err != nil {
@@ -283,6 +290,10 @@ func employeeSave(c *Ctx) (render.Result, error) {
 		case changeDepartments:
 			return nil, models.Denied("department", "You cannot change your own departments: ask root or another admin")
 		}
+	}
+	if person := c.person(); !creating && a.ID == person.ID && !a.AllowsIP(c.IP) {
+		return nil, models.Invalid("ip_access", a.IPAccess,
+			"Your current address %s is not in the list: saving it would lock you out", c.IP)
 	}
 
 	if creating {

@@ -15,10 +15,17 @@ import (
 //     with sok=ok it runs once per element inside one transaction: all or none.
 //   - Run: a session operation with no sok rule (log in, log out, keep alive). Writes
 //     puts it in a transaction and, for cookie sessions, behind the CSRF check.
+//
+// Every Save, every Each and every Run with Writes leaves one row in the journal,
+// written by the dispatcher in the change's transaction (or, when it fails, a row
+// with the error); no handler writes the journal itself.
 type Func struct {
 	Name    string
 	Caption string
 	Level   rights.Level
+	// Right names the right that opens an admin-level func for employees without full
+	// access; empty means a right of the func's own name. X.filter goes with X.
+	Right string
 
 	Spec *ListSpec
 	List func(c *Ctx, q *Query) (*render.List, error)
@@ -29,6 +36,14 @@ type Func struct {
 
 	Run    func(c *Ctx) (render.Result, error)
 	Writes bool
+}
+
+// right is the name of the right that opens the func.
+func (f *Func) right() string {
+	if f.Right != "" {
+		return f.Right
+	}
+	return f.Name
 }
 
 // changes reports whether the func changes data when confirmed: it needs sok=ok.
@@ -43,6 +58,7 @@ func funcTable() []*Func {
 		{Name: "logout", Caption: "Log out", Level: rights.Guest, Run: authLogout},
 		{Name: "keepalive", Caption: "Keep the session alive", Level: rights.User, Run: keepalive},
 		{Name: "whoami", Caption: "Current account", Level: rights.User, Run: whoami},
+		{Name: "chlevel", Caption: "Return from acting as another account", Level: rights.User, Run: chlevel},
 
 		// Active sessions and one-time keys: root and admin.
 		{Name: "session", Caption: "Active sessions", Level: rights.Admin, Spec: sessionSpec, List: sessionList},
@@ -58,6 +74,7 @@ func funcTable() []*Func {
 		{Name: "employee.suspend", Caption: "Suspend employees", Level: rights.Admin, Each: employeeSuspend},
 		{Name: "employee.resume", Caption: "Resume employees", Level: rights.Admin, Each: employeeResume},
 		{Name: "employee.logout", Caption: "End the sessions of employees", Level: rights.Admin, Each: employeeLogout},
+		{Name: "employee.unlock", Caption: "Unlock employees blocked by failed logins", Level: rights.Admin, Each: employeeUnlock},
 		{Name: "employee.department", Caption: "Departments of an employee", Level: rights.Admin,
 			Spec: employeeDepartmentSpec, List: employeeDepartmentList},
 		filterFunc("employee.department", "Filter departments of an employee", rights.Admin, employeeDepartmentSpec),
@@ -65,11 +82,28 @@ func funcTable() []*Func {
 		{Name: "employee.department.suspend", Caption: "Exclude an employee from departments", Level: rights.Admin, Each: membershipSuspend},
 		{Name: "employee.department.delete", Caption: "Remove an employee's associations with departments", Level: rights.Admin, Each: membershipDelete},
 
+		{Name: "employee.su", Caption: "Act as an employee", Level: rights.Admin, Run: employeeSu, Writes: true},
+
+		// Rights: of one employee, and the grants of one department.
+		{Name: "rights2.user", Caption: "Rights of an employee", Level: rights.Admin, Spec: rightsUserSpec, List: rightsUserList},
+		filterFunc("rights2.user", "Filter rights of an employee", rights.Admin, rightsUserSpec),
+		{Name: "rights2.user.resume", Caption: "Allow rights to an employee", Level: rights.Admin, Each: rightsUserResume},
+		{Name: "rights2.user.suspend", Caption: "Deny rights to an employee", Level: rights.Admin, Each: rightsUserSuspend},
+		{Name: "rights2.user.delete", Caption: "Reset an employee's rights to their departments'", Level: rights.Admin, Each: rightsUserDelete},
+		{Name: "rights2.group", Caption: "Rights of a department", Level: rights.Admin, Spec: rightsGroupSpec, List: rightsGroupList},
+		filterFunc("rights2.group", "Filter rights of a department", rights.Admin, rightsGroupSpec),
+		{Name: "rights2.group.resume", Caption: "Grant rights to a department", Level: rights.Admin, Each: departmentRight(true)},
+		{Name: "rights2.group.suspend", Caption: "Withdraw rights from a department", Level: rights.Admin, Each: departmentRight(false)},
+
 		// Departments.
 		{Name: "department", Caption: "Departments", Level: rights.Admin, Spec: departmentSpec, List: departmentList},
 		filterFunc("department", "Filter departments", rights.Admin, departmentSpec),
 		{Name: "department.edit", Caption: "Create or edit a department", Level: rights.Admin, Form: departmentForm, Save: departmentSave},
 		{Name: "department.delete", Caption: "Delete departments", Level: rights.Admin, Each: departmentDelete},
+
+		// The audit journal: every confirmed change, written by the dispatcher.
+		{Name: "journal", Caption: "Journal", Level: rights.Admin, Spec: journalSpec, List: journalList},
+		filterFunc("journal", "Filter the journal", rights.Admin, journalSpec),
 	}
 }
 
@@ -77,7 +111,7 @@ func funcTable() []*Func {
 // sok=ok it stores a new one in the caller's session.
 func filterFunc(list, caption string, level rights.Level, spec *ListSpec) *Func {
 	return &Func{
-		Name: list + ".filter", Caption: caption, Level: level,
+		Name: list + ".filter", Caption: caption, Level: level, Right: list,
 		Form: func(c *Ctx) (render.Result, error) { return filterForm(c, list, spec) },
 		Save: func(c *Ctx) (render.Result, error) { return filterSave(c, list, spec) },
 	}

@@ -35,10 +35,19 @@ const Password = "Test-pass1"
 
 func newEnv(t *testing.T, db *gorm.DB) *env {
 	t.Helper()
+	return newEnvConfig(t, db, nil)
+}
+
+// newEnvConfig is newEnv with the test configuration changed by configure.
+func newEnvConfig(t *testing.T, db *gorm.DB, configure func(*Config)) *env {
+	t.Helper()
 	logs := &bytes.Buffer{}
 	sessions := session.New(db, session.Config{IdleTimeout: time.Hour, Lifetime: 10 * time.Hour})
-	app, err := New(db, sessions, Config{Passwords: dbtest.FastPasswords, PasswordPolicy: models.DefaultPasswordPolicy},
-		slog.New(slog.NewTextHandler(logs, nil)))
+	cfg := Config{Passwords: dbtest.FastPasswords, PasswordPolicy: models.DefaultPasswordPolicy}
+	if configure != nil {
+		configure(&cfg)
+	}
+	app, err := New(db, sessions, cfg, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,8 +69,30 @@ func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) { fn(t, newEnv(t, db)) })
 }
 
-// MustCreateAccount creates an enabled account with the test password.
+// eachEnvConfig is eachEnv with the configuration changed by configure.
+func eachEnvConfig(t *testing.T, configure func(*Config), fn func(t *testing.T, e *env)) {
+	t.Helper()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) { fn(t, newEnvConfig(t, db, configure)) })
+}
+
+// MustCreateAccount creates an enabled account with the test password. An admin
+// gets full access (default_access_allow), as most scenarios need; MustCreateEmployee
+// makes one whose rights come from departments and personal settings.
 func MustCreateAccount(t *testing.T, db *gorm.DB, login string, level rights.Level) *models.Account {
+	t.Helper()
+	a := MustCreateEmployee(t, db, login, level)
+	if level == rights.Admin {
+		if err := db.Model(a).Update("default_access_allow", true).Error; err != nil {
+			t.Fatal(err)
+		}
+		a.DefaultAccessAllow = true
+	}
+	return a
+}
+
+// MustCreateEmployee creates an enabled account with the test password and no
+// rights beyond its level.
+func MustCreateEmployee(t *testing.T, db *gorm.DB, login string, level rights.Level) *models.Account {
 	t.Helper()
 	a, err := models.CreateAccount(context.Background(), db, dbtest.FastPasswords, login, level, Password)
 	if err != nil {
@@ -135,13 +166,20 @@ func (e *env) send(method, path, contentType string, body io.Reader, cookies []*
 	}
 	r := &resp{t: e.t, status: hr.StatusCode, header: hr.Header, body: raw}
 	if strings.HasPrefix(hr.Header.Get("Content-Type"), "application/json") && bytes.HasPrefix(raw, []byte(`{"doc"`)) {
-		var top map[string]any
-		if err := json.Unmarshal(raw, &top); err != nil {
-			e.t.Fatalf("%s %s: bad json: %v\n%s", method, path, err, raw)
-		}
-		r.doc, _ = top["doc"].(map[string]any)
+		r.doc = decodeDoc(e.t, raw)
 	}
 	return r
+}
+
+// decodeDoc returns the "doc" object of a json answer.
+func decodeDoc(t *testing.T, raw []byte) map[string]any {
+	t.Helper()
+	var top map[string]any
+	if err := json.Unmarshal(raw, &top); err != nil {
+		t.Fatalf("bad json: %v\n%s", err, raw)
+	}
+	doc, _ := top["doc"].(map[string]any)
+	return doc
 }
 
 // login opens a session and returns its id.

@@ -28,14 +28,20 @@ const (
 
 // Column is one column of a list as the protocol names it.
 type Column struct {
-	Name    string // the name in requests and rows
-	SQL     string // its SQL expression
-	Sort    bool
+	Name string // the name in requests and rows
+	SQL  string // its SQL expression
+	Sort bool
+	// Unique says no two rows share the value, so sorting by it needs no tie-breaker
+	// and an index on the column alone serves the order.
+	Unique  bool
 	Filter  FilterKind
 	Choices []render.Option
 	// Where applies a filter value that no single expression holds (a Choice column
 	// with a computed meaning). When nil, the filter compares SQL.
 	Where func(q *Query, db *gorm.DB, value string) *gorm.DB
+	// Check refuses a filter value the column cannot use (a value error naming the
+	// column), before it is applied or stored.
+	Check func(name, value string) error
 }
 
 // ListSpec declares what a list can do: the only columns that may sort or filter,
@@ -48,6 +54,8 @@ type ListSpec struct {
 	Key             string
 	DefaultPageSize int
 	MaxPageSize     int
+	// Memory marks a list computed in memory (Query.Memory) rather than read with SQL.
+	Memory bool
 }
 
 func (s *ListSpec) column(name string) *Column {
@@ -174,6 +182,11 @@ func readFilter(p Params, spec *ListSpec) (map[string]string, error) {
 		if col.Filter == Choice && !hasChoice(col.Choices, v) {
 			return nil, models.Invalid(col.Name, v, "Unknown value for filter %q", col.Name)
 		}
+		if col.Check != nil {
+			if err := col.Check(col.Name, v); err != nil {
+				return nil, err
+			}
+		}
 		out[col.Name] = v
 	}
 	return out, nil
@@ -284,9 +297,9 @@ func (q *Query) Fetch(base *gorm.DB, columns string, dest any) (*render.List, er
 	if q.Desc {
 		dir = " DESC"
 	}
-	sortSQL := q.spec.column(q.Sort).SQL
-	order := sortSQL + dir
-	if q.spec.Key != "" && q.spec.Key != sortSQL {
+	sortCol := q.spec.column(q.Sort)
+	order := sortCol.SQL + dir
+	if q.spec.Key != "" && q.spec.Key != sortCol.SQL && !sortCol.Unique {
 		order += ", " + q.spec.Key + dir
 	}
 	page := filtered.Session(&gorm.Session{}).Order(order).Limit(q.PageSize).Offset(q.Offset)

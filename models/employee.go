@@ -201,3 +201,26 @@ func SetEnabled(ctx context.Context, db *gorm.DB, id int64, on bool) error {
 	}
 	return nil
 }
+
+// AllowsIP reports whether the account may work from the address ip: any address
+// with all_ip_access, otherwise one its ip_access list holds.
+func (a *Account) AllowsIP(ip string) bool {
+	if a.AllIPAccess {
+		return true
+	}
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	addr = addr.Unmap()
+	for _, entry := range strings.Split(a.IPAccess, ",") {
+		if strings.Contains(entry, "/") {
+			if p, err := netip.ParsePrefix(entry); err == nil && p.Contains(addr) {
+				return true
+			}
+		} else if e, err := netip.ParseAddr(entry); err == nil && e == addr {
+			return true
+		}
+	}
+	return false
+}

@@ -20,12 +20,13 @@ const CookieName = "billmgrses5"
 
 // Keys of the values a session holds.
 const (
-	keyAccount = "account" // int64: the account the session acts as
-	keyReal    = "real"    // int64: the account that opened an impersonation session
-	keyIP      = "ip"      // string: the address of the last request
-	keyStarted = "started" // int64: unix nanoseconds of the login
-	keyCSRF    = "csrf"    // string: the token cookie-authenticated changes must carry
-	keyFilter  = "filter:" // + list name: map[string]string, the list's stored filter
+	keyAccount = "account"  // int64: the account the session acts as
+	keyReal    = "real"     // int64: the account that opened an impersonation session
+	keySuUntil = "su_until" // int64: unix nanoseconds when an impersonation session ends
+	keyIP      = "ip"       // string: the address of the last request
+	keyStarted = "started"  // int64: unix nanoseconds of the login
+	keyCSRF    = "csrf"     // string: the token cookie-authenticated changes must carry
+	keyFilter  = "filter:"  // + list name: map[string]string, the list's stored filter
 )
 
 func init() {
@@ -58,7 +59,8 @@ func New(db *gorm.DB, cfg Config) *Manager {
 
 // requestState is what one request learned about its session, beyond scs's data.
 type requestState struct {
-	opened bool // Login ran: the store may insert the row
+	opened bool     // Login ran: the store may insert the row
+	tx     *gorm.DB // when set, the store writes the row in this transaction
 }
 
 type stateKey struct{}
@@ -124,10 +126,40 @@ func (m *Manager) Actor(ctx context.Context) int64 { return m.scs.GetInt64(ctx, 
 
 // RealActor returns the account behind an impersonation session, or the actor.
 func (m *Manager) RealActor(ctx context.Context) int64 {
-	if r := m.scs.GetInt64(ctx, keyReal); r != 0 {
+	if r := m.Impersonator(ctx); r != 0 {
 		return r
 	}
 	return m.Actor(ctx)
+}
+
+// Impersonator returns the account that opened an impersonation session, or 0 when
+// the session is an ordinary one.
+func (m *Manager) Impersonator(ctx context.Context) int64 { return m.scs.GetInt64(ctx, keyReal) }
+
+// ImpersonationOver reports whether the loaded session is an impersonation past its end.
+func (m *Manager) ImpersonationOver(ctx context.Context) bool {
+	until := m.scs.GetInt64(ctx, keySuUntil)
+	return until != 0 && time.Now().UnixNano() >= until
+}
+
+// OpenAs opens a session of its own, apart from the one ctx carries, that acts as
+// account on behalf of real until the given time, stores it and returns its token.
+// ctx must not carry a loaded session: pass the request's context from before Load.
+// The row is written with tx, so that it stays only if the request's transaction
+// commits.
+func (m *Manager) OpenAs(ctx context.Context, tx *gorm.DB, account, real int64, ip string, until time.Time) (string, error) {
+	ctx, err := m.Load(ctx, "")
+	if err != nil {
+		return "", err
+	}
+	stateOf(ctx).tx = tx
+	if err := m.Login(ctx, account, ip); err != nil {
+		return "", err
+	}
+	m.scs.Put(ctx, keyReal, real)
+	m.scs.Put(ctx, keySuUntil, until.UnixNano())
+	token, _, err := m.Commit(ctx)
+	return token, err
 }
 
 // SetIP records the address of the current request.

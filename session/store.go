@@ -75,6 +75,9 @@ func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry ti
 	ip, _ := values[keyIP].(string)
 	now := models.Now()
 	db := s.db.WithContext(ctx)
+	if st := stateOf(ctx); st != nil && st.tx != nil {
+		db = st.tx.WithContext(ctx)
+	}
 	if st := stateOf(ctx); st != nil && st.opened {
 		started, _ := values[keyStarted].(int64)
 		row := Row{ID: models.Digest(token), Data: b, Expiry: expiry.UTC(), AccountID: account, IP: ip,

@@ -4,10 +4,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 
+	"staffmgr/handlers"
 	"staffmgr/models"
 )
 
@@ -24,6 +26,9 @@ type Config struct {
 	LogFormat       string
 	PasswordPolicy  models.PasswordPolicy
 	Passwords       models.PasswordParams
+	TrustedProxies  []netip.Prefix
+	Su              handlers.SuPolicy
+	Lockout         models.Lockout
 }
 
 // DefaultConfig is the configuration with nothing set.
@@ -37,6 +42,8 @@ func DefaultConfig() Config {
 		LogFormat:       "text",
 		PasswordPolicy:  models.DefaultPasswordPolicy,
 		Passwords:       models.DefaultPasswordParams,
+		Su:              handlers.SuPolicy{Lifetime: time.Hour},
+		Lockout:         models.DefaultLockout,
 	}
 }
 
@@ -54,6 +61,14 @@ var envVars = []struct{ name, help string }{
 	{"STAFFMGR_PASSWORD_MIN_LENGTH", "shortest password accepted (default 8)"},
 	{"STAFFMGR_PASSWORD_CLASSES", "characters a password needs, a comma list of lower, upper, digit, symbol, or none (default all four)"},
 	{"STAFFMGR_ARGON2", "argon2id cost of new password hashes as m=KiB,t=passes,p=threads (default m=65536,t=3,p=2)"},
+	{"STAFFMGR_TRUSTED_PROXIES", "addresses or networks of proxies whose X-Forwarded-For names the client, comma-separated (default none)"},
+	{"STAFFMGR_SU_LIFETIME", "an su session (employee.su) ends this long after it opened (default 1h)"},
+	{"STAFFMGR_SU_NOT_ADMIN_TO_ADMIN", "only root may act as a full-access employee (default true)"},
+	{"STAFFMGR_SU_REASON_REQUIRED", "employee.su and su= need a reason parameter (default false)"},
+	{"STAFFMGR_LOCKOUT_LOGIN_FAILURES", "failed logins of one login within the window that block it; 0 turns this off (default 10)"},
+	{"STAFFMGR_LOCKOUT_IP_FAILURES", "failed logins from one address within the window that block it; 0 turns this off (default 30)"},
+	{"STAFFMGR_LOCKOUT_WINDOW", "the window in which failed logins are counted (default 15m)"},
+	{"STAFFMGR_LOCKOUT_DURATION", "how long a blocked login or address stays blocked (default 15m)"},
 }
 
 // parseConfig reads the configuration of a command from its arguments and environment.
@@ -139,6 +154,49 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 		cfg.Passwords = p
 		return nil
 	})
+	set("STAFFMGR_TRUSTED_PROXIES", func(v string) error {
+		list, e := models.ParseIPList("trusted proxies", v)
+		if e != nil {
+			return e
+		}
+		for _, entry := range strings.Split(list, ",") {
+			p, e := netip.ParsePrefix(entry)
+			if e != nil {
+				a, _ := netip.ParseAddr(entry)
+				p = netip.PrefixFrom(a, a.BitLen())
+			}
+			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+		}
+		return nil
+	})
+	set("STAFFMGR_SU_LIFETIME", duration(&cfg.Su.Lifetime))
+	set("STAFFMGR_SU_NOT_ADMIN_TO_ADMIN", func(v string) error {
+		b, e := strconv.ParseBool(v)
+		cfg.Su.AdminToAdmin = !b
+		return e
+	})
+	set("STAFFMGR_SU_REASON_REQUIRED", func(v string) error {
+		b, e := strconv.ParseBool(v)
+		cfg.Su.ReasonRequired = b
+		return e
+	})
+	failures := func(dst *int) func(string) error {
+		return func(v string) error {
+			n, e := strconv.Atoi(v)
+			if e != nil || n < 0 {
+				return fmt.Errorf("%q is not a number of failures (0 turns the counter off)", v)
+			}
+			if n == 0 {
+				n = models.LockoutOff
+			}
+			*dst = n
+			return nil
+		}
+	}
+	set("STAFFMGR_LOCKOUT_LOGIN_FAILURES", failures(&cfg.Lockout.LoginLimit))
+	set("STAFFMGR_LOCKOUT_IP_FAILURES", failures(&cfg.Lockout.IPLimit))
+	set("STAFFMGR_LOCKOUT_WINDOW", duration(&cfg.Lockout.Window))
+	set("STAFFMGR_LOCKOUT_DURATION", duration(&cfg.Lockout.Duration))
 	if err != nil {
 		return cfg, nil, err
 	}
@@ -166,6 +224,6 @@ Every setting is a flag or an environment variable; a flag wins:
 		if v.name == "STAFFMGR_ROOT_PASSWORD" {
 			flagName = "(no flag)"
 		}
-		fmt.Fprintf(w, "  %-28s %-22s %s\n", v.name, flagName, v.help)
+		fmt.Fprintf(w, "  %-32s %-24s %s\n", v.name, flagName, v.help)
 	}
 }

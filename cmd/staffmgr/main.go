@@ -170,6 +170,9 @@ func (m *Main) Run(ctx context.Context) error {
 		PasswordPolicy: m.Config.PasswordPolicy,
 		KeyLifetime:    m.Config.KeyLifetime,
 		SecureCookies:  m.Config.SecureCookies,
+		TrustedProxies: m.Config.TrustedProxies,
+		Su:             m.Config.Su,
+		Lockout:        m.Config.Lockout,
 	}, m.Log)
 	if err != nil {
 		return err

@@ -14,7 +14,7 @@ ALTER TABLE accounts ADD COLUMN department_names VARCHAR(1000) NOT NULL DEFAULT 
 -- partial indexes hold just them, one per sort column with the id that breaks ties,
 -- and one per wildcard filter on the lower-cased value in byte order.
 CREATE INDEX staff_id ON accounts (id) WHERE level >= 28;
-CREATE INDEX staff_login ON accounts (login) WHERE level >= 28;
+CREATE INDEX staff_login ON accounts (login, id) WHERE level >= 28;
 CREATE INDEX staff_realname ON accounts (realname, id) WHERE level >= 28;
 CREATE INDEX staff_email ON accounts (email, id) WHERE level >= 28;
 CREATE INDEX staff_department_names ON accounts (department_names, id) WHERE level >= 28;

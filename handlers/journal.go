@@ -1,0 +1,193 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"staffmgr/handlers/render"
+	"staffmgr/models"
+)
+
+// journalSpec is the audit journal: newest first, filtered by account, func, result
+// and a range of days.
+var journalSpec = &ListSpec{
+	Columns: []Column{
+		{Name: "id", SQL: "j.id", Sort: true, Unique: true},
+		{Name: "time", SQL: "j.created_at", Sort: true},
+		{Name: "account", SQL: "j.account_login", Sort: true, Filter: Wildcard},
+		{Name: "real_account", SQL: "j.real_login"},
+		{Name: "func", SQL: "j.func", Sort: true, Filter: Wildcard},
+		{Name: "result", SQL: "j.result", Filter: Choice, Choices: []render.Option{
+			{Key: models.JournalOK, Label: "Done"},
+			{Key: string(models.ErrAccess), Label: "Access denied"},
+			{Key: string(models.ErrValue), Label: "Invalid value"},
+			{Key: string(models.ErrMissed), Label: "Not found"},
+			{Key: string(models.ErrExists), Label: "Already exists"},
+			{Key: string(models.ErrLimit), Label: "Limit reached"},
+			{Key: string(models.ErrAuth), Label: "Authentication failed"},
+			{Key: string(models.ErrNotConfigured), Label: "Not configured"},
+			{Key: string(models.ErrInternal), Label: "Internal error"}}},
+		{Name: "date_from", Filter: Exact, Check: checkDate, Where: func(_ *Query, db *gorm.DB, v string) *gorm.DB {
+			day, _ := parseDate(v)
+			return db.Where("j.created_at >= ?", day.UTC())
+		}},
+		{Name: "date_to", Filter: Exact, Check: checkDate, Where: func(_ *Query, db *gorm.DB, v string) *gorm.DB {
+			day, _ := parseDate(v)
+			return db.Where("j.created_at < ?", day.AddDate(0, 0, 1).UTC())
+		}},
+	},
+	DefaultSort: "time",
+	DefaultDesc: true,
+	Key:         "j.id",
+}
+
+// dateFormat is how the journal's date filters are spelled.
+const dateFormat = "2006-01-02"
+
+// parseDate reads a day of the server's time zone, the zone the list shows times in.
+func parseDate(v string) (time.Time, error) {
+	return time.ParseInLocation(dateFormat, v, time.Local)
+}
+
+// checkDate refuses a date filter that is no YYYY-MM-DD day.
+func checkDate(field, v string) error {
+	if _, err := parseDate(v); err != nil {
+		return models.Invalid(field, v, "%s must be a date as YYYY-MM-DD", field)
+	}
+	return nil
+}
+
+// journalRow is a journal list row as the query reads it.
+type journalRow struct {
+	ID           int64
+	CreatedAt    time.Time
+	AccountLogin string
+	RealLogin    string
+	Func         string
+	Elid         string
+	IP           string `gorm:"column:ip"`
+	Result       string
+	ErrorObject  string
+	ErrorValue   string
+	Error        string
+	Params       string
+}
+
+const journalColumns = "j.id, j.created_at, j.account_login, j.real_login, j.func, j.elid, j.ip, " +
+	"j.result, j.error_object, j.error_value, j.error, j.params"
+
+// journalList is func=journal: who changed what, newest first.
+func journalList(c *Ctx, q *Query) (*render.List, error) {
+	var rows []journalRow
+	list, err := q.Fetch(models.Journal(c, c.DB), journalColumns, &rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		list.Rows = append(list.Rows, render.Row(
+			render.Text("id", strconv.FormatInt(r.ID, 10)),
+			render.Text("time", r.CreatedAt.Local().Format(timeFormat)),
+			render.Text("account", r.AccountLogin),
+			render.Text("real_account", r.RealLogin),
+			render.Text("func", r.Func),
+			render.Text("elid", r.Elid),
+			render.Text("ip", r.IP),
+			render.Text("result", r.Result),
+			render.Text("error", r.Error),
+			render.Text("error_object", r.ErrorObject),
+			render.Text("error_value", r.ErrorValue),
+			render.Text("params", r.Params),
+		))
+	}
+	return list, nil
+}
+
+// journalEntry is the journal row of the change the request makes: err nil for one
+// that succeeded with res.
+func journalEntry(c *Ctx, res render.Result, err error) *models.JournalEntry {
+	e := &models.JournalEntry{Func: c.Func.Name, IP: c.IP, Params: journalParams(c.Params)}
+	e.SetAccounts(c.Actor, c.Real)
+	if c.Func.Each != nil {
+		e.Elid = strings.Join(c.Params.Elids(), ", ")
+	} else {
+		e.Elid = c.Params.Get("elid")
+	}
+	if ok, _ := res.(*render.OK); ok != nil && e.Elid == "" {
+		e.Elid = ok.ID // a create: the new element
+	}
+	if err != nil {
+		e.SetError(err)
+		if secret(e.ErrorObject) {
+			e.ErrorValue = ""
+		}
+		if e.Result == string(models.ErrInternal) {
+			e.ErrorValue, e.Error = c.reqID, "Internal error; the server log has the details under request id "+c.reqID
+		}
+	}
+	return e
+}
+
+// journalSkip are parameters the journal leaves out of a row's params: those with a
+// column of their own, and those that only steer the answer.
+var journalSkip = map[string]bool{
+	"func": true, "elid": true, "out": true, "sok": true, "lang": true, "su": true,
+	"clicked_button": true, "sfrom": true, "clickstat": true, "show_optional": true,
+	"checkcookie": true, "startform": true, "sv_field": true, "elname": true,
+}
+
+// maxJournalValue bounds one parameter value in the journal, in characters.
+const maxJournalValue = 500
+
+// journalParams is the request's parameters as a JSON object (a list of values for a
+// parameter sent several times), without credentials of any kind.
+func journalParams(p Params) string {
+	out := map[string]any{}
+	names := make([]string, 0, len(p.v))
+	for name := range p.v {
+		lower := strings.ToLower(name)
+		if journalSkip[lower] || secret(lower) || strings.Contains(lower, "key") ||
+			strings.Contains(lower, "token") || strings.Contains(lower, "secret") || strings.Contains(lower, "auth") {
+			continue
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		values := make([]string, len(p.v[name]))
+		for i, v := range p.v[name] {
+			if r := []rune(v); len(r) > maxJournalValue {
+				v = string(r[:maxJournalValue]) + "…"
+			}
+			values[i] = v
+		}
+		if len(values) == 1 {
+			out[name] = values[0]
+		} else {
+			out[name] = values
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(out)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// journalFailure records a change that failed, in a transaction of its own after
+// the change's was rolled back. Its own failure is logged, never returned: the
+// client must see the change's error.
+func (a *App) journalFailure(c *Ctx, cause error) {
+	ctx := context.WithoutCancel(c.base)
+	if err := models.WriteJournal(ctx, a.db, journalEntry(c, nil, cause)); err != nil {
+		c.Log.Error("journal a failed change", "func", c.Func.Name, "error", err.Error())
+	}
+}

@@ -1,0 +1,78 @@
+package handlers
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"staffmgr/models"
+)
+
+// guardLogin runs one login attempt (a password, a key or authinfo) under the lockout
+// policy: while the login or the client's address is blocked the attempt is refused
+// before the credentials are looked at, so the answer says nothing about them; a
+// failed attempt is counted; a successful one clears the login's count.
+//
+// The counts are written with the App's database, never the request's transaction:
+// they must outlive the failed request. They are written even if the client has gone.
+func (a *App) guardLogin(c *Ctx, login string, attempt func() (*models.Account, error)) (*models.Account, error) {
+	p := a.cfg.Lockout
+	ctx := context.WithoutCancel(c)
+	block, err := p.Blocked(ctx, a.db, login, c.IP)
+	if err != nil {
+		return nil, err
+	}
+	if block != nil {
+		return nil, blockedError(block, a.lockoutNow())
+	}
+	acc, err := attempt()
+	if err != nil {
+		if e, ok := models.AsError(err); ok && e.Type == models.ErrAuth {
+			if rerr := p.RecordFailure(ctx, a.db, login, c.IP); rerr != nil {
+				return nil, rerr
+			}
+		}
+		return nil, err
+	}
+	if err := p.RecordSuccess(ctx, a.db, login); err != nil {
+		return nil, err
+	}
+	return acc, nil
+}
+
+// lockoutNow is the lockout policy's clock.
+func (a *App) lockoutNow() time.Time {
+	if a.cfg.Lockout.Now != nil {
+		return a.cfg.Lockout.Now()
+	}
+	return models.Now()
+}
+
+// blockedError is the answer to an attempt while a lock holds: type limit (not auth,
+// so that a script can tell a lock from a wrong password), object badpassword, value
+// the time from which to retry, and the param retry_after in seconds.
+func blockedError(b *models.Block, now time.Time) error {
+	until := b.Until.Local().Format(timeFormat)
+	wait := b.Until.Sub(now).Round(time.Second)
+	if wait < time.Second {
+		wait = time.Second
+	}
+	who := "for this login"
+	if b.Kind == models.LockIP {
+		who = "from this address"
+	}
+	e := models.NewError(models.ErrLimit, "badpassword", until,
+		"Too many failed logins %s; try again after %s (in %s)", who, until, wait)
+	e.Params = append(e.Params, models.ErrorParam{Name: "retry_after", Value: strconv.Itoa(int(wait / time.Second))})
+	return e
+}
+
+// employeeUnlock clears the lock and the failure count of an employee's login.
+// Locks of addresses stay; they end by themselves.
+func employeeUnlock(c *Ctx, elid string) error {
+	a, err := manageable(c, elid)
+	if err != nil {
+		return err
+	}
+	return models.Unlock(c, c.DB, a.Login)
+}

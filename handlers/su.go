@@ -1,0 +1,144 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"staffmgr/handlers/render"
+	"staffmgr/models"
+	"staffmgr/rights"
+)
+
+// SuPolicy restricts acting as another account (employee.su and the su parameter).
+type SuPolicy struct {
+	// Lifetime ends an su session this long after it opened (1 hour when zero).
+	Lifetime time.Duration
+	// AdminToAdmin lets admins act as full-access employees. Off by default (the
+	// restriction not_admin_to_admin): only root may. Nobody but root acts as root.
+	AdminToAdmin bool
+	// ReasonRequired makes the reason parameter mandatory.
+	ReasonRequired bool
+}
+
+// maxReason bounds the reason of an impersonation.
+const maxReason = 500
+
+// checkSu decides whether real may act as target.
+func (a *App) checkSu(c *Ctx, real, target *models.Account, object string) error {
+	id := strconv.FormatInt(target.ID, 10)
+	switch {
+	case c.Real != nil || a.sessions.Impersonator(c) != 0:
+		return models.Denied("su", "An su session cannot act as yet another account: return first with func=chlevel&lp=1")
+	case real.Level < rights.Admin:
+		return models.Denied("su", "Only root and admins may act as another account")
+	case target.ID == real.ID:
+		return models.Invalid(object, id, "You already act as yourself")
+	case !target.Enabled:
+		return models.Invalid(object, id, "The account %s is suspended", target.Login)
+	case real.Level < rights.Root && target.Level >= rights.Root:
+		return models.Denied(object, "Only root may act as root")
+	case real.Level < rights.Root && target.Level >= rights.Admin && target.DefaultAccessAllow && !a.cfg.Su.AdminToAdmin:
+		return models.Denied(object, "Only root may act as %s, who has full access", target.Login)
+	}
+	ok, err := models.HasRight(c, a.db, real, "employee.su")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return models.Denied("su", "%s has no right to act as another account (employee.su)", real.Login)
+	}
+	reason := strings.TrimSpace(c.Params.Get("reason"))
+	if a.cfg.Su.ReasonRequired && reason == "" {
+		return models.Invalid("reason", "", "Say why you act as %s: reason=…", target.Login)
+	}
+	return models.CheckText("reason", reason, maxReason)
+}
+
+// suParam runs the request as the account the su parameter names (a login or an
+// id), under the guards of employee.su; the caller stays on record as Real.
+func (a *App) suParam(c *Ctx) error {
+	name := c.Params.Get("su")
+	if name == "" || c.Actor == nil {
+		return nil
+	}
+	target, err := models.FindAccountByLogin(c, a.db, name)
+	if e, ok := models.AsError(err); ok && e.Type == models.ErrMissed {
+		if id, perr := strconv.ParseInt(name, 10, 64); perr == nil {
+			target, err = models.FindAccount(c, a.db, id)
+		}
+	}
+	if e, ok := models.AsError(err); ok && e.Type == models.ErrMissed {
+		return models.Missing("su", name)
+	}
+	if err != nil {
+		return err
+	}
+	if err := a.checkSu(c, c.Actor, target, "su"); err != nil {
+		return err
+	}
+	c.Real, c.Actor = c.Actor, target
+	return nil
+}
+
+// employeeSu is employee.su&elid=ID: a new session acting as the employee, which
+// remembers who opened it and ends after the su lifetime at most. The caller's own
+// session stays as it is.
+func employeeSu(c *Ctx) (render.Result, error) {
+	elid := c.Params.Get("elid")
+	if elid == "" {
+		return nil, models.Invalid("elid", "", "Name the employee: elid=ID")
+	}
+	target, err := models.FindEmployee(c, c.DB, elid)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.App.checkSu(c, c.Actor, target, "elid"); err != nil {
+		return nil, err
+	}
+	lifetime := c.App.cfg.Su.Lifetime
+	if lifetime <= 0 {
+		lifetime = time.Hour
+	}
+	token, err := c.App.sessions.OpenAs(c.base, c.DB, target.ID, c.Actor.ID, c.IP, time.Now().Add(lifetime))
+	if err != nil {
+		return nil, err
+	}
+	return render.Doc{render.Flag("ok"), render.AuthNode(token, int(target.Level))}, nil
+}
+
+// chlevel&lp=1 ends the su session it is called in; the opener's own session was
+// never touched, so the client goes back to it.
+func chlevel(c *Ctx) (render.Result, error) {
+	if !c.HasSession() || c.App.sessions.Impersonator(c) == 0 {
+		return nil, models.Invalid("lp", c.Params.Get("lp"), "This session acts as nobody else: there is no level to return to")
+	}
+	if err := c.App.sessions.Destroy(c); err != nil {
+		return nil, err
+	}
+	c.ended = true
+	return &render.OK{}, nil
+}
+
+// checkAddress refuses a request from an address the person behind it may not use:
+// their allow-list applies to every request of a session and to authinfo. In an su
+// session the person is the one who opened it.
+func (a *App) checkAddress(c *Ctx) error {
+	person := c.person()
+	if person == nil || person.AllowsIP(c.IP) {
+		return nil
+	}
+	return addressRefused(person, c.IP)
+}
+
+func addressRefused(a *models.Account, ip string) error {
+	return models.NewError(models.ErrAccess, "ip", ip, "%s may not work from the address %s", a.Login, ip)
+}
+
+// person is who is behind the request: the opener of an su, or else the actor.
+func (c *Ctx) person() *models.Account {
+	if c.Real != nil {
+		return c.Real
+	}
+	return c.Actor
+}

@@ -1,0 +1,212 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+)
+
+// Lockout is the policy against password guessing. Failed logins are counted per
+// login (as typed, so unknown logins count too) and per client address; LoginLimit
+// failures of one login, or IPLimit from one address, within Window block further
+// attempts of that login, or from that address, for Duration.
+//
+// The zero value is DefaultLockout. A negative limit (LockoutOff) turns that counter
+// off. The counters live in the database, so every process sees the same ones.
+type Lockout struct {
+	LoginLimit int
+	IPLimit    int
+	Window     time.Duration
+	Duration   time.Duration
+	// Now is the clock; nil means models.Now. Tests move it instead of sleeping.
+	Now func() time.Time
+}
+
+// DefaultLockout is the policy when nothing is configured.
+var DefaultLockout = Lockout{LoginLimit: 10, IPLimit: 30, Window: 15 * time.Minute, Duration: 15 * time.Minute}
+
+// LockoutOff as a limit turns that counter off (the configuration's 0).
+const LockoutOff = -1
+
+// The kinds of counter.
+const (
+	LockLogin = "login"
+	LockIP    = "ip"
+)
+
+// maxSubject is the longest subject stored as it is; longer or invalid ones are
+// stored as their digest, which no login or address can be.
+const maxSubject = 128
+
+// Block is a lock in force: which counter holds it and when it ends.
+type Block struct {
+	Kind  string // LockLogin or LockIP
+	Until time.Time
+}
+
+// normalized fills in the defaults of the zero fields.
+func (p Lockout) normalized() Lockout {
+	if p.LoginLimit == 0 {
+		p.LoginLimit = DefaultLockout.LoginLimit
+	}
+	if p.IPLimit == 0 {
+		p.IPLimit = DefaultLockout.IPLimit
+	}
+	if p.Window <= 0 {
+		p.Window = DefaultLockout.Window
+	}
+	if p.Duration <= 0 {
+		p.Duration = DefaultLockout.Duration
+	}
+	if p.Now == nil {
+		p.Now = Now
+	}
+	return p
+}
+
+// now is the policy's clock as rows store time: UTC, to the microsecond.
+func (p Lockout) now() time.Time { return p.Now().UTC().Truncate(time.Microsecond) }
+
+// counter is one count an attempt touches: its kind, its subject and its limit.
+type counter struct {
+	kind, subject string
+	limit         int
+}
+
+// counters are the counts an attempt by login from ip touches; counters that are
+// off, or an empty address, are left out.
+func (p Lockout) counters(login, ip string) []counter {
+	var out []counter
+	if p.LoginLimit > 0 {
+		out = append(out, counter{LockLogin, subject(login), p.LoginLimit})
+	}
+	if p.IPLimit > 0 && ip != "" {
+		out = append(out, counter{LockIP, subject(ip), p.IPLimit})
+	}
+	return out
+}
+
+// subject is how a login or address is stored: as it is, unless it is too long or
+// not valid UTF-8 (PostgreSQL would refuse it), when it is its digest.
+func subject(s string) string {
+	if len(s) <= maxSubject && utf8.ValidString(s) {
+		return s
+	}
+	return "sha256:" + Digest(s)
+}
+
+// Blocked returns the lock that refuses an attempt by login from ip now, or nil. When
+// both counters are locked it is the one that ends later.
+func (p Lockout) Blocked(ctx context.Context, db *gorm.DB, login, ip string) (*Block, error) {
+	p = p.normalized()
+	var block *Block
+	for _, c := range p.counters(login, ip) {
+		var rows []struct{ LockedUntil time.Time }
+		err := db.WithContext(ctx).Table("login_failures").Select("locked_until").
+			Where("kind = ? AND subject = ? AND locked_until > ?", c.kind, c.subject, p.now()).
+			Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("lockout of %s %q: %w", c.kind, c.subject, err)
+		}
+		for _, r := range rows {
+			if block == nil || r.LockedUntil.After(block.Until) {
+				block = &Block{Kind: c.kind, Until: r.LockedUntil}
+			}
+		}
+	}
+	return block, nil
+}
+
+// recordFailure is one upsert, so that concurrent failures in any process each add
+// one. A counter whose window has passed, or whose lock has ended, starts again at 1.
+// In DO UPDATE every login_failures.* is the row as it was before this statement.
+const recordFailure = `INSERT INTO login_failures (kind, subject, failures, window_start, locked_until)
+VALUES (?, ?, 1, ?, ?)
+ON CONFLICT (kind, subject) DO UPDATE SET
+  failures = CASE WHEN login_failures.window_start <= ? OR login_failures.locked_until <= ?
+    THEN 1 ELSE login_failures.failures + 1 END,
+  window_start = CASE WHEN login_failures.window_start <= ? OR login_failures.locked_until <= ?
+    THEN excluded.window_start ELSE login_failures.window_start END,
+  locked_until = CASE
+    WHEN login_failures.window_start <= ? OR login_failures.locked_until <= ? THEN excluded.locked_until
+    WHEN login_failures.failures + 1 >= ? THEN ?
+    ELSE login_failures.locked_until END`
+
+// RecordFailure counts a failed attempt by login from ip, locking a counter that
+// reaches its limit. Pass the database, not a transaction that may roll back: the
+// count must survive the failed request.
+func (p Lockout) RecordFailure(ctx context.Context, db *gorm.DB, login, ip string) error {
+	p = p.normalized()
+	now := p.now()
+	windowStart, until := now.Add(-p.Window), now.Add(p.Duration)
+	for _, c := range p.counters(login, ip) {
+		var first any // the lock of a new row: only when one failure is the limit
+		if c.limit <= 1 {
+			first = until
+		}
+		err := db.WithContext(ctx).Exec(recordFailure, c.kind, c.subject, now, first,
+			windowStart, now, windowStart, now, windowStart, now, c.limit, until).Error
+		if err != nil {
+			return fmt.Errorf("count failed login of %s %q: %w", c.kind, c.subject, err)
+		}
+	}
+	return nil
+}
+
+// RecordSuccess clears the count of a login after it logged in. The address's count
+// stays: otherwise one valid account would let an address guess the passwords of
+// others without limit, logging in between guesses.
+func (p Lockout) RecordSuccess(ctx context.Context, db *gorm.DB, login string) error {
+	return Unlock(ctx, db, login)
+}
+
+// Unlock clears the count and the lock of a login (employee.unlock). Locks of
+// addresses stay.
+func Unlock(ctx context.Context, db *gorm.DB, login string) error {
+	err := db.WithContext(ctx).Exec("DELETE FROM login_failures WHERE kind = ? AND subject = ?",
+		LockLogin, subject(login)).Error
+	if err != nil {
+		return fmt.Errorf("unlock %q: %w", login, err)
+	}
+	return nil
+}
+
+// Locked returns which of logins are locked now, for a list: one query for them all.
+// With the login counter off nobody is.
+func (p Lockout) Locked(ctx context.Context, db *gorm.DB, logins []string) (map[string]bool, error) {
+	p = p.normalized()
+	out := map[string]bool{}
+	if p.LoginLimit <= 0 || len(logins) == 0 {
+		return out, nil
+	}
+	bySubject := make(map[string]string, len(logins))
+	subjects := make([]string, 0, len(logins))
+	for _, l := range logins {
+		s := subject(l)
+		bySubject[s] = l
+		subjects = append(subjects, s)
+	}
+	var locked []string
+	err := db.WithContext(ctx).Table("login_failures").Where("kind = ? AND subject IN ? AND locked_until > ?",
+		LockLogin, subjects, p.now()).Pluck("subject", &locked).Error
+	if err != nil {
+		return nil, fmt.Errorf("locked logins: %w", err)
+	}
+	for _, s := range locked {
+		out[bySubject[s]] = true
+	}
+	return out, nil
+}
+
+// DeleteStaleLockouts removes counters whose window has passed and whose lock, if
+// any, has ended: they would start again from 1 anyway.
+func (p Lockout) DeleteStaleLockouts(ctx context.Context, db *gorm.DB) (int64, error) {
+	p = p.normalized()
+	now := p.now()
+	res := db.WithContext(ctx).Exec(`DELETE FROM login_failures
+		WHERE window_start <= ? AND (locked_until IS NULL OR locked_until <= ?)`, now.Add(-p.Window), now)
+	return res.RowsAffected, res.Error
+}
