@@ -353,5 +353,3 @@ func countSessions(e *env, account int64) (int64, error) {
 	err := e.db.Table("sessions").Where("account_id = ?", account).Count(&n).Error
 	return n, err
 }
-
-
