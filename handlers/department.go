@@ -49,7 +49,7 @@ func departmentList(c *Ctx, q *Query) (*render.List, error) {
 
 // departmentForm is department.edit without sok: the department's fields.
 func departmentForm(c *Ctx) (render.Result, error) {
-	d := &models.Department{}
+	d := &models.Department{ShowInSupport: true}
 	f := &render.Form{}
 	if elid := c.Params.Get("elid"); elid != "" {
 		var err error
@@ -58,14 +58,35 @@ func departmentForm(c *Ctx) (render.Result, error) {
 		}
 		f.Fields = append(f.Fields, render.Text("elid", elid))
 	}
-	f.Fields = append(f.Fields, render.Text("name", d.Name), render.Text("description", d.Description))
+	responsible := ""
+	if d.DefaultResponsible != nil {
+		responsible = strconv.FormatInt(*d.DefaultResponsible, 10)
+	}
+	var staff []struct {
+		ID    int64
+		Login string
+	}
+	if err := models.Staff(c, c.DB).Select("a.id, a.login").Where("a.enabled").Order("a.login").Scan(&staff).Error; err != nil {
+		return nil, err
+	}
+	options := []render.Option{{Key: "", Label: "Department queue"}}
+	for _, s := range staff {
+		options = append(options, render.Option{Key: strconv.FormatInt(s.ID, 10), Label: s.Login})
+	}
+	f.Fields = append(f.Fields,
+		render.Text("name", d.Name),
+		render.Text("description", d.Description),
+		render.Text("show_in_support", render.OnOff(d.ShowInSupport)),
+		render.Text("default_responsible", responsible),
+		render.Select("default_responsible", options...),
+	)
 	return f, nil
 }
 
 // departmentSave is department.edit&sok=ok: create without elid, edit with it. A
 // field the request leaves out keeps its value.
 func departmentSave(c *Ctx) (render.Result, error) {
-	d := &models.Department{}
+	d := &models.Department{ShowInSupport: true}
 	elid := c.Params.Get("elid")
 	if elid != "" {
 		var err error
@@ -78,6 +99,22 @@ func departmentSave(c *Ctx) (render.Result, error) {
 	}
 	if c.Params.Has("description") {
 		d.Description = c.Params.Get("description")
+	}
+	if c.Params.Has("show_in_support") {
+		d.ShowInSupport = c.Params.On("show_in_support")
+	}
+	if c.Params.Has("default_responsible") {
+		d.DefaultResponsible = nil
+		if v := c.Params.Get("default_responsible"); v != "" {
+			a, err := models.FindEmployee(c, c.DB, v)
+			if err != nil {
+				return nil, models.Invalid("default_responsible", v, "There is no employee %s", v)
+			}
+			if !a.Enabled {
+				return nil, models.Invalid("default_responsible", v, "%s is suspended", a.Login)
+			}
+			d.DefaultResponsible = &a.ID
+		}
 	}
 	if err := models.SaveDepartment(c, c.DB, d); err != nil {
 		return nil, err

@@ -14,15 +14,17 @@ import (
 	"staffmgr/models"
 )
 
-// journalSpec is the audit journal: newest first, filtered by account, func, result
-// and a range of days.
+// journalSpec is the audit journal: newest first, filtered by account, func
+// (funcname), result and a range of days.
 var journalSpec = &ListSpec{
 	Columns: []Column{
 		{Name: "id", SQL: "j.id", Sort: true, Unique: true},
 		{Name: "time", SQL: "j.created_at", Sort: true},
 		{Name: "account", SQL: "j.account_login", Sort: true, Filter: Wildcard},
 		{Name: "real_account", SQL: "j.real_login"},
-		{Name: "func", SQL: "j.func", Sort: true, Filter: Wildcard},
+		{Name: "func", SQL: "j.func", Sort: true},
+		// The func filter cannot be called func: that parameter names the list itself.
+		{Name: "funcname", SQL: "j.func", Filter: Wildcard},
 		{Name: "result", SQL: "j.result", Filter: Choice, Choices: []render.Option{
 			{Key: models.JournalOK, Label: "Done"},
 			{Key: string(models.ErrAccess), Label: "Access denied"},

@@ -17,6 +17,10 @@ type Department struct {
 	Description string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	// ShowInSupport lets clients open tickets to the department.
+	ShowInSupport bool
+	// DefaultResponsible is the employee who takes the department's new tickets.
+	DefaultResponsible *int64
 }
 
 // Membership is an employee's association with a department; only an active one
@@ -88,7 +92,7 @@ func SaveDepartment(ctx context.Context, db *gorm.DB, d *Department) error {
 		d.CreatedAt = d.UpdatedAt
 		err = db.WithContext(ctx).Create(d).Error
 	} else {
-		err = db.WithContext(ctx).Select("name", "description", "updated_at").Updates(d).Error
+		err = db.WithContext(ctx).Select("name", "description", "show_in_support", "default_responsible", "updated_at").Updates(d).Error
 	}
 	if IsUniqueViolation(err) {
 		return NewError(ErrExists, "name", d.Name, "A department named %q exists", d.Name)
@@ -112,6 +116,14 @@ func DeleteDepartment(ctx context.Context, db *gorm.DB, d *Department, force boo
 	n, err := MemberCount(ctx, db, d.ID)
 	if err != nil {
 		return err
+	}
+	var tickets int64
+	if err := db.WithContext(ctx).Model(&Ticket{}).Where("department_id = ?", d.ID).Count(&tickets).Error; err != nil {
+		return err
+	}
+	if tickets > 0 {
+		return Invalid("elid", strconv.FormatInt(d.ID, 10),
+			"The department %q has %d tickets: they keep it, so it cannot be deleted", d.Name, tickets)
 	}
 	if n > 0 && !force {
 		return Invalid("elid", strconv.FormatInt(d.ID, 10),

@@ -80,7 +80,7 @@ func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry ti
 	}
 	if st := stateOf(ctx); st != nil && st.opened {
 		started, _ := values[keyStarted].(int64)
-		row := Row{ID: models.Digest(token), Data: b, Expiry: expiry.UTC(), AccountID: account, IP: ip,
+		row := Row{ID: models.Digest(token), Data: b, Expiry: expiry.UTC().Truncate(time.Microsecond), AccountID: account, IP: ip,
 			CreatedAt: time.Unix(0, started).UTC(), LastSeen: now}
 		err = db.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "id"}},
@@ -88,7 +88,7 @@ func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry ti
 		}).Create(&row).Error
 	} else {
 		err = db.Model(&Row{}).Where("id = ?", models.Digest(token)).
-			Updates(map[string]any{"data": b, "expiry": expiry.UTC(), "ip": ip, "last_seen": now}).Error
+			Updates(map[string]any{"data": b, "expiry": expiry.UTC().Truncate(time.Microsecond), "ip": ip, "last_seen": now}).Error
 	}
 	if err != nil {
 		return fmt.Errorf("commit session: %w", err)

@@ -1,0 +1,434 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"staffmgr/handlers/render"
+	"staffmgr/models"
+	"staffmgr/rights"
+)
+
+var ticketStatusOptions = func() []render.Option {
+	var out []render.Option
+	for _, s := range models.TicketStatuses {
+		out = append(out, render.Option{Key: s.Key, Label: s.Label})
+	}
+	return out
+}()
+
+// ticketBase is the query of tickets as "t" with their client "c", department "d"
+// and who holds them: assignment "a", employee "e" or queue "q".
+func ticketBase(c *Ctx) *gorm.DB {
+	return c.DB.WithContext(c).Table("tickets AS t").
+		Joins("JOIN accounts AS c ON c.id = t.client_id").
+		Joins("JOIN departments AS d ON d.id = t.department_id").
+		Joins("LEFT JOIN ticket_assignments AS a ON a.ticket_id = t.id").
+		Joins("LEFT JOIN accounts AS e ON e.id = a.employee_id").
+		Joins("LEFT JOIN departments AS q ON q.id = a.department_id")
+}
+
+const ticketColumns = "t.id, a.id AS assignment_id, t.subject, c.login AS client, d.name AS department, " +
+	"a.employee_id, e.login AS employee_login, a.department_id AS queue_id, q.name AS queue_name, " +
+	"t.status, t.created_at, t.last_message_at"
+
+type ticketRow struct {
+	ID            int64
+	AssignmentID  *int64
+	Subject       string
+	Client        string
+	Department    string
+	EmployeeID    *int64
+	EmployeeLogin *string
+	QueueID       *int64
+	QueueName     *string
+	Status        string
+	CreatedAt     time.Time
+	LastMessageAt time.Time
+}
+
+// responsible is who holds the ticket as lists show it: the employee's login or the
+// department queue's name, and its key as set_responsible spells it.
+func (r *ticketRow) responsible() (name, key string) {
+	switch {
+	case r.EmployeeID != nil && r.EmployeeLogin != nil:
+		return *r.EmployeeLogin, strconv.FormatInt(*r.EmployeeID, 10)
+	case r.QueueID != nil && r.QueueName != nil:
+		return *r.QueueName, "d_" + strconv.FormatInt(*r.QueueID, 10)
+	}
+	return "", ""
+}
+
+func (r *ticketRow) cells() []*render.Node {
+	name, key := r.responsible()
+	return []*render.Node{
+		render.Text("name", r.Subject),
+		render.Text("client", r.Client),
+		render.Text("department", r.Department),
+		render.Text("responsible", name),
+		render.Text("responsible_id", key),
+		render.Text("status", r.Status),
+		render.Text("date_start", r.CreatedAt.Local().Format(timeFormat)),
+		render.Text("last_message", r.LastMessageAt.Local().Format(timeFormat)),
+	}
+}
+
+// ticketColumnsSpec are the columns ticket_all and ticket share.
+func ticketColumnsSpec(id string) []Column {
+	return []Column{
+		{Name: "id", SQL: id, Sort: true, Unique: true},
+		{Name: "name", SQL: "t.subject", Sort: true, Filter: Wildcard},
+		{Name: "client", SQL: "c.login", Sort: true, Filter: Wildcard},
+		{Name: "department", SQL: "d.name", Sort: true, Filter: Exact, Where: departmentOfTicket},
+		{Name: "responsible", SQL: "COALESCE(e.login, q.name)", Sort: true, Filter: Exact, Where: responsibleFilter},
+		{Name: "status", SQL: "t.status", Sort: true, Filter: Choice, Choices: ticketStatusOptions},
+		{Name: "date_start", SQL: "t.created_at", Sort: true},
+		{Name: "last_message", SQL: "t.last_message_at", Sort: true},
+	}
+}
+
+// departmentOfTicket filters by the ticket's department: its id, or its name.
+func departmentOfTicket(_ *Query, db *gorm.DB, v string) *gorm.DB {
+	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return db.Where("t.department_id = ?", id)
+	}
+	return db.Where("LOWER(d.name) = LOWER(?)", v)
+}
+
+// responsibleFilter filters by holder: an employee id (or e_ID), d_ID for a
+// department queue, or none.
+func responsibleFilter(_ *Query, db *gorm.DB, v string) *gorm.DB {
+	switch {
+	case v == "none":
+		return db.Where("a.id IS NULL")
+	case strings.HasPrefix(v, "d_"):
+		id, _ := strconv.ParseInt(v[2:], 10, 64)
+		return db.Where("a.employee_id IS NULL AND a.department_id = ?", id)
+	}
+	id, _ := strconv.ParseInt(strings.TrimPrefix(v, "e_"), 10, 64)
+	return db.Where("a.employee_id = ?", id)
+}
+
+var ticketAllSpec = &ListSpec{Columns: ticketColumnsSpec("t.id"), DefaultSort: "last_message", DefaultDesc: true, Key: "t.id"}
+
+// ticketAll is ticket_all: every ticket.
+func ticketAll(c *Ctx, q *Query) (*render.List, error) {
+	var rows []ticketRow
+	list, err := q.Fetch(ticketBase(c), ticketColumns, &rows)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		list.Rows = append(list.Rows, render.Row(append([]*render.Node{render.Text("id", strconv.FormatInt(rows[i].ID, 10))}, rows[i].cells()...)...))
+	}
+	return list, nil
+}
+
+var ticketQueueSpec = &ListSpec{Columns: append(ticketColumnsSpec("a.id"), Column{Name: "ticket", SQL: "t.id", Sort: true, Unique: true}),
+	DefaultSort: "last_message", DefaultDesc: true, Key: "a.id"}
+
+// inQueueOf keeps the assignments of an employee: their own, and the queues of
+// their active departments.
+func inQueueOf(db *gorm.DB, employee int64) *gorm.DB {
+	return db.Where("(a.employee_id = ? OR (a.employee_id IS NULL AND a.department_id IN "+
+		"(SELECT department_id FROM department_members WHERE account_id = ? AND active)))", employee, employee)
+}
+
+// ticketQueue is ticket: the caller's queue of open tickets, one row per assignment
+// (id), with the ticket's id in ticket.
+func ticketQueue(c *Ctx, q *Query) (*render.List, error) {
+	base := inQueueOf(ticketBase(c), c.Actor.ID).Where("t.status <> ?", models.TicketClosed)
+	var rows []ticketRow
+	list, err := q.Fetch(base, ticketColumns, &rows)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		r := &rows[i]
+		list.Rows = append(list.Rows, render.Row(append([]*render.Node{
+			render.Text("id", strconv.FormatInt(*r.AssignmentID, 10)),
+			render.Text("ticket", strconv.FormatInt(r.ID, 10)),
+		}, r.cells()...)...))
+	}
+	return list, nil
+}
+
+// ticketDoc is a ticket with its messages (notes only for staff) and, for staff,
+// its history of changes of hands.
+func ticketDoc(c *Ctx, t *models.Ticket, staff bool) (*render.Form, error) {
+	var row ticketRow
+	if err := ticketBase(c).Select(ticketColumns).Where("t.id = ?", t.ID).Take(&row).Error; err != nil {
+		return nil, err
+	}
+	f := &render.Form{Fields: []*render.Node{
+		render.Text("elid", strconv.FormatInt(t.ID, 10)),
+		render.Text("name", row.Subject),
+		render.Text("department", row.Department),
+		render.Text("status", row.Status),
+		render.Text("date_start", row.CreatedAt.Local().Format(timeFormat)),
+		render.Text("last_message", row.LastMessageAt.Local().Format(timeFormat)),
+	}}
+	if staff {
+		name, key := row.responsible()
+		f.Fields = append(f.Fields, render.Text("client", row.Client),
+			render.Text("responsible", name), render.Text("responsible_id", key))
+	}
+	messages, err := models.Messages(c, c.DB, t.ID, staff)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range messages {
+		f.Fields = append(f.Fields, render.El("ticket_message",
+			render.Text("id", strconv.FormatInt(m.ID, 10)),
+			render.Text("author", m.AuthorLogin),
+			render.Text("date", m.CreatedAt.Local().Format(timeFormat)),
+			render.Text("body", m.Body),
+			render.FlagIf("note", m.Note),
+		).Repeated())
+	}
+	if staff {
+		events, err := models.History(c, c.DB, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range events {
+			f.Fields = append(f.Fields, render.El("ticket_event",
+				render.Text("date", ev.CreatedAt.Local().Format(timeFormat)),
+				render.Text("actor", ev.Actor),
+				render.Text("real_actor", ev.RealActor),
+				render.Text("from", ev.FromWhom),
+				render.Text("to", ev.ToWhom),
+				render.Text("reason", ev.Reason),
+			).Repeated())
+		}
+	}
+	return f, nil
+}
+
+// ticketEditForm is ticket.edit without sok: the ticket, its messages and notes,
+// its history, and the fields of a reply.
+func ticketEditForm(c *Ctx) (render.Result, error) {
+	t, err := models.FindTicket(c, c.DB, "elid", c.Params.Get("elid"))
+	if err != nil {
+		return nil, err
+	}
+	f, err := ticketDoc(c, t, true)
+	if err != nil {
+		return nil, err
+	}
+	f.Fields = append(f.Fields, render.Text("message", ""), render.Text("note_message", ""),
+		render.Select("status", ticketStatusOptions...))
+	return f, nil
+}
+
+// ticketEditSave is ticket.edit&sok=ok: message replies to the client (the ticket
+// then awaits the client), note_message adds an internal note, status sets the
+// status (closed closes it). At least one of them.
+func ticketEditSave(c *Ctx) (render.Result, error) {
+	t, err := models.FindTicket(c, c.DB, "elid", c.Params.Get("elid"))
+	if err != nil {
+		return nil, err
+	}
+	reply, note, status := c.Params.Get("message"), c.Params.Get("note_message"), c.Params.Get("status")
+	if reply == "" && note == "" && status == "" {
+		return nil, models.Invalid("message", "", "Write a reply (message), a note (note_message), or set the status")
+	}
+	if status != "" && !hasChoice(ticketStatusOptions, status) {
+		return nil, models.Invalid("status", status, "Unknown status; use new, in_progress, awaiting_client or closed")
+	}
+	if reply != "" {
+		if err := models.CheckMessage("message", reply); err != nil {
+			return nil, err
+		}
+		next := models.TicketAwaitingClient
+		if status != "" {
+			next = status
+		}
+		if err := models.AddMessage(c, c.DB, t, c.Actor, reply, false, next); err != nil {
+			return nil, err
+		}
+	}
+	if note != "" {
+		if err := models.CheckMessage("note_message", note); err != nil {
+			return nil, err
+		}
+		if err := models.AddMessage(c, c.DB, t, c.Actor, note, true, ""); err != nil {
+			return nil, err
+		}
+	}
+	if status != "" && status != t.Status {
+		if err := models.SetTicketStatus(c, c.DB, t, status); err != nil {
+			return nil, err
+		}
+	}
+	return &render.OK{}, nil
+}
+
+// clientSpec is clientticket: a client's own tickets.
+var clientTicketSpec = &ListSpec{
+	Columns: []Column{
+		{Name: "id", SQL: "t.id", Sort: true, Unique: true},
+		{Name: "name", SQL: "t.subject", Sort: true, Filter: Wildcard},
+		{Name: "department", SQL: "d.name", Sort: true},
+		{Name: "status", SQL: "t.status", Sort: true, Filter: Choice, Choices: ticketStatusOptions},
+		{Name: "date_start", SQL: "t.created_at", Sort: true},
+		{Name: "last_message", SQL: "t.last_message_at", Sort: true},
+	},
+	DefaultSort: "last_message", DefaultDesc: true, Key: "t.id",
+}
+
+// clientOnly refuses staff: clientticket is the client's side of the desk (staff
+// reach it acting as a client with su).
+func clientOnly(c *Ctx) error {
+	if c.Level() != rights.User {
+		return models.Denied(c.Func.Name, "%s is for clients: staff answer tickets with ticket.edit", c.Func.Name)
+	}
+	return nil
+}
+
+func clientTicketList(c *Ctx, q *Query) (*render.List, error) {
+	if err := clientOnly(c); err != nil {
+		return nil, err
+	}
+	base := c.DB.WithContext(c).Table("tickets AS t").Joins("JOIN departments AS d ON d.id = t.department_id").
+		Where("t.client_id = ?", c.Actor.ID)
+	var rows []struct {
+		ID            int64
+		Subject       string
+		Department    string
+		Status        string
+		CreatedAt     time.Time
+		LastMessageAt time.Time
+	}
+	list, err := q.Fetch(base, "t.id, t.subject, d.name AS department, t.status, t.created_at, t.last_message_at", &rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		list.Rows = append(list.Rows, render.Row(
+			render.Text("id", strconv.FormatInt(r.ID, 10)),
+			render.Text("name", r.Subject),
+			render.Text("department", r.Department),
+			render.Text("status", r.Status),
+			render.Text("date_start", r.CreatedAt.Local().Format(timeFormat)),
+			render.Text("last_message", r.LastMessageAt.Local().Format(timeFormat)),
+		))
+	}
+	return list, nil
+}
+
+// ownTicket is the caller's ticket elid names; another client's is missed.
+func ownTicket(c *Ctx) (*models.Ticket, error) {
+	elid := c.Params.Get("elid")
+	t, err := models.FindTicket(c, c.DB, "elid", elid)
+	if err != nil {
+		return nil, err
+	}
+	if t.ClientID != c.Actor.ID {
+		return nil, models.Missing("elid", elid)
+	}
+	return t, nil
+}
+
+// supportDepartments are the departments clients may write to.
+func supportDepartments(c *Ctx) ([]render.Option, error) {
+	var deps []models.Department
+	if err := c.DB.WithContext(c).Where("show_in_support").Order("name, id").Find(&deps).Error; err != nil {
+		return nil, err
+	}
+	out := make([]render.Option, len(deps))
+	for i, d := range deps {
+		out[i] = render.Option{Key: strconv.FormatInt(d.ID, 10), Label: d.Name}
+	}
+	return out, nil
+}
+
+// clientTicketForm is clientticket.edit without sok: a new ticket's fields and the
+// departments to write to, or the client's ticket with its messages (never notes).
+func clientTicketForm(c *Ctx) (render.Result, error) {
+	if err := clientOnly(c); err != nil {
+		return nil, err
+	}
+	if c.Params.Get("elid") != "" {
+		t, err := ownTicket(c)
+		if err != nil {
+			return nil, err
+		}
+		f, err := ticketDoc(c, t, false)
+		if err != nil {
+			return nil, err
+		}
+		f.Fields = append(f.Fields, render.Text("message", ""))
+		return f, nil
+	}
+	deps, err := supportDepartments(c)
+	if err != nil {
+		return nil, err
+	}
+	return &render.Form{Fields: []*render.Node{
+		render.Text("subject", ""), render.Text("message", ""), render.Text("client_department", ""),
+		render.Select("client_department", deps...),
+	}}, nil
+}
+
+// clientTicketSave is clientticket.edit&sok=ok: without elid a new ticket (subject,
+// message, client_department), which goes to the department's default responsible
+// employee or its queue; with elid the client's reply, which puts the ticket back
+// in progress.
+func clientTicketSave(c *Ctx) (render.Result, error) {
+	if err := clientOnly(c); err != nil {
+		return nil, err
+	}
+	message := c.Params.Get("message")
+	if c.Params.Get("elid") != "" {
+		t, err := ownTicket(c)
+		if err != nil {
+			return nil, err
+		}
+		if err := models.CheckMessage("message", message); err != nil {
+			return nil, err
+		}
+		return &render.OK{}, models.AddMessage(c, c.DB, t, c.Actor, message, false, models.TicketInProgress)
+	}
+	subject := strings.TrimSpace(c.Params.Get("subject"))
+	if subject == "" {
+		return nil, models.Invalid("subject", "", "Give the ticket a subject")
+	}
+	if err := models.CheckText("subject", subject, models.MaxSubject); err != nil {
+		return nil, err
+	}
+	if err := models.CheckMessage("message", message); err != nil {
+		return nil, err
+	}
+	depID := c.Params.Get("client_department")
+	d, err := models.FindDepartment(c, c.DB, "client_department", depID)
+	if err != nil || !d.ShowInSupport {
+		if e, ok := models.AsError(err); err != nil && (!ok || e.Type != models.ErrMissed) {
+			return nil, err
+		}
+		return nil, models.Invalid("client_department", depID, "Choose one of the support departments")
+	}
+	t := &models.Ticket{Subject: subject, ClientID: c.Actor.ID, DepartmentID: d.ID}
+	if err := models.OpenTicket(c, c.DB, t, c.Actor, message); err != nil {
+		return nil, err
+	}
+	holder, err := models.DefaultHolder(c, c.DB, d)
+	if err != nil {
+		return nil, err
+	}
+	if err := models.Transfer(c, c.DB, t, holder, c.Actor.Login, realLogin(c), "new ticket"); err != nil {
+		return nil, err
+	}
+	return &render.OK{ID: strconv.FormatInt(t.ID, 10)}, nil
+}
+
+// realLogin is the login of the account behind an su, or "".
+func realLogin(c *Ctx) string {
+	if c.Real != nil {
+		return c.Real.Login
+	}
+	return ""
+}
