@@ -40,7 +40,7 @@ func departmentList(c *Ctx, q *Query) (*render.List, error) {
 		list.Rows = append(list.Rows, render.Row(
 			render.Text("id", strconv.FormatInt(r.ID, 10)),
 			render.Text("name", r.Name),
-			render.Text("description", r.Description),
+			render.Cell("description", r.Description),
 			render.Text("members", strconv.FormatInt(r.Members, 10)),
 		))
 	}

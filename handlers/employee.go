@@ -118,11 +118,11 @@ func employeeList(c *Ctx, q *Query) (*render.List, error) {
 		list.Rows = append(list.Rows, render.Row(
 			render.Text("id", strconv.FormatInt(r.ID, 10)),
 			render.Text("name", r.Login),
-			render.Text("realname", r.Realname),
-			render.Text("position", r.Position),
-			render.Text("email", r.Email),
-			render.Text("phone", r.Phone),
-			render.Text("department", r.DepartmentNames),
+			render.Cell("realname", r.Realname),
+			render.Cell("position", r.Position),
+			render.Cell("email", r.Email),
+			render.Cell("phone", r.Phone),
+			render.Cell("department", r.DepartmentNames),
 			render.FlagIf("enabled", r.Enabled),
 			render.FlagIf("default_access_allow", r.DefaultAccessAllow),
 			render.FlagIf("all_ip_access", r.AllIPAccess),
@@ -372,22 +372,30 @@ func other(c *Ctx, elid, action string, allowRoot bool) (*models.Account, error)
 
 var pastTense = map[string]string{"delete": "deleted", "suspend": "suspended", "resume": "resumed", "log out": "logged out"}
 
-// employeeDelete deletes an employee; sessions and memberships go with the account.
+// employeeDelete deletes an employee; sessions and memberships go with the account,
+// and the open tickets they held go back to their departments' queues.
 func employeeDelete(c *Ctx, elid string) error {
 	a, err := other(c, elid, "delete", false)
 	if err != nil {
 		return err
 	}
+	if err := models.ReleaseTickets(c, c.DB, a.ID, c.Actor.Login, realLogin(c), a.Login+" deleted"); err != nil {
+		return err
+	}
 	return models.DeleteAccount(c, c.DB, a.ID)
 }
 
-// employeeSuspend disables an employee and ends all of their sessions at once.
+// employeeSuspend disables an employee, ends all of their sessions at once and hands
+// the open tickets they held back to their departments' queues.
 func employeeSuspend(c *Ctx, elid string) error {
 	a, err := other(c, elid, "suspend", false)
 	if err != nil {
 		return err
 	}
 	if err := models.SetEnabled(c, c.DB, a.ID, false); err != nil {
+		return err
+	}
+	if err := models.ReleaseTickets(c, c.DB, a.ID, c.Actor.Login, realLogin(c), a.Login+" suspended"); err != nil {
 		return err
 	}
 	_, err = session.EndAccount(c, c.DB, a.ID)

@@ -101,6 +101,16 @@ func funcTable() []*Func {
 		{Name: "department.edit", Caption: "Create or edit a department", Level: rights.Admin, Form: departmentForm, Save: departmentSave},
 		{Name: "department.delete", Caption: "Delete departments", Level: rights.Admin, Each: departmentDelete},
 
+		// The support desk: clients' side, then staff's.
+		{Name: "clientticket", Caption: "My tickets", Level: rights.User, Spec: clientTicketSpec, List: clientTicketList},
+		filterFunc("clientticket", "Filter my tickets", rights.User, clientTicketSpec),
+		{Name: "clientticket.edit", Caption: "Open or answer a ticket", Level: rights.User, Form: clientTicketForm, Save: clientTicketSave},
+		{Name: "ticket_all", Caption: "All tickets", Level: rights.Admin, Spec: ticketAllSpec, List: ticketAll},
+		filterFunc("ticket_all", "Filter all tickets", rights.Admin, ticketAllSpec),
+		{Name: "ticket", Caption: "My ticket queue", Level: rights.Admin, Spec: ticketQueueSpec, List: ticketQueue},
+		filterFunc("ticket", "Filter my ticket queue", rights.Admin, ticketQueueSpec),
+		{Name: "ticket.edit", Caption: "Answer a ticket", Level: rights.Admin, Form: ticketEditForm, Save: ticketEditSave},
+
 		// The audit journal: every confirmed change, written by the dispatcher.
 		{Name: "journal", Caption: "Journal", Level: rights.Admin, Spec: journalSpec, List: journalList},
 		filterFunc("journal", "Filter the journal", rights.Admin, journalSpec),

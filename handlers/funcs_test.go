@@ -129,13 +129,22 @@ func TestLowerLevelRefused(t *testing.T) {
 func TestFormatsCarryTheSameData(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		alice := MustCreateAccount(t, e.db, "alice", rights.Admin)
+		MustCreateAccount(t, e.db, "carol", rights.User)
 		root := e.login("root")
+		client := e.login("carol")
 		e.login("alice")
+		ticket := e.get("func=clientticket.edit&subject=s&message=m&client_department=2&sok=ok&auth=" + client).ok().text("id")
 		for _, f := range e.app.Funcs() {
 			if f.List == nil && f.Form == nil {
 				continue
 			}
 			q := "func=" + f.Name + "&auth=" + root
+			if f.Level == rights.User {
+				q = "func=" + f.Name + "&auth=" + client // the client side
+			}
+			if f.Form != nil && formsOfOne[f.Name] != "" {
+				q += "&elid=" + map[string]string{"ticket": ticket, "employee": fmt.Sprint(alice.ID)}[formsOfOne[f.Name]]
+			}
 			if f.List != nil {
 				// An order that the calls themselves do not change; nested lists
 				// are opened for alice.
@@ -169,6 +178,14 @@ func TestFormatsCarryTheSameData(t *testing.T) {
 			}
 		}
 	})
+}
+
+// formsOfOne are the forms of one element, and what their elid names.
+var formsOfOne = map[string]string{
+	"ticket.edit":                    "ticket",
+	"support_tool_responsible":       "ticket",
+	"employee.sms":                   "employee",
+	"employee.support_tool_settings": "employee",
 }
 
 type xmlNode struct {

@@ -68,8 +68,8 @@ func (r *ticketRow) cells() []*render.Node {
 		render.Text("name", r.Subject),
 		render.Text("client", r.Client),
 		render.Text("department", r.Department),
-		render.Text("responsible", name),
-		render.Text("responsible_id", key),
+		render.Cell("responsible", name),
+		render.Cell("responsible_id", key),
 		render.Text("status", r.Status),
 		render.Text("date_start", r.CreatedAt.Local().Format(timeFormat)),
 		render.Text("last_message", r.LastMessageAt.Local().Format(timeFormat)),
@@ -211,7 +211,7 @@ func ticketDoc(c *Ctx, t *models.Ticket, staff bool) (*render.Form, error) {
 // ticketEditForm is ticket.edit without sok: the ticket, its messages and notes,
 // its history, and the fields of a reply.
 func ticketEditForm(c *Ctx) (render.Result, error) {
-	t, err := models.FindTicket(c, c.DB, "elid", c.Params.Get("elid"))
+	t, err := namedTicket(c)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +228,7 @@ func ticketEditForm(c *Ctx) (render.Result, error) {
 // then awaits the client), note_message adds an internal note, status sets the
 // status (closed closes it). At least one of them.
 func ticketEditSave(c *Ctx) (render.Result, error) {
-	t, err := models.FindTicket(c, c.DB, "elid", c.Params.Get("elid"))
+	t, err := namedTicket(c)
 	if err != nil {
 		return nil, err
 	}
@@ -431,4 +431,13 @@ func realLogin(c *Ctx) string {
 		return c.Real.Login
 	}
 	return ""
+}
+
+// namedTicket is the ticket elid names.
+func namedTicket(c *Ctx) (*models.Ticket, error) {
+	elid := c.Params.Get("elid")
+	if elid == "" {
+		return nil, models.Invalid("elid", "", "Name the ticket: elid=ID")
+	}
+	return models.FindTicket(c, c.DB, "elid", elid)
 }

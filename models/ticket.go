@@ -314,3 +314,9 @@ func ReleaseTickets(ctx context.Context, db *gorm.DB, employee int64, actor, rea
 	}
 	return nil
 }
+
+// MoveTicket makes a ticket belong to another department.
+func MoveTicket(ctx context.Context, db *gorm.DB, t *Ticket, department int64) error {
+	t.DepartmentID = department
+	return db.WithContext(ctx).Model(&Ticket{}).Where("id = ?", t.ID).Update("department_id", department).Error
+}

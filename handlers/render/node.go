@@ -20,9 +20,9 @@ type Attr struct {
 	Name, Value string
 }
 
-// El returns an element with children.
+// El returns an element with the children that are not nil.
 func El(name string, children ...*Node) *Node {
-	return &Node{Name: name, Children: children}
+	return (&Node{Name: name}).Add(children...)
 }
 
 // Text returns an element holding text.

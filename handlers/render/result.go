@@ -54,6 +54,15 @@ func Row(cells ...*Node) *Node {
 	return (&Node{Name: "elem", Many: true}).Add(cells...)
 }
 
+// Cell returns a list cell, or nil (no element) when text is empty, so that an
+// empty value is never read as a flag.
+func Cell(name, text string) *Node {
+	if text == "" {
+		return nil
+	}
+	return Text(name, text)
+}
+
 // FlagIf returns the flag name when on, and nil (no element) when off.
 func FlagIf(name string, on bool) *Node {
 	if !on {
