@@ -261,6 +261,18 @@ func TestEmployeeSu(t *testing.T) {
 		if got := e.get("func=whoami&auth=" + suSID).obj("user")["$name"]; got != "anna" {
 			t.Errorf("su session acts as %v", got)
 		}
+		// The journal keeps who opened it and why.
+		opened := e.get("func=journal&filter=on&funcname=employee.su&auth=" + root).rows()
+		if len(opened) != 1 || opened[0]["account"] != "boss" || !strings.Contains(opened[0]["params"], "ticket 42") {
+			t.Errorf("journal of employee.su: %v", opened)
+		}
+		// What the su session does is recorded with both accounts.
+		e.get(fmt.Sprintf("func=employee.filter&name=x*&sok=ok&auth=%s", suSID)).fails("access", "employee.filter")
+		e.get("func=clientticket.filter&sok=ok&auth=" + suSID).ok()
+		done := e.get("func=journal&filter=on&funcname=clientticket.filter&auth=" + root).rows()
+		if len(done) != 1 || done[0]["account"] != "anna" || done[0]["real_account"] != "boss" {
+			t.Errorf("journal inside the su session: %v", done)
+		}
 		// The su session has anna's rights, not the opener's.
 		e.get("func=employee&auth="+suSID).fails("access", "employee")
 		// The opener's own session is untouched.

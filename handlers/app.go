@@ -37,6 +37,11 @@ type Config struct {
 	// Lockout blocks logins and addresses after repeated failures; the zero value is
 	// models.DefaultLockout.
 	Lockout models.Lockout
+	// SMSGateway is where employee.sms sends: an http:// or https:// URL that takes a
+	// JSON POST, or file:PATH that appends one JSON line per message; empty is none.
+	SMSGateway string
+	// smsTimeout bounds one call to an HTTP gateway (10 s when zero); tests shorten it.
+	smsTimeout time.Duration
 }
 
 // App answers the API on one database.
@@ -47,6 +52,7 @@ type App struct {
 	log      *slog.Logger
 	funcs    map[string]*Func
 	ordered  []*Func
+	sms      smsGateway // nil: none configured
 }
 
 // New builds the App and checks its func table.
@@ -55,6 +61,10 @@ func New(db *gorm.DB, sessions *session.Manager, cfg Config, log *slog.Logger) (
 		cfg.KeyLifetime = time.Hour
 	}
 	a := &App{db: db, sessions: sessions, cfg: cfg, log: log, funcs: map[string]*Func{}}
+	var err error
+	if a.sms, err = newSMSGateway(cfg.SMSGateway, cfg.smsTimeout); err != nil {
+		return nil, fmt.Errorf("sms gateway: %w", err)
+	}
 	for _, f := range funcTable() {
 		if err := checkFunc(f); err != nil {
 			return nil, err
@@ -85,7 +95,7 @@ func checkFunc(f *Func) error {
 			return fmt.Errorf("func %s: default sort %q is no column", f.Name, f.Spec.DefaultSort)
 		}
 	}
-	if f.Form != nil || f.Save != nil {
+	if f.Form != nil || f.Save != nil || f.Send != nil {
 		shapes++
 	}
 	if f.Each != nil {
@@ -98,7 +108,9 @@ func checkFunc(f *Func) error {
 	case f.Name == "" || f.Caption == "":
 		return fmt.Errorf("func %q: name and caption are required", f.Name)
 	case shapes != 1:
-		return fmt.Errorf("func %s: exactly one of List, Form/Save, Each or Run", f.Name)
+		return fmt.Errorf("func %s: exactly one of List, Form/Save, Form/Send, Each or Run", f.Name)
+	case f.Save != nil && f.Send != nil:
+		return fmt.Errorf("func %s: Save or Send, not both", f.Name)
 	case f.Level != rights.Guest && !f.Level.Valid():
 		return fmt.Errorf("func %s: level %d is no account level", f.Name, f.Level)
 	}

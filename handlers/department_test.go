@@ -46,7 +46,7 @@ func TestDepartmentList(t *testing.T) {
 			t.Errorf("department list: %s", r.body)
 		}
 		want := []map[string]string{
-			{"id": "1", "name": "Sales department", "members": "2"}, // an empty description is left out
+			{"id": "1", "name": "Sales department", "members": "2"},  // an empty description is left out
 			{"id": "2", "name": "Technical support", "members": "1"}, // anna's association is inactive
 		}
 		if got := r.rows(); !reflect.DeepEqual(got, want) {

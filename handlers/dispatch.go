@@ -277,6 +277,9 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 	if fn.Save != nil {
 		return a.inTx(c, fn.Save)
 	}
+	if fn.Send != nil {
+		return a.outside(c, fn.Send)
+	}
 	elids := c.Params.Elids()
 	if len(elids) == 0 {
 		return nil, models.Invalid("elid", "", "Select at least one element")
@@ -311,6 +314,51 @@ func (a *App) inTx(c *Ctx, h func(*Ctx) (render.Result, error)) (render.Result, 
 	})
 	if err != nil {
 		a.journalFailure(c, err)
+		return nil, err
+	}
+	return res, nil
+}
+
+// outside runs a Send: the handler works outside any transaction, so that waiting
+// on an outside service holds no database lock, and what it returns to keep is
+// written afterwards in one short transaction with the journal row of the outcome.
+// A handler that fails after the service answered still has its record kept, in the
+// row's transaction and journaled with the error the client sees; one that fails
+// with nothing to keep is journaled like any failed change.
+func (a *App) outside(c *Ctx, h func(*Ctx) (func(*Ctx) error, render.Result, error)) (render.Result, error) {
+	var keep func(*Ctx) error
+	res, err := runSafely(c, func(c *Ctx) (render.Result, error) {
+		var res render.Result
+		var err error
+		keep, res, err = h(c)
+		return res, err
+	})
+	if keep == nil {
+		if err != nil {
+			a.journalFailure(c, err)
+			return nil, err
+		}
+		keep = func(*Ctx) error { return nil }
+	}
+	// What the service did is done: its record is kept even when the client hung up.
+	c.Context = context.WithoutCancel(c.Context)
+	base := context.WithoutCancel(c.base)
+	kerr := a.db.WithContext(base).Transaction(func(tx *gorm.DB) error {
+		c.DB = tx
+		defer func() { c.DB = a.db }()
+		if _, kerr := runSafely(c, func(c *Ctx) (render.Result, error) { return nil, keep(c) }); kerr != nil {
+			return kerr
+		}
+		return models.WriteJournal(base, tx, journalEntry(c, res, err))
+	})
+	if kerr != nil {
+		if err != nil {
+			c.Log.Error("keep the record of a failed change", "func", c.Func.Name, "cause", err.Error())
+		}
+		a.journalFailure(c, kerr)
+		return nil, kerr
+	}
+	if err != nil {
 		return nil, err
 	}
 	return res, nil

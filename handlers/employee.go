@@ -82,13 +82,14 @@ type employeeRow struct {
 	Position           string
 	Email              string
 	Phone              string
+	Mobile             string
 	DepartmentNames    string
 	Enabled            bool
 	DefaultAccessAllow bool
 	AllIPAccess        bool `gorm:"column:all_ip_access"`
 }
 
-const employeeColumns = "a.id, a.login, a.realname, a.position, a.email, a.phone, a.department_names, " +
+const employeeColumns = "a.id, a.login, a.realname, a.position, a.email, a.phone, a.mobile, a.department_names, " +
 	"a.enabled, a.default_access_allow, a.all_ip_access"
 
 // employeeList is func=employee: one page of staff with their activity, which comes
@@ -122,6 +123,7 @@ func employeeList(c *Ctx, q *Query) (*render.List, error) {
 			render.Cell("position", r.Position),
 			render.Cell("email", r.Email),
 			render.Cell("phone", r.Phone),
+			render.Cell("mobile", r.Mobile),
 			render.Cell("department", r.DepartmentNames),
 			render.FlagIf("enabled", r.Enabled),
 			render.FlagIf("default_access_allow", r.DefaultAccessAllow),
@@ -173,6 +175,7 @@ func employeeForm(c *Ctx) (render.Result, error) {
 		render.Text("position", a.Position),
 		render.Text("email", a.Email),
 		render.Text("phone", a.Phone),
+		render.Text("mobile", a.Mobile),
 		render.Text("department", strings.Join(selected, ",")),
 		render.Text("default_access_allow", render.OnOff(a.DefaultAccessAllow)),
 		render.Text("all_ip_access", render.OnOff(a.AllIPAccess)),
@@ -199,37 +202,17 @@ func employeeSave(c *Ctx) (render.Result, error) {
 	}
 	before := *a
 
-	if creating || p.Has("name") {
-		name := strings.TrimSpace(p.Get("name"))
-		if name == "" {
-			return nil, models.Invalid("name", "", "Enter the employee's login")
-		}
-		if a.Login == models.RootLogin && name != a.Login {
-			return nil, models.Invalid("name", name, "The login of root cannot change")
-		}
-		if err := models.CheckLogin("name", name); err != nil {
-			return nil, err
-		}
-		a.Login = name
+	if err := readLogin(p, a, creating, "employee"); err != nil {
+		return nil, err
 	}
-	for _, f := range []struct {
-		name  string
-		dst   *string
-		check func(field, v string) error
-	}{
-		{"realname", &a.Realname, func(f, v string) error { return models.CheckText(f, v, models.MaxRealname) }},
-		{"position", &a.Position, func(f, v string) error { return models.CheckText(f, v, models.MaxPosition) }},
-		{"email", &a.Email, models.CheckEmail},
-		{"phone", &a.Phone, models.CheckPhone},
-	} {
-		if !p.Has(f.name) {
-			continue
-		}
-		v := strings.TrimSpace(p.Get(f.name))
-		if err := f.check(f.name, v); err != nil {
-			return nil, err
-		}
-		*f.dst = v
+	if err := readCardFields(p,
+		realnameField(&a.Realname),
+		cardField{"position", &a.Position, func(f, v string) error { return models.CheckText(f, v, models.MaxPosition) }},
+		emailField(&a.Email),
+		cardField{"phone", &a.Phone, models.CheckPhone},
+		cardField{"mobile", &a.Mobile, models.CheckPhone},
+	); err != nil {
+		return nil, err
 	}
 	if p.Has("default_access_allow") {
 		a.DefaultAccessAllow = p.On("default_access_allow")
@@ -267,17 +250,9 @@ func employeeSave(c *Ctx) (render.Result, error) {
 		}
 	}
 
-	password := p.Get("passwd")
-	switch {
-	case password == "" && creating:
-		return nil, models.Invalid("passwd", "", "Enter a password for the new employee")
-	case password != "":
-		if err := c.App.cfg.PasswordPolicy.Check("passwd", password); err != nil {
-			return nil, err
-		}
-		if p.Get("confirm") != password {
-			return nil, models.Invalid("confirm", "", "The password and its confirmation differ")
-		}
+	password, err := readPassword(c, creating, "employee")
+	if err != nil {
+		return nil, err
 	}
 
 	self := !creating && a.ID == c.Actor.ID
@@ -312,13 +287,8 @@ func employeeSave(c *Ctx) (render.Result, error) {
 		}
 	}
 	if password != "" && !creating {
-		if err := models.SetPassword(c, c.DB, c.App.cfg.Passwords, a.ID, password); err != nil {
+		if err := changePassword(c, a.ID, password); err != nil {
 			return nil, err
-		}
-		if !self { // a password set by someone else ends the sessions opened with the old one
-			if _, err := session.EndAccount(c, c.DB, a.ID); err != nil {
-				return nil, err
-			}
 		}
 	}
 	if creating {

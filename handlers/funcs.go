@@ -11,6 +11,10 @@ import (
 //   - List: a list; the dispatcher normalises paging, sorting and filters by Spec.
 //   - Form and Save: without sok=ok only Form runs, and changes nothing; with sok=ok
 //     Save runs inside one transaction.
+//   - Form and Send: the same sok rule, for a change that waits on an outside service
+//     (the SMS gateway): Send runs outside any transaction, so that the wait holds no
+//     database lock, and returns what to keep; the dispatcher keeps it in one short
+//     transaction with the journal row, also when the service failed.
 //   - Each: a group operation on elid; without sok=ok it answers a confirmation form,
 //     with sok=ok it runs once per element inside one transaction: all or none.
 //   - Run: a session operation with no sok rule (log in, log out, keep alive). Writes
@@ -32,6 +36,7 @@ type Func struct {
 
 	Form func(c *Ctx) (render.Result, error)
 	Save func(c *Ctx) (render.Result, error)
+	Send func(c *Ctx) (keep func(*Ctx) error, res render.Result, err error)
 	Each func(c *Ctx, elid string) error
 
 	Run    func(c *Ctx) (render.Result, error)
@@ -47,7 +52,7 @@ func (f *Func) right() string {
 }
 
 // changes reports whether the func changes data when confirmed: it needs sok=ok.
-func (f *Func) changes() bool { return f.Save != nil || f.Each != nil }
+func (f *Func) changes() bool { return f.Save != nil || f.Send != nil || f.Each != nil }
 
 // funcTable lists every function the server answers.
 func funcTable() []*Func {
@@ -83,6 +88,9 @@ func funcTable() []*Func {
 		{Name: "employee.department.delete", Caption: "Remove an employee's associations with departments", Level: rights.Admin, Each: membershipDelete},
 
 		{Name: "employee.su", Caption: "Act as an employee", Level: rights.Admin, Run: employeeSu, Writes: true},
+		{Name: "employee.support_tool_settings", Caption: "Support settings of an employee", Level: rights.Admin,
+			Form: supportSettingsForm, Save: supportSettingsSave},
+		{Name: "employee.sms", Caption: "Text an employee", Level: rights.Admin, Form: employeeSMSForm, Send: employeeSMS},
 
 		// Rights: of one employee, and the grants of one department.
 		{Name: "rights2.user", Caption: "Rights of an employee", Level: rights.Admin, Spec: rightsUserSpec, List: rightsUserList},
@@ -101,6 +109,14 @@ func funcTable() []*Func {
 		{Name: "department.edit", Caption: "Create or edit a department", Level: rights.Admin, Form: departmentForm, Save: departmentSave},
 		{Name: "department.delete", Caption: "Delete departments", Level: rights.Admin, Each: departmentDelete},
 
+		// Clients: accounts of user level.
+		{Name: "user", Caption: "Clients", Level: rights.Admin, Spec: userSpec, List: userList},
+		filterFunc("user", "Filter clients", rights.Admin, userSpec),
+		{Name: "user.edit", Caption: "Create or edit a client", Level: rights.Admin, Form: userForm, Save: userSave},
+		{Name: "user.delete", Caption: "Delete clients", Level: rights.Admin, Each: userDelete},
+		{Name: "user.suspend", Caption: "Suspend clients", Level: rights.Admin, Each: userSuspend},
+		{Name: "user.resume", Caption: "Resume clients", Level: rights.Admin, Each: userResume},
+
 		// The support desk: clients' side, then staff's.
 		{Name: "clientticket", Caption: "My tickets", Level: rights.User, Spec: clientTicketSpec, List: clientTicketList},
 		filterFunc("clientticket", "Filter my tickets", rights.User, clientTicketSpec),
@@ -110,6 +126,8 @@ func funcTable() []*Func {
 		{Name: "ticket", Caption: "My ticket queue", Level: rights.Admin, Spec: ticketQueueSpec, List: ticketQueue},
 		filterFunc("ticket", "Filter my ticket queue", rights.Admin, ticketQueueSpec),
 		{Name: "ticket.edit", Caption: "Answer a ticket", Level: rights.Admin, Form: ticketEditForm, Save: ticketEditSave},
+		{Name: "support_tool_responsible", Caption: "Hand a ticket to an employee or a department", Level: rights.Admin,
+			Form: transferForm, Save: transferSave},
 
 		// The audit journal: every confirmed change, written by the dispatcher.
 		{Name: "journal", Caption: "Journal", Level: rights.Admin, Spec: journalSpec, List: journalList},

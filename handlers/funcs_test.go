@@ -54,6 +54,9 @@ func spy(f *Func, ran *bool) {
 	if f.Save != nil {
 		f.Save = func(c *Ctx) (render.Result, error) { mark(); return &render.OK{}, nil }
 	}
+	if f.Send != nil {
+		f.Send = func(c *Ctx) (func(*Ctx) error, render.Result, error) { mark(); return nil, &render.OK{}, nil }
+	}
 	if f.Each != nil {
 		f.Each = func(c *Ctx, elid string) error { mark(); return nil }
 	}

@@ -34,6 +34,7 @@ var journalSpec = &ListSpec{
 			{Key: string(models.ErrLimit), Label: "Limit reached"},
 			{Key: string(models.ErrAuth), Label: "Authentication failed"},
 			{Key: string(models.ErrNotConfigured), Label: "Not configured"},
+			{Key: string(models.ErrGateway), Label: "Gateway failed"},
 			{Key: string(models.ErrInternal), Label: "Internal error"}}},
 		{Name: "date_from", Filter: Exact, Check: checkDate, Where: func(_ *Query, db *gorm.DB, v string) *gorm.DB {
 			day, _ := parseDate(v)

@@ -25,6 +25,7 @@ type Account struct {
 	Position           string
 	Email              string
 	Phone              string
+	Mobile             string // where employee.sms sends by default
 	DefaultAccessAllow bool   // full access: every admin-level func
 	AllIPAccess        bool   `gorm:"column:all_ip_access"`
 	IPAccess           string `gorm:"column:ip_access"` // addresses and networks, comma-separated

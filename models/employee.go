@@ -157,7 +157,7 @@ func FindEmployee(ctx context.Context, db *gorm.DB, id string) (*Account, error)
 }
 
 // employeeColumns are the columns an employee.edit writes.
-var employeeColumns = []string{"login", "realname", "position", "email", "phone",
+var employeeColumns = []string{"login", "realname", "position", "email", "phone", "mobile",
 	"default_access_allow", "all_ip_access", "ip_access", "updated_at"}
 
 // SaveEmployee creates a (when its id is 0) or writes its card. A taken login is an

@@ -20,6 +20,7 @@ const (
 	ErrExists        ErrorType = "exists"        // a duplicate
 	ErrLimit         ErrorType = "limit"         // a bound was reached
 	ErrNotConfigured ErrorType = "notconfigured" // a needed component is not set up
+	ErrGateway       ErrorType = "gateway"       // an outside service (the SMS gateway) failed
 	ErrInternal      ErrorType = "xml"           // an internal error; details stay in the server log
 )
 

@@ -29,6 +29,7 @@ type Config struct {
 	TrustedProxies  []netip.Prefix
 	Su              handlers.SuPolicy
 	Lockout         models.Lockout
+	SMSGateway      string
 }
 
 // DefaultConfig is the configuration with nothing set.
@@ -69,6 +70,7 @@ var envVars = []struct{ name, help string }{
 	{"STAFFMGR_LOCKOUT_IP_FAILURES", "failed logins from one address within the window that block it; 0 turns this off (default 30)"},
 	{"STAFFMGR_LOCKOUT_WINDOW", "the window in which failed logins are counted (default 15m)"},
 	{"STAFFMGR_LOCKOUT_DURATION", "how long a blocked login or address stays blocked (default 15m)"},
+	{"STAFFMGR_SMS_GATEWAY", "where employee.sms sends: an http:// or https:// URL that takes a JSON POST, or file:PATH (default none)"},
 }
 
 // parseConfig reads the configuration of a command from its arguments and environment.
@@ -197,6 +199,10 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 	set("STAFFMGR_LOCKOUT_IP_FAILURES", failures(&cfg.Lockout.IPLimit))
 	set("STAFFMGR_LOCKOUT_WINDOW", duration(&cfg.Lockout.Window))
 	set("STAFFMGR_LOCKOUT_DURATION", duration(&cfg.Lockout.Duration))
+	set("STAFFMGR_SMS_GATEWAY", func(v string) error {
+		cfg.SMSGateway = v
+		return handlers.CheckSMSGateway(v)
+	})
 	if err != nil {
 		return cfg, nil, err
 	}

@@ -173,6 +173,7 @@ func (m *Main) Run(ctx context.Context) error {
 		TrustedProxies: m.Config.TrustedProxies,
 		Su:             m.Config.Su,
 		Lockout:        m.Config.Lockout,
+		SMSGateway:     m.Config.SMSGateway,
 	}, m.Log)
 	if err != nil {
 		return err

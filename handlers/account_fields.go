@@ -1,0 +1,93 @@
+package handlers
+
+import (
+	"strings"
+
+	"staffmgr/models"
+	"staffmgr/session"
+)
+
+// The fields that every account card shares. employee.edit and user.edit read and
+// check them here alike, so that a login or password one refuses the other refuses
+// too, with the same error on the same field.
+
+// readLogin sets a.Login from name when the request names it (always on a create).
+// who names the kind of account in messages: "employee", "client".
+func readLogin(p Params, a *models.Account, creating bool, who string) error {
+	if !creating && !p.Has("name") {
+		return nil
+	}
+	name := strings.TrimSpace(p.Get("name"))
+	if name == "" {
+		return models.Invalid("name", "", "Enter the %s's login", who)
+	}
+	if a.Login == models.RootLogin && name != a.Login {
+		return models.Invalid("name", name, "The login of root cannot change")
+	}
+	if err := models.CheckLogin("name", name); err != nil {
+		return err
+	}
+	a.Login = name
+	return nil
+}
+
+// cardField is an optional text field of an account card: a request that leaves it
+// out keeps its value; one that sends it empty clears it.
+type cardField struct {
+	name  string
+	dst   *string
+	check func(field, v string) error
+}
+
+func realnameField(dst *string) cardField {
+	return cardField{"realname", dst, func(f, v string) error { return models.CheckText(f, v, models.MaxRealname) }}
+}
+
+func emailField(dst *string) cardField { return cardField{"email", dst, models.CheckEmail} }
+
+// readCardFields checks and sets the fields the request names, in order; the first
+// failing one is the error.
+func readCardFields(p Params, fields ...cardField) error {
+	for _, f := range fields {
+		if !p.Has(f.name) {
+			continue
+		}
+		v := strings.TrimSpace(p.Get(f.name))
+		if err := f.check(f.name, v); err != nil {
+			return err
+		}
+		*f.dst = v
+	}
+	return nil
+}
+
+// readPassword returns the new password of passwd, checked against the policy and
+// confirm; "" keeps the current one, which a create cannot.
+func readPassword(c *Ctx, creating bool, who string) (string, error) {
+	password := c.Params.Get("passwd")
+	switch {
+	case password == "" && creating:
+		return "", models.Invalid("passwd", "", "Enter a password for the new %s", who)
+	case password != "":
+		if err := c.App.cfg.PasswordPolicy.Check("passwd", password); err != nil {
+			return "", err
+		}
+		if c.Params.Get("confirm") != password {
+			return "", models.Invalid("confirm", "", "The password and its confirmation differ")
+		}
+	}
+	return password, nil
+}
+
+// changePassword replaces the password of a stored account. A password set by
+// someone else ends the sessions opened with the old one.
+func changePassword(c *Ctx, id int64, password string) error {
+	if err := models.SetPassword(c, c.DB, c.App.cfg.Passwords, id, password); err != nil {
+		return err
+	}
+	if id == c.Actor.ID {
+		return nil
+	}
+	_, err := session.EndAccount(c, c.DB, id)
+	return err
+}

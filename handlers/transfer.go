@@ -1,0 +1,174 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"staffmgr/handlers/render"
+	"staffmgr/models"
+)
+
+// transferTicket is the ticket a support_tool_responsible call is about: elid, a
+// ticket id from ticket_all, or plid, an assignment from the caller's own queue.
+func transferTicket(c *Ctx) (*models.Ticket, error) {
+	if elid := c.Params.Get("elid"); elid != "" {
+		return models.FindTicket(c, c.DB, "elid", elid)
+	}
+	plid := c.Params.Get("plid")
+	if plid == "" {
+		return nil, models.Invalid("elid", "", "Name the ticket: elid=TICKET, or plid=ASSIGNMENT from your queue")
+	}
+	a, err := models.FindAssignment(c, c.DB, "plid", plid)
+	if err != nil {
+		return nil, err
+	}
+	var mine int64
+	if err := inQueueOf(c.DB.WithContext(c).Table("ticket_assignments AS a"), c.Actor.ID).
+		Where("a.id = ?", a.ID).Count(&mine).Error; err != nil {
+		return nil, err
+	}
+	if mine == 0 {
+		return nil, models.Denied("plid", "The assignment %s is not in your queue: use elid with a ticket id from ticket_all", plid)
+	}
+	return models.FindTicket(c, c.DB, "plid", strconv.FormatInt(a.TicketID, 10))
+}
+
+// transferForm is support_tool_responsible without sok: who holds the ticket and
+// whom it may go to (enabled employees by id, department queues as d_ID).
+func transferForm(c *Ctx) (render.Result, error) {
+	t, err := transferTicket(c)
+	if err != nil {
+		return nil, err
+	}
+	current, err := models.AssignmentOf(c, c.DB, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	holder, err := models.HolderOf(c, c.DB, current)
+	if err != nil {
+		return nil, err
+	}
+	var staff []struct {
+		ID    int64
+		Login string
+	}
+	if err := models.Staff(c, c.DB).Select("a.id, a.login").Where("a.enabled").Order("a.login").Scan(&staff).Error; err != nil {
+		return nil, err
+	}
+	deps, err := models.AllDepartments(c, c.DB)
+	if err != nil {
+		return nil, err
+	}
+	var options []render.Option
+	for _, s := range staff {
+		options = append(options, render.Option{Key: strconv.FormatInt(s.ID, 10), Label: s.Login})
+	}
+	for _, d := range deps {
+		options = append(options, render.Option{Key: "d_" + strconv.FormatInt(d.ID, 10), Label: d.Name})
+	}
+	return &render.Form{Fields: []*render.Node{
+		render.Text("elid", strconv.FormatInt(t.ID, 10)),
+		render.Text("set_responsible", holder.Key()),
+		render.Text("set_responsible_default", "off"),
+		render.Select("set_responsible", options...),
+	}}, nil
+}
+
+// transferSave is support_tool_responsible&sok=ok: hands the ticket to
+// set_responsible (an employee id, e_ID, or d_ID for a department queue) or, with
+// set_responsible_default=on, to its department's default responsible employee or
+// queue. The change is kept in the ticket's history.
+func transferSave(c *Ctx) (render.Result, error) {
+	t, err := transferTicket(c)
+	if err != nil {
+		return nil, err
+	}
+	if t.Status == models.TicketClosed {
+		return nil, models.Invalid("elid", strconv.FormatInt(t.ID, 10), "The ticket is closed")
+	}
+	var to models.Holder
+	if c.Params.On("set_responsible_default") {
+		d, err := models.FindDepartment(c, c.DB, "elid", strconv.FormatInt(t.DepartmentID, 10))
+		if err != nil {
+			return nil, err
+		}
+		if to, err = models.DefaultHolder(c, c.DB, d); err != nil {
+			return nil, err
+		}
+	} else if to, err = readHolder(c, c.Params.Get("set_responsible")); err != nil {
+		return nil, err
+	}
+	current, err := models.AssignmentOf(c, c.DB, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	from, err := models.HolderOf(c, c.DB, current)
+	if err != nil {
+		return nil, err
+	}
+	if from.Key() == to.Key() {
+		return &render.OK{}, nil // already there
+	}
+	if to.Employee != nil {
+		if err := checkTicketLimit(c, to.Employee); err != nil {
+			return nil, err
+		}
+	}
+	if to.Department != nil && to.Department.ID != t.DepartmentID {
+		if err := models.MoveTicket(c, c.DB, t, to.Department.ID); err != nil {
+			return nil, err
+		}
+	}
+	reason := strings.TrimSpace(c.Params.Get("reason"))
+	if err := models.CheckText("reason", reason, 200); err != nil {
+		return nil, err
+	}
+	if err := models.Transfer(c, c.DB, t, to, c.Actor.Login, realLogin(c), reason); err != nil {
+		return nil, err
+	}
+	return &render.OK{}, nil
+}
+
+// readHolder reads set_responsible: an employee id (or e_ID), or d_ID.
+func readHolder(c *Ctx, v string) (models.Holder, error) {
+	if v == "" {
+		return models.Holder{}, models.Invalid("set_responsible", "", "Choose an employee or a department, or set_responsible_default=on")
+	}
+	if id, ok := strings.CutPrefix(v, "d_"); ok {
+		d, err := models.FindDepartment(c, c.DB, "set_responsible", id)
+		if e, isApp := models.AsError(err); isApp && e.Type == models.ErrMissed {
+			return models.Holder{}, models.Invalid("set_responsible", v, "There is no department %s", id)
+		}
+		return models.Holder{Department: d}, err
+	}
+	id := strings.TrimPrefix(v, "e_")
+	a, err := models.FindEmployee(c, c.DB, id)
+	if e, isApp := models.AsError(err); isApp && e.Type == models.ErrMissed {
+		return models.Holder{}, models.Invalid("set_responsible", v, "There is no employee %s", id)
+	}
+	if err != nil {
+		return models.Holder{}, err
+	}
+	if !a.Enabled {
+		return models.Holder{}, models.Invalid("set_responsible", v, "%s is suspended: a ticket cannot go to them", a.Login)
+	}
+	return models.Holder{Employee: a}, nil
+}
+
+// checkTicketLimit refuses a ticket to an employee who already holds as many open
+// tickets as their support settings allow.
+func checkTicketLimit(c *Ctx, a *models.Account) error {
+	settings, err := models.SupportSettingsOf(c, c.DB, a.ID)
+	if err != nil || settings.MaxOpenTickets <= 0 {
+		return err
+	}
+	open, err := models.OpenTickets(c, c.DB, a.ID)
+	if err != nil {
+		return err
+	}
+	if open >= int64(settings.MaxOpenTickets) {
+		return models.NewError(models.ErrLimit, "set_responsible", strconv.FormatInt(a.ID, 10),
+			"%s already holds %d open tickets, their limit", a.Login, open)
+	}
+	return nil
+}

@@ -1,0 +1,160 @@
+package handlers
+
+import (
+	"strconv"
+	"time"
+
+	"staffmgr/handlers/render"
+	"staffmgr/models"
+	"staffmgr/session"
+)
+
+// userSpec is the client list: accounts of user level, never staff.
+var userSpec = &ListSpec{
+	Columns: []Column{
+		{Name: "id", SQL: "a.id", Sort: true},
+		{Name: "name", SQL: "a.login", Sort: true, Unique: true, Filter: Wildcard},
+		{Name: "realname", SQL: "a.realname", Sort: true, Filter: Wildcard},
+		{Name: "email", SQL: "a.email", Sort: true, Filter: Wildcard},
+		// The choices keep statusFilter to its enabled and disabled cases.
+		{Name: "status", Filter: Choice, Where: statusFilter, Choices: []render.Option{
+			{Key: "enabled", Label: "Enabled"}, {Key: "disabled", Label: "Suspended"}}},
+	},
+	DefaultSort: "id",
+	Key:         "a.id",
+}
+
+// userRow is a client list row as the query reads it.
+type userRow struct {
+	ID       int64
+	Login    string
+	Realname string
+	Email    string
+	Enabled  bool
+}
+
+// userList is func=user: one page of clients, with has_session from the session
+// store in one more query for the whole page.
+func userList(c *Ctx, q *Query) (*render.List, error) {
+	var rows []userRow
+	list, err := q.Fetch(models.Clients(c, c.DB), "a.id, a.login, a.realname, a.email, a.enabled", &rows)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	activity, err := session.ActivityOf(c, c.DB, ids, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		_, live := activity[r.ID]
+		list.Rows = append(list.Rows, render.Row(
+			render.Text("id", strconv.FormatInt(r.ID, 10)),
+			render.Text("name", r.Login),
+			render.Cell("realname", r.Realname),
+			render.Cell("email", r.Email),
+			render.FlagIf("enabled", r.Enabled),
+			render.FlagIf("has_session", live),
+		))
+	}
+	return list, nil
+}
+
+// userForm is user.edit without sok: the client's card, or the empty card of a new
+// one. Passwords are never shown.
+func userForm(c *Ctx) (render.Result, error) {
+	a := &models.Account{}
+	f := &render.Form{}
+	if elid := c.Params.Get("elid"); elid != "" {
+		var err error
+		if a, err = models.FindClient(c, c.DB, elid); err != nil {
+			return nil, err
+		}
+		f.Fields = append(f.Fields, render.Text("elid", strconv.FormatInt(a.ID, 10)))
+	}
+	f.Fields = append(f.Fields,
+		render.Text("name", a.Login),
+		render.Text("realname", a.Realname),
+		render.Text("email", a.Email),
+		render.Text("passwd", ""),
+		render.Text("confirm", ""),
+	)
+	return f, nil
+}
+
+// userSave is user.edit&sok=ok: without elid it creates a client, with elid it edits
+// one. Fields are read and checked as employee.edit reads them; a field the request
+// leaves out keeps its value, and every field is checked before anything is written.
+func userSave(c *Ctx) (render.Result, error) {
+	p := c.Params
+	creating := p.Get("elid") == ""
+	a := &models.Account{}
+	if !creating {
+		var err error
+		if a, err = models.FindClient(c, c.DB, p.Get("elid")); err != nil {
+			return nil, err
+		}
+	}
+	if err := readLogin(p, a, creating, "client"); err != nil {
+		return nil, err
+	}
+	if err := readCardFields(p, realnameField(&a.Realname), emailField(&a.Email)); err != nil {
+		return nil, err
+	}
+	password, err := readPassword(c, creating, "client")
+	if err != nil {
+		return nil, err
+	}
+
+	if creating {
+		if a.PasswordHash, err = models.HashPassword(c.App.cfg.Passwords, password); err != nil {
+			return nil, err
+		}
+	}
+	if err := models.SaveClient(c, c.DB, a); err != nil {
+		return nil, err
+	}
+	if creating {
+		return &render.OK{ID: strconv.FormatInt(a.ID, 10)}, nil
+	}
+	if password != "" {
+		if err := changePassword(c, a.ID, password); err != nil {
+			return nil, err
+		}
+	}
+	return &render.OK{}, nil
+}
+
+// userDelete deletes a client; their sessions, keys and tickets go with the account.
+func userDelete(c *Ctx, elid string) error {
+	a, err := models.FindClient(c, c.DB, elid)
+	if err != nil {
+		return err
+	}
+	return models.DeleteAccount(c, c.DB, a.ID)
+}
+
+// userSuspend disables a client and ends all of their sessions at once.
+func userSuspend(c *Ctx, elid string) error {
+	a, err := models.FindClient(c, c.DB, elid)
+	if err != nil {
+		return err
+	}
+	if err := models.SetEnabled(c, c.DB, a.ID, false); err != nil {
+		return err
+	}
+	_, err = session.EndAccount(c, c.DB, a.ID)
+	return err
+}
+
+// userResume enables a client.
+func userResume(c *Ctx, elid string) error {
+	a, err := models.FindClient(c, c.DB, elid)
+	if err != nil {
+		return err
+	}
+	return models.SetEnabled(c, c.DB, a.ID, true)
+}
