@@ -225,8 +225,8 @@ func ticketEditForm(c *Ctx) (render.Result, error) {
 }
 
 // ticketEditSave is ticket.edit&sok=ok: message replies to the client (the ticket
-// then awaits the client), note_message adds an internal note, status sets the
-// status (closed closes it). At least one of them.
+// then awaits the client) under the employee's signature, note_message adds an
+// internal note, status sets the status (closed closes it). At least one of them.
 func ticketEditSave(c *Ctx) (render.Result, error) {
 	t, err := namedTicket(c)
 	if err != nil {
@@ -246,6 +246,13 @@ func ticketEditSave(c *Ctx) (render.Result, error) {
 		next := models.TicketAwaitingClient
 		if status != "" {
 			next = status
+		}
+		settings, err := models.SupportSettingsOf(c, c.DB, c.Actor.ID)
+		if err != nil {
+			return nil, err
+		}
+		if settings.Signature != "" { // the employee's signature closes every reply
+			reply = strings.TrimRight(reply, "\r\n ") + "\n\n" + settings.Signature
 		}
 		if err := models.AddMessage(c, c.DB, t, c.Actor, reply, false, next); err != nil {
 			return nil, err

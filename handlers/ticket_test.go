@@ -114,12 +114,14 @@ func TestTicketLifecycle(t *testing.T) {
 		if row := d.ticket(id); row["status"] != "new" {
 			t.Errorf("a note changed the status: %v", row)
 		}
+		e.get(fmt.Sprintf("func=employee.support_tool_settings&elid=%d&param_name=signature&param_value=%s&sok=ok&auth=%s",
+			d.bobID, url.QueryEscape("Bob, support team"), d.root)).ok()
 		e.get(fmt.Sprintf("func=ticket.edit&elid=%s&message=%s&sok=ok&auth=%s", id, url.QueryEscape("Fixed, please check"), d.bob)).ok()
 		if row := d.ticket(id); row["status"] != "awaiting_client" {
 			t.Errorf("after a staff reply: %v", row)
 		}
 		seen := e.get(fmt.Sprintf("func=clientticket.edit&elid=%s&auth=%s", id, d.client)).ok()
-		if strings.Contains(string(seen.body), "restart the node") || !strings.Contains(string(seen.body), "Fixed, please check") {
+		if strings.Contains(string(seen.body), "restart the node") || !strings.Contains(string(seen.body), `Fixed, please check\n\nBob, support team`) {
 			t.Errorf("the client's view: %s", seen.body)
 		}
 		staff := e.get(fmt.Sprintf("func=ticket.edit&elid=%s&auth=%s", id, d.bob)).ok()
@@ -250,6 +252,22 @@ func TestTransferGuards(t *testing.T) {
 		rows := e.get("func=journal&filter=on&funcname=support_tool_responsible&auth=" + d.root).rows()
 		if len(rows) == 0 || rows[0]["account"] != "alice" || rows[0]["real_account"] != "root" {
 			t.Errorf("journal %v", rows)
+		}
+	})
+}
+
+func TestDeletedEmployeeTicketsGoBack(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		d := newDesk(t, e)
+		id := d.open("Mail", d.techID)
+		e.get(fmt.Sprintf("func=support_tool_responsible&elid=%s&set_responsible=%d&sok=ok&auth=%s", id, d.aliceID, d.root)).ok()
+		e.get(fmt.Sprintf("func=employee.delete&elid=%d&sok=ok&auth=%s", d.aliceID, d.root)).ok()
+		if row := d.ticket(id); row["responsible"] != "Technical support" {
+			t.Errorf("after deleting alice: %v", row)
+		}
+		staff := e.get(fmt.Sprintf("func=ticket.edit&elid=%s&auth=%s", id, d.root)).ok()
+		if !strings.Contains(string(staff.body), "alice deleted") {
+			t.Errorf("history does not say why: %s", staff.body)
 		}
 	})
 }

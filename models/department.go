@@ -62,15 +62,7 @@ func (d *Department) Validate() error {
 
 // FindDepartment returns the department with the given id (as the request spells it).
 func FindDepartment(ctx context.Context, db *gorm.DB, object, id string) (*Department, error) {
-	n, err := ParseID(object, id)
-	if err != nil {
-		return nil, err
-	}
-	var d Department
-	if err := db.WithContext(ctx).First(&d, n).Error; err != nil {
-		return nil, MapDBError(err, object, id)
-	}
-	return &d, nil
+	return findByID[Department](ctx, db, object, id)
 }
 
 // AllDepartments returns every department by name.

@@ -120,6 +120,20 @@ func ParseID(object, v string) (int64, error) {
 	return id, nil
 }
 
+// findByID loads the row of T whose id the request spells as id; a malformed or
+// unknown id is a missed error on object.
+func findByID[T any](ctx context.Context, db *gorm.DB, object, id string) (*T, error) {
+	n, err := ParseID(object, id)
+	if err != nil {
+		return nil, err
+	}
+	var row T
+	if err := db.WithContext(ctx).First(&row, n).Error; err != nil {
+		return nil, MapDBError(err, object, id)
+	}
+	return &row, nil
+}
+
 // ParseIDs reads a comma-separated list of ids (spaces allowed), without duplicates.
 func ParseIDs(field, v string) ([]int64, error) {
 	var out []int64

@@ -94,15 +94,7 @@ func CheckMessage(field, body string) error {
 
 // FindTicket returns the ticket with the given id (as the request spells it).
 func FindTicket(ctx context.Context, db *gorm.DB, object, id string) (*Ticket, error) {
-	n, err := ParseID(object, id)
-	if err != nil {
-		return nil, err
-	}
-	var t Ticket
-	if err := db.WithContext(ctx).First(&t, n).Error; err != nil {
-		return nil, MapDBError(err, object, id)
-	}
-	return &t, nil
+	return findByID[Ticket](ctx, db, object, id)
 }
 
 // OpenTicket stores a new ticket with its first message.
@@ -171,15 +163,7 @@ func AssignmentOf(ctx context.Context, db *gorm.DB, ticket int64) (*Assignment, 
 
 // FindAssignment returns an assignment by its id (as the request spells it).
 func FindAssignment(ctx context.Context, db *gorm.DB, object, id string) (*Assignment, error) {
-	n, err := ParseID(object, id)
-	if err != nil {
-		return nil, err
-	}
-	var a Assignment
-	if err := db.WithContext(ctx).First(&a, n).Error; err != nil {
-		return nil, MapDBError(err, object, id)
-	}
-	return &a, nil
+	return findByID[Assignment](ctx, db, object, id)
 }
 
 // Holder is who a ticket goes to: an employee, or a department's queue.
