@@ -268,11 +268,13 @@ func TestEmployeeSu(t *testing.T) {
 		}
 		// What the su session does is recorded with both accounts.
 		e.get(fmt.Sprintf("func=employee.filter&name=x*&sok=ok&auth=%s", suSID)).fails("access", "employee.filter")
-		e.get("func=clientticket.filter&sok=ok&auth=" + suSID).ok()
-		done := e.get("func=journal&filter=on&funcname=clientticket.filter&auth=" + root).rows()
+		e.grant(root, anna.ID, "employee")
+		e.get(fmt.Sprintf("func=employee.filter&name=x*&sok=ok&auth=%s", suSID)).ok()
+		done := e.get("func=journal&filter=on&funcname=employee.filter&auth=" + root).rows()
 		if len(done) != 1 || done[0]["account"] != "anna" || done[0]["real_account"] != "boss" {
 			t.Errorf("journal inside the su session: %v", done)
 		}
+		e.get(fmt.Sprintf("func=rights2.user.delete&plid=%d&elid=employee&sok=ok&auth=%s", anna.ID, root)).ok()
 		// The su session has anna's rights, not the opener's.
 		e.get("func=employee&auth="+suSID).fails("access", "employee")
 		// The opener's own session is untouched.

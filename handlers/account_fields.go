@@ -91,3 +91,12 @@ func changePassword(c *Ctx, id int64, password string) error {
 	_, err := session.EndAccount(c, c.DB, id)
 	return err
 }
+
+// suspendAccount disables an account and ends all of its sessions at once.
+func suspendAccount(c *Ctx, id int64) error {
+	if err := models.SetEnabled(c, c.DB, id, false); err != nil {
+		return err
+	}
+	_, err := session.EndAccount(c, c.DB, id)
+	return err
+}

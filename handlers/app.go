@@ -111,6 +111,8 @@ func checkFunc(f *Func) error {
 		return fmt.Errorf("func %s: exactly one of List, Form/Save, Form/Send, Each or Run", f.Name)
 	case f.Save != nil && f.Send != nil:
 		return fmt.Errorf("func %s: Save or Send, not both", f.Name)
+	case f.Only && !f.Level.Valid():
+		return fmt.Errorf("func %s: Only needs an account level", f.Name)
 	case f.Level != rights.Guest && !f.Level.Valid():
 		return fmt.Errorf("func %s: level %d is no account level", f.Name, f.Level)
 	}

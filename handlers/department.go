@@ -151,21 +151,19 @@ var employeeDepartmentSpec = &ListSpec{
 	Key:         "d.id",
 }
 
-// listedEmployee is the employee a nested list is opened for: plid, or elid as the
-// panel passes it from the staff list.
-func listedEmployee(c *Ctx) (*models.Account, error) {
-	id := c.Params.Get("plid")
+// parentEmployee is the employee a nested list or its action is for: plid (which may
+// be spelled ID/OBJECT, as the panel does) or, when listing, elid as the panel passes
+// it from the staff list. An action's elid names its elements, never the employee.
+func parentEmployee(c *Ctx, listing bool) (a *models.Account, fromElid bool, err error) {
+	id, fromElid := parentID(c, listing)
 	if id == "" {
-		id = c.Params.Get("elid")
+		return nil, false, models.Invalid("plid", "", "Name the employee: plid=ID")
 	}
-	if id == "" {
-		return nil, models.Invalid("plid", "", "Name the employee: plid=ID")
-	}
-	a, err := models.FindEmployee(c, c.DB, id)
+	a, err = models.FindEmployee(c, c.DB, id)
 	if e, ok := models.AsError(err); ok && e.Type == models.ErrMissed {
-		return nil, models.Missing("plid", id)
+		return nil, false, models.Missing("plid", id)
 	}
-	return a, err
+	return a, fromElid, err
 }
 
 type employeeDepartmentRow struct {
@@ -175,7 +173,7 @@ type employeeDepartmentRow struct {
 }
 
 func employeeDepartmentList(c *Ctx, q *Query) (*render.List, error) {
-	a, err := listedEmployee(c)
+	a, _, err := parentEmployee(c, true)
 	if err != nil {
 		return nil, err
 	}
@@ -201,10 +199,7 @@ func employeeDepartmentList(c *Ctx, q *Query) (*render.List, error) {
 // employee, each elid a department.
 func membershipAction(change func(c *Ctx, db *gorm.DB, account, department int64) error) func(c *Ctx, elid string) error {
 	return func(c *Ctx, elid string) error {
-		if c.Params.Get("plid") == "" { // elid names departments here, never the employee
-			return models.Invalid("plid", "", "Name the employee: plid=ID")
-		}
-		a, err := listedEmployee(c)
+		a, _, err := parentEmployee(c, false)
 		if err != nil {
 			return err
 		}

@@ -179,6 +179,9 @@ func (a *App) dispatch(c *Ctx, name string) (render.Result, error) {
 		}
 		return nil, models.Denied(fn.Name, "Insufficient privileges to perform %q", fn.Name)
 	}
+	if fn.Only && c.Level() != fn.Level {
+		return nil, models.Denied(fn.Name, "%q is for %s accounts only", fn.Name, fn.Level)
+	}
 	if err := a.authorize(c, fn); err != nil {
 		return nil, err
 	}

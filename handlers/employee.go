@@ -362,14 +362,10 @@ func employeeSuspend(c *Ctx, elid string) error {
 	if err != nil {
 		return err
 	}
-	if err := models.SetEnabled(c, c.DB, a.ID, false); err != nil {
-		return err
-	}
 	if err := models.ReleaseTickets(c, c.DB, a.ID, c.Actor.Login, realLogin(c), a.Login+" suspended"); err != nil {
 		return err
 	}
-	_, err = session.EndAccount(c, c.DB, a.ID)
-	return err
+	return suspendAccount(c, a.ID)
 }
 
 // employeeResume enables an employee.

@@ -30,6 +30,9 @@ type Func struct {
 	// Right names the right that opens an admin-level func for employees without full
 	// access; empty means a right of the func's own name. X.filter goes with X.
 	Right string
+	// Only admits accounts of exactly Level and none above: the client side, which
+	// staff reach only by acting as a client (su).
+	Only bool
 
 	Spec *ListSpec
 	List func(c *Ctx, q *Query) (*render.List, error)
@@ -118,9 +121,9 @@ func funcTable() []*Func {
 		{Name: "user.resume", Caption: "Resume clients", Level: rights.Admin, Each: userResume},
 
 		// The support desk: clients' side, then staff's.
-		{Name: "clientticket", Caption: "My tickets", Level: rights.User, Spec: clientTicketSpec, List: clientTicketList},
-		filterFunc("clientticket", "Filter my tickets", rights.User, clientTicketSpec),
-		{Name: "clientticket.edit", Caption: "Open or answer a ticket", Level: rights.User, Form: clientTicketForm, Save: clientTicketSave},
+		{Name: "clientticket", Caption: "My tickets", Level: rights.User, Only: true, Spec: clientTicketSpec, List: clientTicketList},
+		only(filterFunc("clientticket", "Filter my tickets", rights.User, clientTicketSpec)),
+		{Name: "clientticket.edit", Caption: "Open or answer a ticket", Level: rights.User, Only: true, Form: clientTicketForm, Save: clientTicketSave},
 		{Name: "ticket_all", Caption: "All tickets", Level: rights.Admin, Spec: ticketAllSpec, List: ticketAll},
 		filterFunc("ticket_all", "Filter all tickets", rights.Admin, ticketAllSpec),
 		{Name: "ticket", Caption: "My ticket queue", Level: rights.Admin, Spec: ticketQueueSpec, List: ticketQueue},
@@ -133,6 +136,12 @@ func funcTable() []*Func {
 		{Name: "journal", Caption: "Journal", Level: rights.Admin, Spec: journalSpec, List: journalList},
 		filterFunc("journal", "Filter the journal", rights.Admin, journalSpec),
 	}
+}
+
+// only restricts f to accounts of exactly its level.
+func only(f *Func) *Func {
+	f.Only = true
+	return f
 }
 
 // filterFunc is X.filter for the list X: its form shows the stored filter, and with

@@ -69,16 +69,21 @@ func spy(f *Func, ran *bool) {
 // and each runs with it.
 func TestNoSaveWithoutSok(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
+		MustCreateAccount(t, e.db, "client", rights.User)
 		for _, f := range e.app.Funcs() {
 			if !f.changes() {
 				continue
+			}
+			caller := "root"
+			if f.Only {
+				caller = "client" // the client side admits clients alone
 			}
 			saveRan, formRan := false, false
 			spy(f, &saveRan)
 			if f.Form != nil {
 				f.Form = func(c *Ctx) (render.Result, error) { formRan = true; return &render.Form{}, nil }
 			}
-			base := "func=" + f.Name + "&elid=1&authinfo=root:" + Password
+			base := "func=" + f.Name + "&elid=1&authinfo=" + caller + ":" + Password
 			for _, sok := range []string{"", "&sok=", "&sok=no", "&sok=OK"} {
 				e.get(base + sok).ok()
 				if saveRan {
@@ -97,7 +102,8 @@ func TestNoSaveWithoutSok(t *testing.T) {
 }
 
 // TestLowerLevelRefused walks the func table: every func refuses each level below its
-// own, before its handler runs, and admits its own level.
+// own (and, when Only, each level above), before its handler runs, and admits its own
+// level.
 func TestLowerLevelRefused(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateAccount(t, e.db, "admin", rights.Admin)
@@ -114,7 +120,7 @@ func TestLowerLevelRefused(t *testing.T) {
 			for level, cred := range callers {
 				ran = false
 				r := e.get("func=" + f.Name + "&elid=1&sok=ok" + cred)
-				if level < f.Level {
+				if level < f.Level || f.Only && level != f.Level {
 					r.fails("access", "")
 					if ran {
 						t.Errorf("%s ran for level %v", f.Name, level)

@@ -66,29 +66,10 @@ func checkDate(field, v string) error {
 	return nil
 }
 
-// journalRow is a journal list row as the query reads it.
-type journalRow struct {
-	ID           int64
-	CreatedAt    time.Time
-	AccountLogin string
-	RealLogin    string
-	Func         string
-	Elid         string
-	IP           string `gorm:"column:ip"`
-	Result       string
-	ErrorObject  string
-	ErrorValue   string
-	Error        string
-	Params       string
-}
-
-const journalColumns = "j.id, j.created_at, j.account_login, j.real_login, j.func, j.elid, j.ip, " +
-	"j.result, j.error_object, j.error_value, j.error, j.params"
-
 // journalList is func=journal: who changed what, newest first.
 func journalList(c *Ctx, q *Query) (*render.List, error) {
-	var rows []journalRow
-	list, err := q.Fetch(models.Journal(c, c.DB), journalColumns, &rows)
+	var rows []models.JournalEntry
+	list, err := q.Fetch(models.Journal(c, c.DB), "j.*", &rows)
 	if err != nil {
 		return nil, err
 	}
@@ -97,15 +78,15 @@ func journalList(c *Ctx, q *Query) (*render.List, error) {
 			render.Text("id", strconv.FormatInt(r.ID, 10)),
 			render.Text("time", r.CreatedAt.Local().Format(timeFormat)),
 			render.Text("account", r.AccountLogin),
-			render.Text("real_account", r.RealLogin),
+			render.Cell("real_account", r.RealLogin),
 			render.Text("func", r.Func),
-			render.Text("elid", r.Elid),
+			render.Cell("elid", r.Elid),
 			render.Text("ip", r.IP),
 			render.Text("result", r.Result),
-			render.Text("error", r.Error),
-			render.Text("error_object", r.ErrorObject),
-			render.Text("error_value", r.ErrorValue),
-			render.Text("params", r.Params),
+			render.Cell("error", r.Error),
+			render.Cell("error_object", r.ErrorObject),
+			render.Cell("error_value", r.ErrorValue),
+			render.Cell("params", r.Params),
 		))
 	}
 	return list, nil

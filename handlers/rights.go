@@ -66,7 +66,7 @@ var rightsUserSpec = &ListSpec{
 // rightsGroupSpec is the list of one department's grants.
 var rightsGroupSpec = &ListSpec{Columns: rightColumns, DefaultSort: "name", Memory: true}
 
-// parentID is the element a rights list or action is for: plid, which may be
+// parentID is the element a nested list or its action is for: plid, which may be
 // spelled ID/OBJECT as the panel does, or else elid when listing.
 func parentID(c *Ctx, listing bool) (id string, fromElid bool) {
 	if p := c.Params.Get("plid"); p != "" {
@@ -82,14 +82,7 @@ func parentID(c *Ctx, listing bool) (id string, fromElid bool) {
 // rightsEmployee is the employee of a rights2.user call, when the caller may manage
 // them.
 func rightsEmployee(c *Ctx, listing bool) (a *models.Account, fromElid bool, err error) {
-	id, fromElid := parentID(c, listing)
-	if id == "" {
-		return nil, false, models.Invalid("plid", "", "Name the employee: plid=ID")
-	}
-	a, err = models.FindEmployee(c, c.DB, id)
-	if e, ok := models.AsError(err); ok && e.Type == models.ErrMissed {
-		return nil, false, models.Missing("plid", id)
-	}
+	a, fromElid, err = parentEmployee(c, listing)
 	if err != nil {
 		return nil, false, err
 	}

@@ -24,7 +24,8 @@ type SuPolicy struct {
 // maxReason bounds the reason of an impersonation.
 const maxReason = 500
 
-// checkSu decides whether real may act as target.
+// checkSu decides whether real may act as target; the right employee.su is checked
+// by the caller (the dispatcher for employee.su, suParam for the parameter).
 func (a *App) checkSu(c *Ctx, real, target *models.Account, object string) error {
 	id := strconv.FormatInt(target.ID, 10)
 	switch {
@@ -40,13 +41,6 @@ func (a *App) checkSu(c *Ctx, real, target *models.Account, object string) error
 		return models.Denied(object, "Only root may act as root")
 	case real.Level < rights.Root && target.Level >= rights.Admin && target.DefaultAccessAllow && !a.cfg.Su.AdminToAdmin:
 		return models.Denied(object, "Only root may act as %s, who has full access", target.Login)
-	}
-	ok, err := models.HasRight(c, a.db, real, "employee.su")
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return models.Denied("su", "%s has no right to act as another account (employee.su)", real.Login)
 	}
 	reason := strings.TrimSpace(c.Params.Get("reason"))
 	if a.cfg.Su.ReasonRequired && reason == "" {
@@ -76,6 +70,14 @@ func (a *App) suParam(c *Ctx) error {
 	}
 	if err := a.checkSu(c, c.Actor, target, "su"); err != nil {
 		return err
+	}
+	// employee.su has its right checked by the dispatcher; the parameter needs the same.
+	ok, err := models.HasRight(c, a.db, c.Actor, "employee.su")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return models.Denied("su", "%s has no right to act as another account (employee.su)", c.Actor.Login)
 	}
 	c.Real, c.Actor = c.Actor, target
 	return nil

@@ -40,11 +40,7 @@ func transferForm(c *Ctx) (render.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	current, err := models.AssignmentOf(c, c.DB, t.ID)
-	if err != nil {
-		return nil, err
-	}
-	holder, err := models.HolderOf(c, c.DB, current)
+	now, err := models.HandOf(c, c.DB, t.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +64,7 @@ func transferForm(c *Ctx) (render.Result, error) {
 	}
 	return &render.Form{Fields: []*render.Node{
 		render.Text("elid", strconv.FormatInt(t.ID, 10)),
-		render.Text("set_responsible", holder.Key()),
+		render.Text("set_responsible", now.Holder.Key()),
 		render.Text("set_responsible_default", "off"),
 		render.Select("set_responsible", options...),
 	}}, nil
@@ -98,15 +94,11 @@ func transferSave(c *Ctx) (render.Result, error) {
 	} else if to, err = readHolder(c, c.Params.Get("set_responsible")); err != nil {
 		return nil, err
 	}
-	current, err := models.AssignmentOf(c, c.DB, t.ID)
+	from, err := models.HandOf(c, c.DB, t.ID)
 	if err != nil {
 		return nil, err
 	}
-	from, err := models.HolderOf(c, c.DB, current)
-	if err != nil {
-		return nil, err
-	}
-	if from.Key() == to.Key() {
+	if from.Holder.Key() == to.Key() {
 		return &render.OK{}, nil // already there
 	}
 	if to.Employee != nil {
@@ -123,7 +115,7 @@ func transferSave(c *Ctx) (render.Result, error) {
 	if err := models.CheckText("reason", reason, 200); err != nil {
 		return nil, err
 	}
-	if err := models.Transfer(c, c.DB, t, to, c.Actor.Login, realLogin(c), reason); err != nil {
+	if err := models.Transfer(c, c.DB, t, from, to, c.Actor.Login, realLogin(c), reason); err != nil {
 		return nil, err
 	}
 	return &render.OK{}, nil

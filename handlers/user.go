@@ -143,11 +143,7 @@ func userSuspend(c *Ctx, elid string) error {
 	if err != nil {
 		return err
 	}
-	if err := models.SetEnabled(c, c.DB, a.ID, false); err != nil {
-		return err
-	}
-	_, err = session.EndAccount(c, c.DB, a.ID)
-	return err
+	return suspendAccount(c, a.ID)
 }
 
 // userResume enables a client.

@@ -21,15 +21,7 @@ func Clients(ctx context.Context, db *gorm.DB) *gorm.DB {
 // FindClient returns the client account with the given id (as the request spells
 // it); any other id, an employee's too, is a missed error.
 func FindClient(ctx context.Context, db *gorm.DB, id string) (*Account, error) {
-	n, err := ParseID("elid", id)
-	if err != nil {
-		return nil, err
-	}
-	var a Account
-	if err := db.WithContext(ctx).Where(clientCondition).First(&a, n).Error; err != nil {
-		return nil, MapDBError(err, "elid", id)
-	}
-	return &a, nil
+	return findByID[Account](ctx, db.Where(clientCondition), "elid", id)
 }
 
 // clientColumns are the columns a user.edit writes.
@@ -38,26 +30,11 @@ var clientColumns = []string{"login", "realname", "email", "updated_at"}
 // SaveClient creates a client (when a's id is 0; a.PasswordHash must be set) or
 // writes its card. A taken login is an exists error on the field name.
 func SaveClient(ctx context.Context, db *gorm.DB, a *Account) error {
-	a.UpdatedAt = Now()
-	var err error
 	if a.ID == 0 {
 		// Clients work from any address: allow-lists are for staff.
-		a.CreatedAt, a.Enabled, a.AllIPAccess, a.Level = a.UpdatedAt, true, true, rights.User
-		if a.PasswordHash == "" {
-			return fmt.Errorf("client %s: no password", a.Login)
-		}
-		err = db.WithContext(ctx).Create(a).Error
-	} else {
-		if a.Level != rights.User {
-			return fmt.Errorf("client %d: level %d is not the client level", a.ID, a.Level)
-		}
-		err = db.WithContext(ctx).Select(clientColumns).Updates(a).Error
+		a.AllIPAccess, a.Level = true, rights.User
+	} else if a.Level != rights.User {
+		return fmt.Errorf("client %d: level %d is not the client level", a.ID, a.Level)
 	}
-	if IsUniqueViolation(err) {
-		return NewError(ErrExists, "name", a.Login, "The login %q is taken", a.Login)
-	}
-	if err != nil {
-		return fmt.Errorf("save client %s: %w", a.Login, err)
-	}
-	return nil
+	return saveAccount(ctx, db, a, clientColumns)
 }

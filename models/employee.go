@@ -159,15 +159,7 @@ func Staff(ctx context.Context, db *gorm.DB) *gorm.DB {
 // FindEmployee returns the staff account with the given id (as the request spells
 // it); any other id is a missed error.
 func FindEmployee(ctx context.Context, db *gorm.DB, id string) (*Account, error) {
-	n, err := ParseID("elid", id)
-	if err != nil {
-		return nil, err
-	}
-	var a Account
-	if err := db.WithContext(ctx).Where(staffCondition).First(&a, n).Error; err != nil {
-		return nil, MapDBError(err, "elid", id)
-	}
-	return &a, nil
+	return findByID[Account](ctx, db.Where(staffCondition), "elid", id)
 }
 
 // employeeColumns are the columns an employee.edit writes.
@@ -177,21 +169,34 @@ var employeeColumns = []string{"login", "realname", "position", "email", "phone"
 // SaveEmployee creates a (when its id is 0) or writes its card. A taken login is an
 // exists error on the field name.
 func SaveEmployee(ctx context.Context, db *gorm.DB, a *Account) error {
+	if !a.Level.Valid() || a.Level < rights.Admin {
+		return fmt.Errorf("employee %s: level %d is not a staff level", a.Login, a.Level)
+	}
+	return saveAccount(ctx, db, a, employeeColumns)
+}
+
+// saveAccount creates a (when its id is 0, enabled, with its password hash set) or
+// writes the given columns of its card. A taken login is an exists error on the
+// field name.
+func saveAccount(ctx context.Context, db *gorm.DB, a *Account, columns []string) error {
 	a.UpdatedAt = Now()
 	var err error
 	if a.ID == 0 {
-		a.CreatedAt, a.Enabled = a.UpdatedAt, true
-		if !a.Level.Valid() || a.Level < rights.Admin {
-			return fmt.Errorf("employee %s: level %d is not a staff level", a.Login, a.Level)
+		if a.PasswordHash == "" {
+			return fmt.Errorf("account %s: no password", a.Login)
 		}
+		a.CreatedAt, a.Enabled = a.UpdatedAt, true
 		err = db.WithContext(ctx).Create(a).Error
 	} else {
-		err = db.WithContext(ctx).Select(employeeColumns).Updates(a).Error
+		err = db.WithContext(ctx).Select(columns).Updates(a).Error
 	}
 	if IsUniqueViolation(err) {
 		return NewError(ErrExists, "name", a.Login, "The login %q is taken", a.Login)
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("save account %s: %w", a.Login, err)
+	}
+	return nil
 }
 
 // DeleteAccount deletes an account; its sessions, keys and memberships go with it.

@@ -151,16 +151,6 @@ func History(ctx context.Context, db *gorm.DB, ticket int64) ([]TicketEvent, err
 	return out, err
 }
 
-// AssignmentOf returns who holds the ticket now (nil when nobody does).
-func AssignmentOf(ctx context.Context, db *gorm.DB, ticket int64) (*Assignment, error) {
-	var a Assignment
-	err := db.WithContext(ctx).Where("ticket_id = ?", ticket).Take(&a).Error
-	if err == gorm.ErrRecordNotFound {
-		return nil, nil
-	}
-	return &a, err
-}
-
 // FindAssignment returns an assignment by its id (as the request spells it).
 func FindAssignment(ctx context.Context, db *gorm.DB, object, id string) (*Assignment, error) {
 	return findByID[Assignment](ctx, db, object, id)
@@ -194,16 +184,29 @@ func (h Holder) Key() string {
 	return ""
 }
 
-// HolderOf describes an assignment; a holder that no longer exists is nobody.
-func HolderOf(ctx context.Context, db *gorm.DB, a *Assignment) (Holder, error) {
-	var h Holder
-	if a == nil {
+// Hand is who holds a ticket now: its assignment (nil when nobody does) and what
+// the assignment names.
+type Hand struct {
+	Assignment *Assignment
+	Holder     Holder
+}
+
+// HandOf returns who holds the ticket now. A holder that no longer exists is nobody.
+func HandOf(ctx context.Context, db *gorm.DB, ticket int64) (Hand, error) {
+	var h Hand
+	var a Assignment
+	err := db.WithContext(ctx).Where("ticket_id = ?", ticket).Take(&a).Error
+	if err == gorm.ErrRecordNotFound {
 		return h, nil
 	}
+	if err != nil {
+		return h, err
+	}
+	h.Assignment = &a
 	if a.EmployeeID != nil {
 		var acc Account
 		if err := db.WithContext(ctx).First(&acc, *a.EmployeeID).Error; err == nil {
-			h.Employee = &acc
+			h.Holder.Employee = &acc
 		} else if err != gorm.ErrRecordNotFound {
 			return h, err
 		}
@@ -211,7 +214,7 @@ func HolderOf(ctx context.Context, db *gorm.DB, a *Assignment) (Holder, error) {
 	if a.DepartmentID != nil {
 		var d Department
 		if err := db.WithContext(ctx).First(&d, *a.DepartmentID).Error; err == nil {
-			h.Department = &d
+			h.Holder.Department = &d
 		} else if err != gorm.ErrRecordNotFound {
 			return h, err
 		}
@@ -227,19 +230,12 @@ func OpenTickets(ctx context.Context, db *gorm.DB, employee int64) (int64, error
 	return n, err
 }
 
-// Transfer hands a ticket to a holder and records the change in its history. actor
-// and real name who did it (real: who was behind an su, or "").
-func Transfer(ctx context.Context, db *gorm.DB, t *Ticket, to Holder, actor, real, reason string) error {
-	current, err := AssignmentOf(ctx, db, t.ID)
-	if err != nil {
-		return err
-	}
-	from, err := HolderOf(ctx, db, current)
-	if err != nil {
-		return err
-	}
-	if current != nil {
-		if err := db.WithContext(ctx).Delete(current).Error; err != nil {
+// Transfer hands a ticket from who holds it now (HandOf, or Hand{} for a new
+// ticket) to a holder and records the change in its history. actor and real name
+// who did it (real: who was behind an su, or "").
+func Transfer(ctx context.Context, db *gorm.DB, t *Ticket, from Hand, to Holder, actor, real, reason string) error {
+	if from.Assignment != nil {
+		if err := db.WithContext(ctx).Delete(from.Assignment).Error; err != nil {
 			return fmt.Errorf("transfer ticket %d: %w", t.ID, err)
 		}
 	}
@@ -254,7 +250,7 @@ func Transfer(ctx context.Context, db *gorm.DB, t *Ticket, to Holder, actor, rea
 		return fmt.Errorf("transfer ticket %d: %w", t.ID, err)
 	}
 	ev := &TicketEvent{TicketID: t.ID, CreatedAt: Now(), Actor: actor, RealActor: real,
-		FromWhom: from.String(), ToWhom: to.String(), Reason: reason}
+		FromWhom: from.Holder.String(), ToWhom: to.String(), Reason: reason}
 	if err := db.WithContext(ctx).Create(ev).Error; err != nil {
 		return fmt.Errorf("ticket history: %w", err)
 	}
@@ -280,19 +276,33 @@ func DefaultHolder(ctx context.Context, db *gorm.DB, d *Department) (Holder, err
 // ReleaseTickets hands every open ticket an employee holds back to its department's
 // queue, recording why, as when the employee is suspended or deleted.
 func ReleaseTickets(ctx context.Context, db *gorm.DB, employee int64, actor, real, reason string) error {
-	var tickets []Ticket
-	err := db.WithContext(ctx).Table("tickets AS t").Select("t.*").
-		Joins("JOIN ticket_assignments AS a ON a.ticket_id = t.id").
-		Where("a.employee_id = ? AND t.status <> ?", employee, TicketClosed).Order("t.id").Find(&tickets).Error
-	if err != nil {
-		return fmt.Errorf("tickets of employee %d: %w", employee, err)
+	var held []struct {
+		Ticket
+		AssignmentID int64
 	}
-	for i := range tickets {
-		var d Department
-		if err := db.WithContext(ctx).First(&d, tickets[i].DepartmentID).Error; err != nil {
-			return fmt.Errorf("department of ticket %d: %w", tickets[i].ID, err)
+	err := db.WithContext(ctx).Table("tickets AS t").Select("t.*, a.id AS assignment_id").
+		Joins("JOIN ticket_assignments AS a ON a.ticket_id = t.id").
+		Where("a.employee_id = ? AND t.status <> ?", employee, TicketClosed).Order("t.id").Scan(&held).Error
+	if err != nil || len(held) == 0 {
+		return err
+	}
+	var holder Account
+	if err := db.WithContext(ctx).First(&holder, employee).Error; err != nil {
+		return fmt.Errorf("employee %d: %w", employee, err)
+	}
+	departments := map[int64]*Department{}
+	for i := range held {
+		t := &held[i].Ticket
+		d := departments[t.DepartmentID]
+		if d == nil {
+			d = &Department{}
+			if err := db.WithContext(ctx).First(d, t.DepartmentID).Error; err != nil {
+				return fmt.Errorf("department of ticket %d: %w", t.ID, err)
+			}
+			departments[t.DepartmentID] = d
 		}
-		if err := Transfer(ctx, db, &tickets[i], Holder{Department: &d}, actor, real, reason); err != nil {
+		from := Hand{Assignment: &Assignment{ID: held[i].AssignmentID}, Holder: Holder{Employee: &holder}}
+		if err := Transfer(ctx, db, t, from, Holder{Department: d}, actor, real, reason); err != nil {
 			return err
 		}
 	}
