@@ -79,16 +79,18 @@ func readPassword(c *Ctx, creating bool, who string) (string, error) {
 	return password, nil
 }
 
-// changePassword replaces the password of a stored account. A password set by
-// someone else ends the sessions opened with the old one.
+// changePassword replaces the password of a stored account and ends the sessions
+// opened with the old one, and the su sessions they opened: every one of them when
+// someone else sets it, all but the current one when a person changes their own.
 func changePassword(c *Ctx, id int64, password string) error {
 	if err := models.SetPassword(c, c.DB, c.App.cfg.Passwords, id, password); err != nil {
 		return err
 	}
-	if id == c.Actor.ID {
-		return nil
+	keep := ""
+	if id == c.person().ID {
+		keep = c.App.sessions.ID(c)
 	}
-	_, err := session.EndAccount(c, c.DB, id)
+	_, err := session.EndAccountExcept(c, c.DB, id, keep)
 	return err
 }
 

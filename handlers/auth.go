@@ -1,10 +1,14 @@
 package handlers
 
 import (
+	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"staffmgr/handlers/render"
 	"staffmgr/models"
+	"staffmgr/session"
 )
 
 // authLogin opens a session: func=auth&username=U&password=P, or &key=K for a
@@ -13,6 +17,9 @@ func authLogin(c *Ctx) (render.Result, error) {
 	login := c.Params.Get("username")
 	if login == "" {
 		return nil, models.Invalid("username", "", "Enter a login")
+	}
+	if err := checkLoginOrigin(c.Request(), c.Params.Has("key")); err != nil {
+		return nil, err
 	}
 	acc, err := c.App.guardLogin(c, login, func() (*models.Account, error) {
 		if c.Params.Has("key") {
@@ -36,12 +43,22 @@ func authLogin(c *Ctx) (render.Result, error) {
 // authLogout ends the caller's session (func=logon or func=logout). Without a
 // session there is nothing to end, which is not an error.
 func authLogout(c *Ctx) (render.Result, error) {
-	if c.HasSession() {
-		if err := c.App.sessions.Destroy(c); err != nil {
+	if !c.HasSession() {
+		return &render.OK{}, nil
+	}
+	if err := c.App.checkCSRF(c); err != nil {
+		return nil, err
+	}
+	// The su sessions a person opened end with the person's own session.
+	if c.Real == nil {
+		if _, err := session.EndOpenedBy(c, c.App.db, c.Actor.ID); err != nil {
 			return nil, err
 		}
-		c.ended = true
 	}
+	if err := c.App.sessions.Destroy(c); err != nil {
+		return nil, err
+	}
+	c.ended = true
 	return &render.OK{}, nil
 }
 
@@ -60,4 +77,28 @@ func whoami(c *Ctx) (render.Result, error) {
 		doc = append(doc, render.Text("csrf_token", c.App.sessions.CSRF(c)))
 	}
 	return doc, nil
+}
+
+// checkLoginOrigin refuses a login that a page of another site made a browser send,
+// which would log the browser in to an account of that site's choosing. Browsers name
+// the page's origin (Origin) or at least whether it is another site's
+// (Sec-Fetch-Site); scripts send neither and are not concerned. A one-time key link
+// is meant to be followed from a mail or a chat, so a key login may arrive by a plain
+// navigation from another site, but never by another site's form POST.
+func checkLoginOrigin(r *http.Request, key bool) error {
+	if origin := r.Header.Get("Origin"); origin != "" {
+		u, err := url.Parse(origin)
+		if err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host) {
+			return models.Denied("origin", "A login must come from this server's own pages, not from another site")
+		}
+		return nil
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+		return nil
+	}
+	if key && r.Method == http.MethodGet && r.Header.Get("Sec-Fetch-Mode") == "navigate" {
+		return nil
+	}
+	return models.Denied("origin", "A login must come from this server's own pages, not from another site")
 }

@@ -131,6 +131,14 @@ func departmentDelete(c *Ctx, elid string) error {
 	if err != nil {
 		return err
 	}
+	// Its members lose what it grants: they must be the caller's to change.
+	members, err := models.ActiveMembers(c, c.DB, d.ID)
+	if err != nil {
+		return err
+	}
+	if err := c.dominateAll("elid", members, false); err != nil {
+		return err
+	}
 	return models.DeleteDepartment(c, c.DB, d, c.Params.On("force"))
 }
 
@@ -203,17 +211,20 @@ func membershipAction(change func(c *Ctx, db *gorm.DB, account, department int64
 		if err != nil {
 			return err
 		}
-		if !rights.CanManage(c.Level(), a.Level) {
-			return models.Denied("plid", "Only root may change the account %s", a.Login)
-		}
-		if a.ID == c.Actor.ID && c.Level() < rights.Root {
+		if person := c.person(); a.ID == person.ID && person.Level < rights.Root {
 			return models.Denied("plid", "You cannot change your own departments: ask root or another admin")
+		}
+		if err := c.dominate("plid", a.ID, false); err != nil {
+			return err
 		}
 		d, err := models.FindDepartment(c, c.DB, "elid", elid)
 		if err != nil {
 			return err
 		}
-		return change(c, c.DB, a.ID, d.ID)
+		if err := change(c, c.DB, a.ID, d.ID); err != nil {
+			return err
+		}
+		return c.dominate("elid", a.ID, true)
 	}
 }
 

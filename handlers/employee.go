@@ -199,6 +199,9 @@ func employeeSave(c *Ctx) (render.Result, error) {
 		if a, err = manageable(c, p.Get("elid")); err != nil {
 			return nil, err
 		}
+		if err := c.dominate("elid", a.ID, false); err != nil {
+			return nil, err
+		}
 	}
 	before := *a
 
@@ -255,8 +258,9 @@ func employeeSave(c *Ctx) (render.Result, error) {
 		return nil, err
 	}
 
-	self := !creating && a.ID == c.Actor.ID
-	if self && c.Level() < rights.Root {
+	person := c.person()
+	self := !creating && a.ID == person.ID
+	if self && person.Level < rights.Root {
 		switch {
 		case a.DefaultAccessAllow != before.DefaultAccessAllow:
 			return nil, models.Denied("default_access_allow", "You cannot change your own access: ask root or another admin")
@@ -266,7 +270,7 @@ func employeeSave(c *Ctx) (render.Result, error) {
 			return nil, models.Denied("department", "You cannot change your own departments: ask root or another admin")
 		}
 	}
-	if person := c.person(); !creating && a.ID == person.ID && !a.AllowsIP(c.IP) {
+	if self && !a.AllowsIP(c.IP) {
 		return nil, models.Invalid("ip_access", a.IPAccess,
 			"Your current address %s is not in the list: saving it would lock you out", c.IP)
 	}
@@ -290,6 +294,14 @@ func employeeSave(c *Ctx) (render.Result, error) {
 		if err := changePassword(c, a.ID, password); err != nil {
 			return nil, err
 		}
+	}
+	// What the account may do after the change must still be the caller's to give.
+	object := "department"
+	if a.DefaultAccessAllow {
+		object = "default_access_allow"
+	}
+	if err := c.dominate(object, a.ID, true); err != nil {
+		return nil, err
 	}
 	if creating {
 		return &render.OK{ID: strconv.FormatInt(a.ID, 10)}, nil
@@ -325,17 +337,21 @@ func manageable(c *Ctx, elid string) (*models.Account, error) {
 }
 
 // other returns the employee elid names for an action that cannot apply to the
-// caller's own account, nor (unless allowRoot) to root.
+// account of the person behind the request, nor (unless allowRoot) to root, when
+// that person dominates the employee.
 func other(c *Ctx, elid, action string, allowRoot bool) (*models.Account, error) {
 	a, err := manageable(c, elid)
 	if err != nil {
 		return nil, err
 	}
-	if a.ID == c.Actor.ID {
+	if a.ID == c.person().ID {
 		return nil, models.Invalid("elid", elid, "You cannot %s your own account", action)
 	}
 	if a.Level == rights.Root && !allowRoot {
 		return nil, models.Invalid("elid", elid, "The account %s cannot be %s", a.Login, pastTense[action])
+	}
+	if err := c.dominate("elid", a.ID, false); err != nil {
+		return nil, err
 	}
 	return a, nil
 }

@@ -888,10 +888,20 @@ func TestEmployeeEditGuards(t *testing.T) {
 		e.get("func=keepalive&auth="+bobSession).fails("access", "session")
 		e.get("func=whoami&authinfo=bob:" + url.QueryEscape("Bobs-pass2!")).ok()
 		e.get("func=keepalive&auth=" + admin).ok()
-		as(admin, bob, "default_access_allow", "on", "department", "2", "all_ip_access", "off", "ip_access", "10.0.0.1").ok()
-		if a := mustAccount(t, e, bob); !a.DefaultAccessAllow || a.AllIPAccess || a.IPAccess != "10.0.0.1" || a.DepartmentNames != "Technical support" {
-			t.Errorf("alice's edit of bob: %+v", a)
+		// Full access for another is root's to give (not_admin_to_admin): refused whole.
+		bobBefore := mustAccount(t, e, bob)
+		as(admin, bob, "default_access_allow", "on", "department", "2", "all_ip_access", "off", "ip_access", "10.0.0.1").
+			fails("access", "default_access_allow")
+		if a := mustAccount(t, e, bob); !reflect.DeepEqual(a, bobBefore) {
+			t.Errorf("a refused edit changed bob:\n%+v\n%+v", bobBefore, a)
 		}
+		as(admin, bob, "department", "2", "all_ip_access", "off", "ip_access", "10.0.0.1").ok()
+		as(root, bob, "default_access_allow", "on").ok()
+		if a := mustAccount(t, e, bob); !a.DefaultAccessAllow || a.AllIPAccess || a.IPAccess != "10.0.0.1" || a.DepartmentNames != "Technical support" {
+			t.Errorf("alice's and root's edits of bob: %+v", a)
+		}
+		// Now bob has full access too: alice may no longer change him.
+		as(admin, bob, "realname", "Robert").fails("access", "elid")
 
 		// An admin's own card: the realname yes, access, addresses and departments no.
 		before := mustAccount(t, e, alice)

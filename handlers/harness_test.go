@@ -155,6 +155,12 @@ func (e *env) send(method, path, contentType string, body io.Reader, cookies []*
 	for _, c := range cookies {
 		req.AddCookie(c)
 	}
+	return e.request(req)
+}
+
+// request sends a request as it is and reads the answer.
+func (e *env) request(req *http.Request) *resp {
+	e.t.Helper()
 	hr, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)

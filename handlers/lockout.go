@@ -74,5 +74,8 @@ func employeeUnlock(c *Ctx, elid string) error {
 	if err != nil {
 		return err
 	}
+	if err := c.dominate("elid", a.ID, false); err != nil {
+		return err
+	}
 	return models.Unlock(c, c.DB, a.Login)
 }

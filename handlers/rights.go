@@ -146,7 +146,7 @@ func checkRight(c *Ctx, name string, granting bool) error {
 	if !granting {
 		return nil
 	}
-	ok, err := models.HasRight(c, c.DB, c.Actor, name)
+	ok, err := models.HasRight(c, c.DB, c.person(), name)
 	if err != nil {
 		return err
 	}
@@ -164,20 +164,28 @@ func personalRight(allow *bool) func(c *Ctx, elid string) error {
 		if err != nil {
 			return err
 		}
-		switch {
-		case a.ID == c.Actor.ID && c.Level() < rights.Root:
+		switch person := c.person(); {
+		case a.ID == person.ID && person.Level < rights.Root:
 			return models.Denied("plid", "You cannot change your own rights: ask root or another admin")
 		case a.Level >= rights.Root || a.DefaultAccessAllow:
 			return models.Invalid("plid", strconv.FormatInt(a.ID, 10),
 				"%s has full access to every function, so single rights cannot change: turn off default_access_allow first", a.Login)
 		}
+		if err := c.dominate("plid", a.ID, false); err != nil {
+			return err
+		}
 		if err := checkRight(c, elid, allow != nil && *allow); err != nil {
 			return err
 		}
 		if allow == nil {
-			return models.DeletePersonalRight(c, c.DB, a.ID, elid)
+			err = models.DeletePersonalRight(c, c.DB, a.ID, elid)
+		} else {
+			err = models.SetPersonalRight(c, c.DB, a.ID, elid, *allow)
 		}
-		return models.SetPersonalRight(c, c.DB, a.ID, elid, *allow)
+		if err != nil {
+			return err
+		}
+		return c.dominate("elid", a.ID, true)
 	}
 }
 
@@ -227,8 +235,8 @@ func departmentRight(on bool) func(c *Ctx, elid string) error {
 		if err := checkRight(c, elid, on); err != nil {
 			return err
 		}
-		if c.Level() < rights.Root {
-			member, err := models.Memberships(c, c.DB, c.Actor.ID)
+		if person := c.person(); person.Level < rights.Root {
+			member, err := models.Memberships(c, c.DB, person.ID)
 			if err != nil {
 				return err
 			}
@@ -236,7 +244,19 @@ func departmentRight(on bool) func(c *Ctx, elid string) error {
 				return models.Denied("plid", "You cannot change the rights of your own department: ask root or another admin")
 			}
 		}
-		return models.SetDepartmentRight(c, c.DB, d.ID, elid, on)
+		// What the department grants is what its members may do: each of them must be
+		// the caller's to change, before and after.
+		members, err := models.ActiveMembers(c, c.DB, d.ID)
+		if err != nil {
+			return err
+		}
+		if err := c.dominateAll("plid", members, false); err != nil {
+			return err
+		}
+		if err := models.SetDepartmentRight(c, c.DB, d.ID, elid, on); err != nil {
+			return err
+		}
+		return c.dominateAll("plid", members, true)
 	}
 }
 

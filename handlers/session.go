@@ -64,8 +64,13 @@ func sessionDelete(c *Ctx, id string) error {
 	if err != nil {
 		return err
 	}
-	if !rights.CanManage(c.Level(), rights.Level(s.Level)) {
-		return models.Denied("session", "Only root may end a session of %s", s.Login)
+	if err := c.dominate("session", s.AccountID, false); err != nil {
+		return err
+	}
+	if s.RealAccountID != nil {
+		if err := c.dominate("session", *s.RealAccountID, false); err != nil {
+			return err
+		}
 	}
 	if id == c.App.sessions.ID(c) {
 		c.ended = true
@@ -83,8 +88,8 @@ func sessionNewKey(c *Ctx) (render.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !rights.CanManage(c.Level(), acc.Level) {
-		return nil, models.Denied("username", "Only root may register a key for %s", login)
+	if err := c.dominate("username", acc.ID, false); err != nil {
+		return nil, err
 	}
 	if err := models.RegisterKey(c, c.DB, acc.ID, c.Params.Get("key"), c.App.cfg.KeyLifetime); err != nil {
 		return nil, err

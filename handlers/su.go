@@ -37,10 +37,9 @@ func (a *App) checkSu(c *Ctx, real, target *models.Account, object string) error
 		return models.Invalid(object, id, "You already act as yourself")
 	case !target.Enabled:
 		return models.Invalid(object, id, "The account %s is suspended", target.Login)
-	case real.Level < rights.Root && target.Level >= rights.Root:
-		return models.Denied(object, "Only root may act as root")
-	case real.Level < rights.Root && target.Level >= rights.Admin && target.DefaultAccessAllow && !a.cfg.Su.AdminToAdmin:
-		return models.Denied(object, "Only root may act as %s, who has full access", target.Login)
+	}
+	if err := c.dominate(object, target.ID, false); err != nil {
+		return err
 	}
 	reason := strings.TrimSpace(c.Params.Get("reason"))
 	if a.cfg.Su.ReasonRequired && reason == "" {
@@ -68,9 +67,6 @@ func (a *App) suParam(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.checkSu(c, c.Actor, target, "su"); err != nil {
-		return err
-	}
 	// employee.su has its right checked by the dispatcher; the parameter needs the same.
 	ok, err := models.HasRight(c, a.db, c.Actor, "employee.su")
 	if err != nil {
@@ -78,6 +74,9 @@ func (a *App) suParam(c *Ctx) error {
 	}
 	if !ok {
 		return models.Denied("su", "%s has no right to act as another account (employee.su)", c.Actor.Login)
+	}
+	if err := a.checkSu(c, c.Actor, target, "su"); err != nil {
+		return err
 	}
 	c.Real, c.Actor = c.Actor, target
 	return nil

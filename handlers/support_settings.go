@@ -43,6 +43,9 @@ func supportSettingsSave(c *Ctx) (render.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := c.dominate("elid", a.ID, false); err != nil {
+		return nil, err
+	}
 	s, err := models.SupportSettingsOf(c, c.DB, a.ID)
 	if err != nil {
 		return nil, err

@@ -97,6 +97,9 @@ func userSave(c *Ctx) (render.Result, error) {
 		if a, err = models.FindClient(c, c.DB, p.Get("elid")); err != nil {
 			return nil, err
 		}
+		if err := c.dominate("elid", a.ID, false); err != nil {
+			return nil, err
+		}
 	}
 	if err := readLogin(p, a, creating, "client"); err != nil {
 		return nil, err
@@ -134,6 +137,9 @@ func userDelete(c *Ctx, elid string) error {
 	if err != nil {
 		return err
 	}
+	if err := c.dominate("elid", a.ID, false); err != nil {
+		return err
+	}
 	return models.DeleteAccount(c, c.DB, a.ID)
 }
 
@@ -143,6 +149,9 @@ func userSuspend(c *Ctx, elid string) error {
 	if err != nil {
 		return err
 	}
+	if err := c.dominate("elid", a.ID, false); err != nil {
+		return err
+	}
 	return suspendAccount(c, a.ID)
 }
 
@@ -150,6 +159,9 @@ func userSuspend(c *Ctx, elid string) error {
 func userResume(c *Ctx, elid string) error {
 	a, err := models.FindClient(c, c.DB, elid)
 	if err != nil {
+		return err
+	}
+	if err := c.dominate("elid", a.ID, false); err != nil {
 		return err
 	}
 	return models.SetEnabled(c, c.DB, a.ID, true)

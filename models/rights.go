@@ -130,3 +130,39 @@ func SetDepartmentRight(ctx context.Context, db *gorm.DB, department int64, righ
 	}
 	return nil
 }
+
+// EffectiveRights returns the rights an account holds by its departments and personal
+// settings, in one query: what its active departments grant and it allows itself,
+// less what it denies itself. Full access and root are not rights of this list; the
+// caller looks at the account's level and flag.
+func EffectiveRights(ctx context.Context, db *gorm.DB, account int64) (map[string]bool, error) {
+	var names []string
+	err := db.WithContext(ctx).Raw(`SELECT r.func FROM department_rights r
+			JOIN department_members m ON m.department_id = r.department_id AND m.active
+			WHERE m.account_id = ?
+		UNION
+		SELECT func FROM account_rights WHERE account_id = ? AND allow
+		EXCEPT
+		SELECT func FROM account_rights WHERE account_id = ? AND NOT allow`,
+		account, account, account).Scan(&names).Error
+	if err != nil {
+		return nil, fmt.Errorf("effective rights of account %d: %w", account, err)
+	}
+	out := make(map[string]bool, len(names))
+	for _, n := range names {
+		out[n] = true
+	}
+	return out, nil
+}
+
+// ActiveMembers returns the accounts that are active members of a department.
+func ActiveMembers(ctx context.Context, db *gorm.DB, department int64) ([]*Account, error) {
+	var out []*Account
+	err := db.WithContext(ctx).Table("accounts AS a").Select("a.*").
+		Joins("JOIN department_members AS m ON m.account_id = a.id AND m.active").
+		Where("m.department_id = ?", department).Order("a.id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("members of department %d: %w", department, err)
+	}
+	return out, nil
+}

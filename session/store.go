@@ -21,9 +21,12 @@ type Row struct {
 	Data      []byte
 	Expiry    time.Time
 	AccountID int64
-	IP        string `gorm:"column:ip"`
-	CreatedAt time.Time
-	LastSeen  time.Time
+	// RealAccountID is the opener of an su session, which ends with the opener's
+	// sessions; nil for an ordinary session.
+	RealAccountID *int64
+	IP            string `gorm:"column:ip"`
+	CreatedAt     time.Time
+	LastSeen      time.Time
 }
 
 // TableName is the sessions table.
@@ -82,9 +85,12 @@ func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry ti
 		started, _ := values[keyStarted].(int64)
 		row := Row{ID: models.Digest(token), Data: b, Expiry: expiry.UTC().Truncate(time.Microsecond), AccountID: account, IP: ip,
 			CreatedAt: time.Unix(0, started).UTC(), LastSeen: now}
+		if real, _ := values[keyReal].(int64); real != 0 {
+			row.RealAccountID = &real
+		}
 		err = db.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "id"}},
-			DoUpdates: clause.AssignmentColumns([]string{"data", "expiry", "account_id", "ip", "last_seen"}),
+			DoUpdates: clause.AssignmentColumns([]string{"data", "expiry", "account_id", "real_account_id", "ip", "last_seen"}),
 		}).Create(&row).Error
 	} else {
 		err = db.Model(&Row{}).Where("id = ?", models.Digest(token)).
@@ -128,11 +134,27 @@ func DeleteExpired(ctx context.Context, db *gorm.DB) (int64, error) {
 	return res.RowsAffected, res.Error
 }
 
-// EndAccount ends every session of an account in one statement.
+// EndAccount ends every session of an account in one statement: its own, those that
+// act as it, and the su sessions it opened.
 func EndAccount(ctx context.Context, db *gorm.DB, accountID int64) (int64, error) {
-	res := db.WithContext(ctx).Where("account_id = ?", accountID).Delete(&Row{})
+	return EndAccountExcept(ctx, db, accountID, "")
+}
+
+// EndAccountExcept is EndAccount sparing the session with the public id keep (as ID
+// gives it), such as the one a password is being changed in; "" spares none.
+func EndAccountExcept(ctx context.Context, db *gorm.DB, accountID int64, keep string) (int64, error) {
+	res := db.WithContext(ctx).Where("(account_id = ? OR real_account_id = ?) AND id <> ?", accountID, accountID, keep).Delete(&Row{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("end sessions of account %d: %w", accountID, res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// EndOpenedBy ends the su sessions an account opened.
+func EndOpenedBy(ctx context.Context, db *gorm.DB, accountID int64) (int64, error) {
+	res := db.WithContext(ctx).Where("real_account_id = ?", accountID).Delete(&Row{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("end su sessions opened by account %d: %w", accountID, res.Error)
 	}
 	return res.RowsAffected, nil
 }
@@ -158,17 +180,18 @@ func Find(ctx context.Context, db *gorm.DB, id string) (*Listed, error) {
 
 // Listed is a session as lists show it.
 type Listed struct {
-	ID        string
-	AccountID int64
-	Login     string
-	Level     int
-	IP        string `gorm:"column:ip"`
-	CreatedAt time.Time
-	LastSeen  time.Time
+	ID            string
+	AccountID     int64
+	RealAccountID *int64
+	Login         string
+	Level         int
+	IP            string `gorm:"column:ip"`
+	CreatedAt     time.Time
+	LastSeen      time.Time
 }
 
 // ListedColumns selects a Listed from Active.
-const ListedColumns = "s.id, s.account_id, a.login, a.level, s.ip, s.created_at, s.last_seen"
+const ListedColumns = "s.id, s.account_id, s.real_account_id, a.login, a.level, s.ip, s.created_at, s.last_seen"
 
 // End deletes one session by its id.
 func End(ctx context.Context, db *gorm.DB, id string) error {

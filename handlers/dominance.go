@@ -1,0 +1,101 @@
+package handlers
+
+import (
+	"strconv"
+
+	"staffmgr/models"
+	"staffmgr/rights"
+)
+
+// Every func that creates, changes, suspends, deletes, logs out, impersonates or
+// registers a login key for an account asks dominate first, and a func that changes
+// what an account may do asks it again after the change, in the same transaction:
+// the person behind the request (the opener of an su session) must dominate the
+// account as it is and as it will be. rights.Dominates is the rule.
+
+// holderOf reads what the dominance rule needs of an account from the request's
+// database, so that a check made after a change sees the change.
+func holderOf(c *Ctx, id int64) (rights.Holder, *models.Account, error) {
+	a, err := models.FindAccount(c, c.DB, id)
+	if err != nil {
+		return rights.Holder{}, nil, err
+	}
+	h := rights.Holder{ID: a.ID, Level: a.Level, FullAccess: a.DefaultAccessAllow}
+	if a.Level >= rights.Admin && a.Level < rights.Root && !a.DefaultAccessAllow {
+		held, err := models.EffectiveRights(c, c.DB, a.ID)
+		if err != nil {
+			return rights.Holder{}, nil, err
+		}
+		h.Rights = map[string]bool{}
+		for _, f := range c.App.rightCatalog() {
+			if held[f.Name] {
+				h.Rights[f.Name] = true
+			}
+		}
+	}
+	return h, a, nil
+}
+
+// dominate refuses, with an access error on object that names what the person behind
+// the request lacks, unless that person dominates the account id as it stands in the
+// request's database. after says the check follows a change of the request's own.
+func (c *Ctx) dominate(object string, id int64, after bool) error {
+	person := c.person()
+	if person == nil {
+		return models.Denied(object, "Log in first")
+	}
+	if person.Level >= rights.Root {
+		return nil
+	}
+	actor, _, err := holderOf(c, person.ID)
+	if err != nil {
+		return err
+	}
+	target, a, err := holderOf(c, id)
+	if err != nil {
+		return err
+	}
+	lacks := rights.Dominates(actor, target, c.App.cfg.Su.AdminToAdmin)
+	if lacks == "" {
+		return nil
+	}
+	return dominanceError(object, a, lacks, after)
+}
+
+// dominateAll is dominate for each account of a list.
+func (c *Ctx) dominateAll(object string, accounts []*models.Account, after bool) error {
+	for _, a := range accounts {
+		if err := c.dominate(object, a.ID, after); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dominanceError says what the caller lacks to act on a; the param lacks names it
+// for scripts: a right, default_access_allow, not_admin_to_admin, root or level.
+func dominanceError(object string, a *models.Account, lacks string, after bool) error {
+	holds, has := "holds", "has"
+	if after {
+		holds, has = "would then hold", "would then have"
+	}
+	var e *models.Error
+	id := strconv.FormatInt(a.ID, 10)
+	switch lacks {
+	case rights.LacksRoot:
+		e = models.NewError(models.ErrAccess, object, id, "Only root may act on the account %s", a.Login)
+	case rights.LacksLevel:
+		e = models.NewError(models.ErrAccess, object, id, "Only staff may act on other accounts")
+	case rights.LacksFullAccess:
+		e = models.NewError(models.ErrAccess, object, id,
+			"%s %s full access (default_access_allow), which you have not: only root or a full-access employee may act on them", a.Login, has)
+	case rights.LacksAdminToAdmin:
+		e = models.NewError(models.ErrAccess, object, id,
+			"%s %s full access: only root may act on another full-access employee (not_admin_to_admin)", a.Login, has)
+	default:
+		e = models.NewError(models.ErrAccess, object, id,
+			"%s %s the right %q, which you do not: you may act only on accounts whose rights are all yours", a.Login, holds, lacks)
+	}
+	e.Params = append(e.Params, models.ErrorParam{Name: "lacks", Value: lacks})
+	return e
+}

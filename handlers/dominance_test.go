@@ -1,0 +1,397 @@
+package handlers
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"staffmgr/rights"
+)
+
+// errParam is the named param of an error answer, "" when absent.
+func (r *resp) errParam(name string) string {
+	e, _ := r.doc["error"].(map[string]any)
+	params, _ := e["param"].([]any)
+	for _, p := range params {
+		if m, _ := p.(map[string]any); m["$name"] == name {
+			s, _ := m["$"].(string)
+			return s
+		}
+	}
+	return ""
+}
+
+// stateDigest is a digest of everything a refused call must leave as it was: the
+// accounts, departments, memberships, rights, keys, support settings and the set of
+// live sessions (not their last use).
+func stateDigest(t *testing.T, e *env) string {
+	t.Helper()
+	h := sha256.New()
+	for _, q := range []string{
+		"SELECT id, login, level, password_hash, enabled, realname, position, email, phone, mobile, default_access_allow, all_ip_access, ip_access, department_names FROM accounts ORDER BY id",
+		"SELECT id, name, description, show_in_support, default_responsible FROM departments ORDER BY id",
+		"SELECT account_id, department_id, active FROM department_members ORDER BY account_id, department_id",
+		"SELECT account_id, func, allow FROM account_rights ORDER BY account_id, func",
+		"SELECT department_id, func FROM department_rights ORDER BY department_id, func",
+		"SELECT account_id, key_hash FROM auth_keys ORDER BY key_hash",
+		"SELECT * FROM support_settings ORDER BY 1",
+		"SELECT id, account_id FROM sessions ORDER BY id",
+	} {
+		rows, err := e.db.Raw(q).Rows()
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		cols, err := rows.Columns()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(h, "%v\n", vals)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// touching is how the dominance table classifies each func: a call template that
+// acts on the target account, or why the func touches no other account. A new func
+// fails TestDominanceCoversEveryFunc until it is classified here.
+//
+// In a template, {T} is the target employee's id, {TL} its login, {D} the department
+// that grants the target a right the caller lacks, {P} a department that grants
+// nothing, {S} a session of the target, {R} the right the caller holds.
+var touching = map[string]string{
+	"employee.edit":                  "elid={T}&realname=Changed&sok=ok",
+	"employee.delete":                "elid={T}&sok=ok",
+	"employee.suspend":               "elid={T}&sok=ok",
+	"employee.resume":                "elid={T}&sok=ok",
+	"employee.logout":                "elid={T}&sok=ok",
+	"employee.unlock":                "elid={T}&sok=ok",
+	"employee.department.resume":     "plid={T}&elid={P}&sok=ok",
+	"employee.department.suspend":    "plid={T}&elid={D}&sok=ok",
+	"employee.department.delete":     "plid={T}&elid={D}&sok=ok",
+	"employee.su":                    "elid={T}",
+	"employee.support_tool_settings": "elid={T}&signature=Hi&sok=ok",
+	"rights2.user.resume":            "plid={T}&elid={R}&sok=ok",
+	"rights2.user.suspend":           "plid={T}&elid=journal&sok=ok",
+	"rights2.user.delete":            "plid={T}&elid=journal&sok=ok",
+	"rights2.group.resume":           "plid={D}&elid={R}&sok=ok",
+	"rights2.group.suspend":          "plid={D}&elid=journal&sok=ok",
+	"department.delete":              "elid={D}&force=on&sok=ok",
+	"session.newkey":                 "username={TL}&key=a-key-of-twenty-chars",
+	"session.delete":                 "elid={S}&sok=ok",
+}
+
+// alsoTouching are the ways to reach an account that are not a func's own target:
+// a create that would hand out a right, a membership that would, and the su parameter.
+var alsoTouching = map[string]struct{ fn, query, right string }{
+	"employee.edit creating":              {"employee.edit", "name=fresh-{N}&passwd=Fresh-pass1&confirm=Fresh-pass1&department={D}&sok=ok", ""},
+	"employee.edit into a department":     {"employee.edit", "elid={U}&department={D}&sok=ok", ""},
+	"employee.department.resume granting": {"employee.department.resume", "plid={U}&elid={D}&sok=ok", ""},
+	"su parameter":                        {"whoami", "su={TL}", "employee.su"},
+}
+
+// untouching says why the other funcs need no dominance check.
+var untouching = map[string]string{
+	"auth": "own session", "logon": "own session", "logout": "own session", "keepalive": "own session",
+	"whoami": "own account", "chlevel": "own su session",
+	"session": "list", "session.filter": "own filter",
+	"employee": "list", "employee.filter": "own filter",
+	"employee.department": "list", "employee.department.filter": "own filter",
+	"employee.sms": "texts an employee; changes no account",
+	"rights2.user": "list", "rights2.user.filter": "own filter",
+	"rights2.group": "list", "rights2.group.filter": "own filter",
+	"department": "list", "department.filter": "own filter",
+	"department.edit": "a department's card; grants nothing",
+	"user":            "list", "user.filter": "own filter",
+	"user.edit":    "clients hold no rights: every employee dominates them",
+	"user.delete":  "clients hold no rights: every employee dominates them",
+	"user.suspend": "clients hold no rights: every employee dominates them",
+	"user.resume":  "clients hold no rights: every employee dominates them",
+	"clientticket": "client side", "clientticket.filter": "own filter", "clientticket.edit": "client side",
+	"ticket_all": "list", "ticket_all.filter": "own filter",
+	"ticket": "list", "ticket.filter": "own filter", "ticket.edit": "a ticket",
+	"support_tool_responsible": "a ticket's holder; changes no account",
+	"journal":                  "list", "journal.filter": "own filter",
+}
+
+func TestDominanceCoversEveryFunc(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		for _, f := range e.app.Funcs() {
+			_, a := touching[f.Name]
+			_, b := untouching[f.Name]
+			if a == b {
+				t.Errorf("%s: classify it in touching (with a call) or in untouching (with why)", f.Name)
+			}
+		}
+		for name := range touching {
+			if e.app.funcs[name] == nil {
+				t.Errorf("touching names %s, which is no func", name)
+			}
+		}
+		for name := range untouching {
+			if e.app.funcs[name] == nil {
+				t.Errorf("untouching names %s, which is no func", name)
+			}
+		}
+	})
+}
+
+// TestDominance walks every way to touch another account: an admin holding the func's
+// right but lacking the right "journal" that the target holds (or would hold) is
+// refused with an access error naming it, and nothing changes; given "journal", the
+// same admin gets past the check.
+func TestDominance(t *testing.T) {
+	type scenario struct{ name, fn, query, right string }
+	var scenarios []scenario
+	for fn, q := range touching {
+		scenarios = append(scenarios, scenario{fn, fn, q, ""})
+	}
+	for name, s := range alsoTouching {
+		scenarios = append(scenarios, scenario{name, s.fn, s.query, s.right})
+	}
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		plain := e.get("func=department.edit&name=Plain&sok=ok&auth=" + root).ok().text("id")
+		// No subtests: the env's helpers fail the test that made the env.
+		for i, s := range scenarios {
+			func() {
+				wide := e.get(fmt.Sprintf("func=department.edit&name=Wide-%d&sok=ok&auth=%s", i, root)).ok().text("id")
+				e.get("func=rights2.group.resume&plid=" + wide + "&elid=journal&sok=ok&auth=" + root).ok()
+				target := MustCreateEmployee(t, e.db, fmt.Sprintf("target-%d", i), rights.Admin)
+				plainTarget := MustCreateEmployee(t, e.db, fmt.Sprintf("plain-%d", i), rights.Admin)
+				e.get(fmt.Sprintf("func=employee.department.resume&plid=%d&elid=%s&sok=ok&auth=%s", target.ID, wide, root)).ok()
+				caller := MustCreateEmployee(t, e.db, fmt.Sprintf("caller-%d", i), rights.Admin)
+				callerRight := s.right
+				if callerRight == "" {
+					callerRight = e.app.funcs[s.fn].right()
+				}
+				e.grant(root, caller.ID, callerRight)
+				sid := e.login(caller.Login)
+				targetSession := e.login(target.Login)
+				var sessionID string
+				for _, row := range e.get("func=session&p_cnt=1000&auth=" + root).rows() {
+					if row["account"] == target.Login {
+						sessionID = row["id"]
+					}
+				}
+				q := strings.NewReplacer("{T}", fmt.Sprint(target.ID), "{TL}", target.Login, "{U}", fmt.Sprint(plainTarget.ID),
+					"{D}", wide, "{P}", plain, "{S}", sessionID, "{R}", callerRight, "{N}", fmt.Sprint(i)).Replace(s.query)
+				call := func() *resp {
+					return e.get("func=" + s.fn + "&" + q + "&auth=" + sid)
+				}
+
+				before := stateDigest(t, e)
+				r := call()
+				if !isAccessError(r, "") || r.errParam("lacks") != "journal" {
+					t.Errorf("%s: want an access error lacking journal, got %s", s.name, r.body)
+				}
+				if after := stateDigest(t, e); after != before {
+					t.Errorf("%s: a refused call changed the database", s.name)
+				}
+				if r := e.get("func=keepalive&auth=" + targetSession); r.doc["error"] != nil {
+					t.Errorf("%s: a refused call ended the target's session: %s", s.name, r.body)
+				}
+
+				// With the right, the same call is no longer refused for lack of it.
+				e.grant(root, caller.ID, "journal")
+				if r := call(); r.errParam("lacks") != "" {
+					t.Errorf("%s: still refused with the right: %s", s.name, r.body)
+				}
+			}()
+		}
+	})
+}
+
+// TestNarrowEditorCannotWidenAccess: an admin holding only employee and
+// employee.edit cannot make an account with more than their own rights and log in
+// as it, nor take over a full-access admin by their password.
+func TestNarrowEditorCannotWidenAccess(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		editor := MustCreateEmployee(t, e.db, "editor", rights.Admin)
+		e.grant(root, editor.ID, "employee")
+		e.grant(root, editor.ID, "employee.edit")
+		boss := MustCreateAccount(t, e.db, "boss", rights.Admin) // full access
+		other := MustCreateEmployee(t, e.db, "other", rights.Admin)
+		sales := e.get("func=department.edit&name=Sales&sok=ok&auth=" + root).ok().text("id")
+		e.get("func=rights2.group.resume&plid=" + sales + "&elid=journal&sok=ok&auth=" + root).ok()
+		sid := e.login("editor")
+		newPass := url.QueryEscape("Mine-pass1!")
+		before := stateDigest(t, e)
+
+		e.get("func=employee.edit&name=mole&passwd="+newPass+"&confirm="+newPass+"&default_access_allow=on&sok=ok&auth="+sid).
+			fails("access", "default_access_allow")
+		e.get("func=employee.edit&name=mole&passwd="+newPass+"&confirm="+newPass+"&department="+sales+"&sok=ok&auth="+sid).
+			fails("access", "department")
+		e.get(fmt.Sprintf("func=employee.edit&elid=%d&default_access_allow=on&sok=ok&auth=%s", other.ID, sid)).
+			fails("access", "default_access_allow")
+		e.get(fmt.Sprintf("func=employee.edit&elid=%d&passwd=%s&confirm=%s&sok=ok&auth=%s", boss.ID, newPass, newPass, sid)).
+			fails("access", "elid")
+		if after := stateDigest(t, e); after != before {
+			t.Error("refused edits changed the database")
+		}
+		e.get("func=whoami&authinfo=mole:"+newPass).fails("auth", "badpassword")
+		e.get("func=whoami&authinfo=boss:"+newPass).fails("auth", "badpassword")
+
+		// What stays the editor's: an employee with no more than their rights.
+		id := e.get("func=employee.edit&name=helper&passwd=" + newPass + "&confirm=" + newPass + "&sok=ok&auth=" + sid).ok().text("id")
+		e.get("func=employee.edit&elid=" + id + "&realname=Helper&sok=ok&auth=" + sid).ok()
+	})
+}
+
+// TestNewKeyNeedsDominance: session.newkey cannot register a key for an account its
+// holder does not dominate, so it cannot become a login as a full-access admin.
+func TestNewKeyNeedsDominance(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		keeper := MustCreateEmployee(t, e.db, "keeper", rights.Admin)
+		e.grant(root, keeper.ID, "session.newkey")
+		MustCreateAccount(t, e.db, "boss", rights.Admin)
+		sid := e.login("keeper")
+		key := strings.Repeat("k", 24)
+		e.get("func=session.newkey&username=boss&key="+key+"&auth="+sid).fails("access", "username")
+		e.get("func=auth&username=boss&key="+key).fails("auth", "badpassword")
+		MustCreateEmployee(t, e.db, "plain", rights.Admin)
+		e.get("func=session.newkey&username=plain&key=" + key + "&auth=" + sid).ok()
+		e.get("func=auth&username=plain&key=" + key).ok()
+	})
+}
+
+// TestSuCannotPromoteItsOpener: inside an su session the person behind it is still
+// themselves: they cannot use the impersonated account's rights on their own account.
+func TestSuCannotPromoteItsOpener(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		opener := MustCreateEmployee(t, e.db, "opener", rights.Admin)
+		actor := MustCreateEmployee(t, e.db, "actor", rights.Admin)
+		for _, r := range []string{"employee", "employee.edit", "employee.su", "rights2.user.resume", "employee.department.resume"} {
+			e.grant(root, opener.ID, r)
+		}
+		for _, r := range []string{"employee", "employee.edit", "rights2.user.resume", "employee.department.resume"} {
+			e.grant(root, actor.ID, r)
+		}
+		dep := e.get("func=department.edit&name=Ops&sok=ok&auth=" + root).ok().text("id")
+		sid := e.login("opener")
+		su := e.get(fmt.Sprintf("func=employee.su&elid=%d&auth=%s", actor.ID, sid)).ok().obj("auth")["$id"].(string)
+		e.get("func=whoami&auth=" + su).ok()
+		before := stateDigest(t, e)
+
+		e.get(fmt.Sprintf("func=employee.edit&elid=%d&default_access_allow=on&sok=ok&auth=%s", opener.ID, su)).
+			fails("access", "default_access_allow")
+		e.get(fmt.Sprintf("func=employee.edit&elid=%d&department=%s&sok=ok&auth=%s", opener.ID, dep, su)).
+			fails("access", "department")
+		e.get(fmt.Sprintf("func=rights2.user.resume&plid=%d&elid=employee&sok=ok&auth=%s", opener.ID, su)).
+			fails("access", "plid")
+		e.get(fmt.Sprintf("func=employee.department.resume&plid=%d&elid=%s&sok=ok&auth=%s", opener.ID, dep, su)).
+			fails("access", "plid")
+		// The su parameter is the same person too.
+		e.get(fmt.Sprintf("func=employee.edit&elid=%d&default_access_allow=on&sok=ok&su=actor&auth=%s", opener.ID, sid)).
+			fails("access", "default_access_allow")
+		if after := stateDigest(t, e); after != before {
+			t.Error("the opener changed their own account through su")
+		}
+	})
+}
+
+// TestSuSessionEndsWithItsOpener: an su session ends when its opener logs out, changes
+// their password, or is suspended; a password change ends one's other sessions.
+func TestSuSessionEndsWithItsOpener(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		MustCreateAccount(t, e.db, "opener", rights.Admin)
+		target := MustCreateEmployee(t, e.db, "target", rights.Admin)
+		openSu := func(sid string) string {
+			t.Helper()
+			return e.get(fmt.Sprintf("func=employee.su&elid=%d&auth=%s", target.ID, sid)).ok().obj("auth")["$id"].(string)
+		}
+
+		// Logout.
+		sid := e.login("opener")
+		su := openSu(sid)
+		e.get("func=whoami&auth=" + su).ok()
+		e.get("func=logout&auth=" + sid).ok()
+		e.get("func=whoami&auth="+su).fails("access", "session")
+		e.get("func=whoami&auth=" + e.login("target")).ok() // the target's own sessions stay
+
+		// Own password change: the other sessions and the su sessions end, the current stays.
+		sid, other := e.login("opener"), e.login("opener")
+		su = openSu(other)
+		me := e.get("func=whoami&auth=" + sid).ok().obj("user")["$id"].(string)
+		pass := url.QueryEscape("Newer-pass1!")
+		e.get("func=employee.edit&elid=" + me + "&passwd=" + pass + "&confirm=" + pass + "&sok=ok&auth=" + sid).ok()
+		e.get("func=whoami&auth=" + sid).ok()
+		e.get("func=whoami&auth="+other).fails("access", "session")
+		e.get("func=whoami&auth="+su).fails("access", "session")
+
+		// A password set by root, and a suspension.
+		su = openSu(sid)
+		e.get("func=employee.edit&elid=" + me + "&passwd=" + url.QueryEscape(Password) + "&confirm=" + url.QueryEscape(Password) + "&sok=ok&auth=" + root).ok()
+		e.get("func=whoami&auth="+su).fails("access", "session")
+		sid = e.login("opener")
+		su = openSu(sid)
+		e.get("func=employee.suspend&elid=" + me + "&sok=ok&auth=" + root).ok()
+		e.get("func=whoami&auth="+su).fails("access", "session")
+	})
+}
+
+// TestCrossSiteLogin: another site's page can neither log a browser in nor out.
+func TestCrossSiteLogin(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		MustCreateAccount(t, e.db, "alice", rights.Admin)
+		login := func(header ...string) *resp {
+			t.Helper()
+			form := url.Values{"func": {"auth"}, "username": {"alice"}, "password": {Password}, "out": {"json"}}
+			req, err := http.NewRequest(http.MethodPost, e.srv.URL+"/billmgr", strings.NewReader(form.Encode()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for i := 0; i+1 < len(header); i += 2 {
+				req.Header.Set(header[i], header[i+1])
+			}
+			return e.request(req)
+		}
+		login("Origin", "https://evil.example").fails("access", "origin")
+		login("Origin", "null").fails("access", "origin")
+		login("Sec-Fetch-Site", "cross-site").fails("access", "origin")
+		login("Sec-Fetch-Site", "same-site").fails("access", "origin")
+		login("Origin", e.srv.URL).ok()
+		login("Sec-Fetch-Site", "same-origin").ok()
+		login().ok() // a script
+
+		// A key link followed from a mail is a cross-site navigation, and works.
+		root := e.login("root")
+		key := strings.Repeat("q", 24)
+		e.get("func=session.newkey&username=alice&key=" + key + "&auth=" + root).ok()
+		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/billmgr?func=auth&out=json&username=alice&key="+key, nil)
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		req.Header.Set("Sec-Fetch-Mode", "navigate")
+		e.request(req).ok()
+
+		// Logging a browser out takes a POST with the page's token.
+		cookie := login("Origin", e.srv.URL).cookie("billmgrses5")
+		if cookie == nil {
+			t.Fatal("no session cookie")
+		}
+		e.do(http.MethodGet, "/billmgr?func=logout&out=json", "", nil, []*http.Cookie{cookie}).fails("access", "csrf")
+		token := e.do(http.MethodGet, "/billmgr?func=whoami&out=json", "", nil, []*http.Cookie{cookie}).ok().text("csrf_token")
+		e.post(url.Values{"func": {"logout"}, "csrf_token": {token}}, cookie).ok()
+		e.do(http.MethodGet, "/billmgr?func=whoami&out=json", "", nil, []*http.Cookie{cookie}).fails("access", "session")
+	})
+}
