@@ -64,7 +64,7 @@ var envVars = []struct{ name, help string }{
 	{"STAFFMGR_ARGON2", "argon2id cost of new password hashes as m=KiB,t=passes,p=threads (default m=65536,t=3,p=2)"},
 	{"STAFFMGR_TRUSTED_PROXIES", "addresses or networks of proxies whose X-Forwarded-For names the client, comma-separated (default none)"},
 	{"STAFFMGR_SU_LIFETIME", "an su session (employee.su) ends this long after it opened (default 1h)"},
-	{"STAFFMGR_SU_NOT_ADMIN_TO_ADMIN", "only root may act as a full-access employee (default true)"},
+	{"STAFFMGR_SU_NOT_ADMIN_TO_ADMIN", "only root may act as, or act on, a full-access employee (default true)"},
 	{"STAFFMGR_SU_REASON_REQUIRED", "employee.su and su= need a reason parameter (default false)"},
 	{"STAFFMGR_LOCKOUT_LOGIN_FAILURES", "failed logins of one login within the window that block it; 0 turns this off (default 10)"},
 	{"STAFFMGR_LOCKOUT_IP_FAILURES", "failed logins from one address within the window that block it; 0 turns this off (default 30)"},
