@@ -8,6 +8,7 @@ import (
 
 	"staffmgr/handlers/render"
 	"staffmgr/models"
+	"staffmgr/rights"
 	"staffmgr/session"
 )
 
@@ -23,7 +24,11 @@ func authLogin(c *Ctx) (render.Result, error) {
 	}
 	acc, err := c.App.guardLogin(c, login, func() (*models.Account, error) {
 		if c.Params.Has("key") {
-			return models.ConsumeKey(c, c.DB, login, c.Params.Get("key"))
+			acc, by, err := models.ConsumeKey(c, c.DB, login, c.Params.Get("key"))
+			if err != nil || by == 0 {
+				return acc, err
+			}
+			return acc, keyStillGranted(c, by, acc)
 		}
 		return models.Authenticate(c, c.DB, login, c.Params.Get("password"))
 	})
@@ -77,6 +82,24 @@ func whoami(c *Ctx) (render.Result, error) {
 		doc = append(doc, render.Text("csrf_token", c.App.sessions.CSRF(c)))
 	}
 	return doc, nil
+}
+
+// keyStillGranted refuses a key whose registrar no longer dominates the account it
+// logs in to, so that a key registered for an account that has since been given more
+// rights, or by someone since suspended, cannot become a way into it.
+func keyStillGranted(c *Ctx, registrar int64, acc *models.Account) error {
+	by, reg, err := holderOf(c, registrar)
+	if err != nil {
+		return err
+	}
+	target, _, err := holderOf(c, acc.ID)
+	if err != nil {
+		return err
+	}
+	if !reg.Enabled || rights.Dominates(by, target, c.App.cfg.Su.AdminToAdmin) != "" {
+		return models.BadKey()
+	}
+	return nil
 }
 
 // checkLoginOrigin refuses a login that a page of another site made a browser send,

@@ -273,6 +273,36 @@ func TestNewKeyNeedsDominance(t *testing.T) {
 	})
 }
 
+// TestKeyNeedsItsRegistrar: a key logs in only while whoever registered it still
+// dominates the account: not after the account was given more rights, nor after the
+// registrar was suspended.
+func TestKeyNeedsItsRegistrar(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		keeper := MustCreateEmployee(t, e.db, "keeper", rights.Admin)
+		e.grant(root, keeper.ID, "session.newkey")
+		plain := MustCreateEmployee(t, e.db, "plain", rights.Admin)
+		sid := e.login("keeper")
+		first, second := strings.Repeat("a", 20), strings.Repeat("b", 20)
+		e.get("func=session.newkey&username=plain&key=" + first + "&auth=" + sid).ok()
+		e.get("func=session.newkey&username=plain&key=" + second + "&auth=" + sid).ok()
+		e.grant(root, plain.ID, "journal")
+		e.get("func=auth&username=plain&key="+first).fails("auth", "badpassword")
+
+		e.get(fmt.Sprintf("func=rights2.user.delete&plid=%d&elid=journal&sok=ok&auth=%s", plain.ID, root)).ok()
+		e.get(fmt.Sprintf("func=employee.suspend&elid=%d&sok=ok&auth=%s", keeper.ID, root)).ok()
+		e.get("func=auth&username=plain&key="+second).fails("auth", "badpassword")
+
+		// Root's keys, and the keeper's while nothing changed, work.
+		e.get(fmt.Sprintf("func=employee.resume&elid=%d&sok=ok&auth=%s", keeper.ID, root)).ok()
+		sid = e.login("keeper")
+		e.get("func=session.newkey&username=plain&key=" + strings.Repeat("c", 20) + "&auth=" + sid).ok()
+		e.get("func=auth&username=plain&key=" + strings.Repeat("c", 20)).ok()
+		e.get("func=session.newkey&username=plain&key=" + first + "&auth=" + root).ok()
+		e.get("func=auth&username=plain&key=" + first).ok()
+	})
+}
+
 // TestSuCannotPromoteItsOpener: inside an su session the person behind it is still
 // themselves: they cannot use the impersonated account's rights on their own account.
 func TestSuCannotPromoteItsOpener(t *testing.T) {

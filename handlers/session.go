@@ -91,7 +91,7 @@ func sessionNewKey(c *Ctx) (render.Result, error) {
 	if err := c.dominate("username", acc.ID, false); err != nil {
 		return nil, err
 	}
-	if err := models.RegisterKey(c, c.DB, acc.ID, c.Params.Get("key"), c.App.cfg.KeyLifetime); err != nil {
+	if err := models.RegisterKey(c, c.DB, acc.ID, c.person().ID, c.Params.Get("key"), c.App.cfg.KeyLifetime); err != nil {
 		return nil, err
 	}
 	return &render.OK{}, nil

@@ -15,6 +15,8 @@ import (
 type AuthKey struct {
 	ID        int64
 	AccountID int64
+	// CreatedBy is who registered the key; nil for a key made outside the API.
+	CreatedBy *int64
 	KeyHash   string
 	CreatedAt time.Time
 	ExpiresAt time.Time
@@ -30,13 +32,17 @@ func Digest(secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// RegisterKey stores a one-time key for an account, valid for ttl.
-func RegisterKey(ctx context.Context, db *gorm.DB, accountID int64, key string, ttl time.Duration) error {
+// RegisterKey stores a one-time key for an account, valid for ttl, registered by the
+// account createdBy (0 for none).
+func RegisterKey(ctx context.Context, db *gorm.DB, accountID, createdBy int64, key string, ttl time.Duration) error {
 	if len(key) < MinKeyLength {
 		return Invalid("key", "", "The key must be at least %d characters long", MinKeyLength)
 	}
 	now := Now()
 	k := AuthKey{AccountID: accountID, KeyHash: Digest(key), CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	if createdBy != 0 {
+		k.CreatedBy = &createdBy
+	}
 	if err := db.WithContext(ctx).Create(&k).Error; err != nil {
 		if IsUniqueViolation(err) {
 			return NewError(ErrExists, "key", "", "This key is already registered; use another one")
@@ -47,27 +53,34 @@ func RegisterKey(ctx context.Context, db *gorm.DB, accountID int64, key string, 
 }
 
 // ConsumeKey logs in with a one-time key: it deletes the key and returns the enabled
-// account it was registered for. The delete is the test, so of two concurrent uses
-// (in any process) only one succeeds.
-func ConsumeKey(ctx context.Context, db *gorm.DB, login, key string) (*Account, error) {
+// account it was registered for, and who registered it (0 for none). The delete is the
+// test, so of two concurrent uses (in any process) only one succeeds.
+func ConsumeKey(ctx context.Context, db *gorm.DB, login, key string) (*Account, int64, error) {
 	a, err := FindAccountByLogin(ctx, db, login)
 	if err != nil {
 		if e, ok := AsError(err); ok && e.Type == ErrMissed {
-			return nil, badPassword()
+			return nil, 0, badPassword()
 		}
-		return nil, err
+		return nil, 0, err
 	}
-	res := db.WithContext(ctx).
-		Where("account_id = ? AND key_hash = ? AND expires_at > ?", a.ID, Digest(key), Now()).
-		Delete(&AuthKey{})
-	if res.Error != nil {
-		return nil, fmt.Errorf("consume key of account %d: %w", a.ID, res.Error)
+	var used []AuthKey
+	err = db.WithContext(ctx).Raw(`DELETE FROM auth_keys WHERE account_id = ? AND key_hash = ? AND expires_at > ?
+		RETURNING id, created_by`, a.ID, Digest(key), Now()).Scan(&used).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("consume key of account %d: %w", a.ID, err)
 	}
-	if res.RowsAffected != 1 || !a.Enabled {
-		return nil, badPassword()
+	if len(used) != 1 || !a.Enabled {
+		return nil, 0, badPassword()
 	}
-	return a, nil
+	var by int64
+	if used[0].CreatedBy != nil {
+		by = *used[0].CreatedBy
+	}
+	return a, by, nil
 }
+
+// BadKey is the answer to a key that cannot log in, the same as to a wrong password.
+func BadKey() error { return badPassword() }
 
 // DeleteExpiredKeys removes keys past their expiry.
 func DeleteExpiredKeys(ctx context.Context, db *gorm.DB) (int64, error) {

@@ -24,7 +24,7 @@ func TestRegisterKey(t *testing.T) {
 		a := MustCreateAccount(t, db, "alice", rights.Admin)
 
 		for _, short := range []string{"", "x", strings.Repeat("k", models.MinKeyLength-1)} {
-			err := models.RegisterKey(ctx, db, a.ID, short, time.Hour)
+			err := models.RegisterKey(ctx, db, a.ID, 0, short, time.Hour)
 			MustAppError(t, err, models.ErrValue, "key")
 		}
 		MustRegisterKey(t, db, a.ID, strings.Repeat("k", models.MinKeyLength), time.Hour)
@@ -46,7 +46,7 @@ func TestRegisterKey(t *testing.T) {
 			t.Error("the key itself is stored")
 		}
 
-		err := models.RegisterKey(ctx, db, a.ID, key, time.Hour)
+		err := models.RegisterKey(ctx, db, a.ID, 0, key, time.Hour)
 		MustAppError(t, err, models.ErrExists, "key")
 	})
 }
@@ -61,14 +61,14 @@ func TestConsumeKey(t *testing.T) {
 
 		// Works once.
 		MustRegisterKey(t, db, alice.ID, key, time.Hour)
-		got, err := models.ConsumeKey(ctx, db, "alice", key)
-		if err != nil {
+		got, by, err := models.ConsumeKey(ctx, db, "alice", key)
+		if err != nil || by != 0 {
 			t.Fatalf("ConsumeKey: %v", err)
 		}
 		if got.ID != alice.ID {
 			t.Errorf("ConsumeKey returned account %d, want %d", got.ID, alice.ID)
 		}
-		_, err = models.ConsumeKey(ctx, db, "alice", key)
+		_, _, err = models.ConsumeKey(ctx, db, "alice", key)
 		MustAppError(t, err, models.ErrAuth, "badpassword")
 
 		tests := []struct {
@@ -87,7 +87,7 @@ func TestConsumeKey(t *testing.T) {
 		}
 		for _, tt := range tests {
 			MustRegisterKey(t, db, tt.owner, tt.key, tt.ttl)
-			a, err := models.ConsumeKey(ctx, db, tt.login, tt.use)
+			a, _, err := models.ConsumeKey(ctx, db, tt.login, tt.use)
 			if a != nil {
 				t.Errorf("%s: ConsumeKey returned account %d", tt.name, a.ID)
 			}
@@ -97,14 +97,14 @@ func TestConsumeKey(t *testing.T) {
 		}
 
 		// The other account's key is still there for its owner.
-		if got, err := models.ConsumeKey(ctx, db, "bob", "bobs-key-00000001"); err != nil || got.ID != bob.ID {
+		if got, _, err := models.ConsumeKey(ctx, db, "bob", "bobs-key-00000001"); err != nil || got.ID != bob.ID {
 			t.Errorf("bob's own key: %v, %v", got, err)
 		}
 
 		// A disabled account cannot log in with a key, valid or not.
 		MustRegisterKey(t, db, bob.ID, "bobs-key-00000002", time.Hour)
 		MustDisable(t, db, bob.ID)
-		_, err = models.ConsumeKey(ctx, db, "bob", "bobs-key-00000002")
+		_, _, err = models.ConsumeKey(ctx, db, "bob", "bobs-key-00000002")
 		MustAppError(t, err, models.ErrAuth, "badpassword")
 
 		n, err := models.DeleteExpiredKeys(ctx, db)
@@ -138,7 +138,7 @@ func TestConsumeKeyConcurrent(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				_, errs[i] = models.ConsumeKey(context.Background(), db, "alice", key)
+				_, _, errs[i] = models.ConsumeKey(context.Background(), db, "alice", key)
 			}()
 		}
 		close(start)

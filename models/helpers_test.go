@@ -36,7 +36,7 @@ func MustDisable(t *testing.T, db *gorm.DB, id int64) {
 // MustRegisterKey registers a one-time key for an account.
 func MustRegisterKey(t *testing.T, db *gorm.DB, accountID int64, key string, ttl time.Duration) {
 	t.Helper()
-	if err := models.RegisterKey(context.Background(), db, accountID, key, ttl); err != nil {
+	if err := models.RegisterKey(context.Background(), db, accountID, 0, key, ttl); err != nil {
 		t.Fatalf("register key for account %d: %v", accountID, err)
 	}
 }

@@ -2,3 +2,7 @@
 -- of its opener: logout, a password change, suspension and deletion end both.
 ALTER TABLE sessions ADD COLUMN real_account_id BIGINT REFERENCES accounts (id) ON DELETE CASCADE;
 CREATE INDEX sessions_real_account ON sessions (real_account_id);
+
+-- A one-time key names who registered it: it logs in only while they still dominate the
+-- account, and it goes with them.
+ALTER TABLE auth_keys ADD COLUMN created_by BIGINT REFERENCES accounts (id) ON DELETE CASCADE;
