@@ -132,11 +132,7 @@ func departmentDelete(c *Ctx, elid string) error {
 		return err
 	}
 	// Its members lose what it grants: they must be the caller's to change.
-	members, err := models.ActiveMembers(c, c.DB, d.ID)
-	if err != nil {
-		return err
-	}
-	if err := c.dominateAll("elid", members, false); err != nil {
+	if err := c.dominateMembers("elid", d.ID, false); err != nil {
 		return err
 	}
 	return models.DeleteDepartment(c, c.DB, d, c.Params.On("force"))

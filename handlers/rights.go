@@ -246,17 +246,13 @@ func departmentRight(on bool) func(c *Ctx, elid string) error {
 		}
 		// What the department grants is what its members may do: each of them must be
 		// the caller's to change, before and after.
-		members, err := models.ActiveMembers(c, c.DB, d.ID)
-		if err != nil {
-			return err
-		}
-		if err := c.dominateAll("plid", members, false); err != nil {
+		if err := c.dominateMembers("plid", d.ID, false); err != nil {
 			return err
 		}
 		if err := models.SetDepartmentRight(c, c.DB, d.ID, elid, on); err != nil {
 			return err
 		}
-		return c.dominateAll("plid", members, true)
+		return c.dominateMembers("plid", d.ID, true)
 	}
 }
 

@@ -155,6 +155,35 @@ func EffectiveRights(ctx context.Context, db *gorm.DB, account int64) (map[strin
 	return out, nil
 }
 
+// MembersRights is EffectiveRights for every active member of a department at once,
+// by account id.
+func MembersRights(ctx context.Context, db *gorm.DB, department int64) (map[int64]map[string]bool, error) {
+	var rows []struct {
+		AccountID int64
+		Func      string
+	}
+	const members = "SELECT account_id FROM department_members WHERE department_id = ? AND active"
+	err := db.WithContext(ctx).Raw(`SELECT m.account_id, r.func FROM department_rights r
+			JOIN department_members m ON m.department_id = r.department_id AND m.active
+			WHERE m.account_id IN (`+members+`)
+		UNION
+		SELECT account_id, func FROM account_rights WHERE allow AND account_id IN (`+members+`)
+		EXCEPT
+		SELECT account_id, func FROM account_rights WHERE NOT allow AND account_id IN (`+members+`)`,
+		department, department, department).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("rights of the members of department %d: %w", department, err)
+	}
+	out := map[int64]map[string]bool{}
+	for _, r := range rows {
+		if out[r.AccountID] == nil {
+			out[r.AccountID] = map[string]bool{}
+		}
+		out[r.AccountID][r.Func] = true
+	}
+	return out, nil
+}
+
 // ActiveMembers returns the accounts that are active members of a department.
 func ActiveMembers(ctx context.Context, db *gorm.DB, department int64) ([]*Account, error) {
 	var out []*Account
