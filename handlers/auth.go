@@ -18,7 +18,7 @@ func authLogin(c *Ctx) (render.Result, error) {
 		if c.Params.Has("key") {
 			return models.ConsumeKey(c, c.DB, login, c.Params.Get("key"))
 		}
-		return models.Authenticate(c, c.DB, login, c.Params.Get("password"))
+		return c.App.cfg.checkPassword(c, c.DB, login, c.Params.Get("password"))
 	})
 	if err != nil {
 		return nil, err
