@@ -42,6 +42,9 @@ type Config struct {
 	SMSGateway string
 	// smsTimeout bounds one call to an HTTP gateway (10 s when zero); tests shorten it.
 	smsTimeout time.Duration
+	// checkPassword checks a login and password (models.Authenticate when nil); tests
+	// wrap it to count the passwords that are really checked.
+	checkPassword func(ctx context.Context, db *gorm.DB, login, password string) (*models.Account, error)
 }
 
 // App answers the API on one database.
@@ -59,6 +62,9 @@ type App struct {
 func New(db *gorm.DB, sessions *session.Manager, cfg Config, log *slog.Logger) (*App, error) {
 	if cfg.KeyLifetime == 0 {
 		cfg.KeyLifetime = time.Hour
+	}
+	if cfg.checkPassword == nil {
+		cfg.checkPassword = models.Authenticate
 	}
 	a := &App{db: db, sessions: sessions, cfg: cfg, log: log, funcs: map[string]*Func{}}
 	var err error

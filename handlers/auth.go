@@ -30,7 +30,7 @@ func authLogin(c *Ctx) (render.Result, error) {
 			}
 			return acc, keyStillGranted(c, by, acc)
 		}
-		return models.Authenticate(c, c.DB, login, c.Params.Get("password"))
+		return c.App.cfg.checkPassword(c, c.DB, login, c.Params.Get("password"))
 	})
 	if err != nil {
 		return nil, err

@@ -201,7 +201,7 @@ func (a *App) authenticate(c *Ctx) error {
 	if p.Has("authinfo") {
 		login, password, _ := strings.Cut(p.Get("authinfo"), ":")
 		acc, err := a.guardLogin(c, login, func() (*models.Account, error) {
-			return models.Authenticate(c, a.db, login, password)
+			return a.cfg.checkPassword(c, a.db, login, password)
 		})
 		if err != nil {
 			return err

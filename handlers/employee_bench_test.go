@@ -95,7 +95,7 @@ func benchApp(b *testing.B, db *gorm.DB) (*App, string) {
 // a third of them in two, in batches.
 func seedStaff(b *testing.B, db *gorm.DB, n int) {
 	ctx := context.Background()
-	hash, err := models.HashPassword(dbtest.FastPasswords, Password)
+	hash, err := models.HashPassword(ctx, dbtest.FastPasswords, Password)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -9,16 +10,19 @@ import (
 )
 
 // guardLogin runs one login attempt (a password, a key or authinfo) under the lockout
-// policy: while the login or the client's address is blocked the attempt is refused
-// before the credentials are looked at, so the answer says nothing about them; a
-// failed attempt is counted; a successful one clears the login's count.
+// policy. The attempt first reserves its place on the address's and the login's
+// counters; only when both grant one are the credentials looked at, so that however
+// many attempts arrive at once no more than the limits are ever checked, and a
+// refusal says nothing about the credentials. Then it settles: a failure keeps its
+// reservation as the count, a success clears the login's count and gives back its
+// place on the address's, and an attempt refused for any other reason (an internal
+// error, a busy HashLimit) gives back both, since it guessed nothing.
 //
 // The counts are written with the App's database, never the request's transaction:
 // they must outlive the failed request. They are written even if the client has gone.
 func (a *App) guardLogin(c *Ctx, login string, attempt func() (*models.Account, error)) (*models.Account, error) {
-	p := a.cfg.Lockout
 	ctx := context.WithoutCancel(c)
-	block, err := p.Blocked(ctx, a.db, login, c.IP)
+	res, block, err := a.cfg.Lockout.Reserve(ctx, a.db, login, c.IP)
 	if err != nil {
 		return nil, err
 	}
@@ -26,18 +30,19 @@ func (a *App) guardLogin(c *Ctx, login string, attempt func() (*models.Account, 
 		return nil, blockedError(block, a.lockoutNow())
 	}
 	acc, err := attempt()
-	if err != nil {
-		if e, ok := models.AsError(err); ok && e.Type == models.ErrAuth {
-			if rerr := p.RecordFailure(ctx, a.db, login, c.IP); rerr != nil {
-				return nil, rerr
-			}
+	if err == nil {
+		if err := res.Succeeded(ctx, a.db); err != nil {
+			return nil, err
 		}
+		return acc, nil
+	}
+	if e, ok := models.AsError(err); ok && e.Type == models.ErrAuth {
 		return nil, err
 	}
-	if err := p.RecordSuccess(ctx, a.db, login); err != nil {
-		return nil, err
+	if rerr := res.Release(ctx, a.db); rerr != nil {
+		return nil, fmt.Errorf("refused login (%v): %w", err, rerr)
 	}
-	return acc, nil
+	return nil, err
 }
 
 // lockoutNow is the lockout policy's clock.

@@ -58,7 +58,7 @@ func CreateAccount(ctx context.Context, db *gorm.DB, p PasswordParams, login str
 	if !level.Valid() {
 		return nil, Invalid("level", fmt.Sprint(int(level)), "no account can have level %d", int(level))
 	}
-	hash, err := HashPassword(p, password)
+	hash, err := HashPassword(ctx, p, password)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func CreateAccount(ctx context.Context, db *gorm.DB, p PasswordParams, login str
 
 // SetPassword replaces an account's password.
 func SetPassword(ctx context.Context, db *gorm.DB, p PasswordParams, id int64, password string) error {
-	hash, err := HashPassword(p, password)
+	hash, err := HashPassword(ctx, p, password)
 	if err != nil {
 		return err
 	}
@@ -94,20 +94,27 @@ func badPassword() *Error {
 
 // dummyHash is checked against when the login is unknown, so that an unknown login
 // costs the same time as a wrong password.
-var dummyHash, _ = HashPassword(DefaultPasswordParams, "staffmgr-no-such-account")
+var dummyHash, _ = HashPassword(context.Background(), DefaultPasswordParams, "staffmgr-no-such-account")
 
 // Authenticate checks a login and password and returns the enabled account they name.
+// When the HashLimit has no slot in time the error is a limit error with object busy,
+// for a known login or an unknown one alike.
 func Authenticate(ctx context.Context, db *gorm.DB, login, password string) (*Account, error) {
 	a, err := FindAccountByLogin(ctx, db, login)
 	if err != nil {
 		if e, ok := AsError(err); ok && e.Type == ErrMissed {
-			CheckPassword(dummyHash, password)
+			if _, err := CheckPassword(ctx, dummyHash, password); err != nil {
+				return nil, err
+			}
 			return nil, badPassword()
 		}
 		return nil, err
 	}
-	ok, err := CheckPassword(a.PasswordHash, password)
+	ok, err := CheckPassword(ctx, a.PasswordHash, password)
 	if err != nil {
+		if _, isApp := AsError(err); isApp {
+			return nil, err
+		}
 		return nil, fmt.Errorf("account %d: %w", a.ID, err)
 	}
 	if !ok || !a.Enabled {

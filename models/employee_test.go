@@ -188,7 +188,7 @@ func TestSaveEmployee(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		t.Parallel()
 		ctx := context.Background()
-		hash, err := models.HashPassword(dbtest.FastPasswords, Password)
+		hash, err := models.HashPassword(ctx, dbtest.FastPasswords, Password)
 		if err != nil {
 			t.Fatal(err)
 		}

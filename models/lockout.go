@@ -12,7 +12,8 @@ import (
 // Lockout is the policy against password guessing. Failed logins are counted per
 // login (as typed, so unknown logins count too) and per client address; LoginLimit
 // failures of one login, or IPLimit from one address, within Window block further
-// attempts of that login, or from that address, for Duration.
+// attempts of that login, or from that address, for Duration. An attempt is counted
+// before its credentials are checked (Reserve), so attempts in flight count too.
 //
 // The zero value is DefaultLockout. A negative limit (LockoutOff) turns that counter
 // off. The counters live in the database, so every process sees the same ones.
@@ -76,15 +77,15 @@ type counter struct {
 	limit         int
 }
 
-// counters are the counts an attempt by login from ip touches; counters that are
-// off, or an empty address, are left out.
+// counters are the counts an attempt by login from ip touches, the address's first;
+// counters that are off, or an empty address, are left out.
 func (p Lockout) counters(login, ip string) []counter {
 	var out []counter
-	if p.LoginLimit > 0 {
-		out = append(out, counter{LockLogin, subject(login), p.LoginLimit})
-	}
 	if p.IPLimit > 0 && ip != "" {
 		out = append(out, counter{LockIP, subject(ip), p.IPLimit})
+	}
+	if p.LoginLimit > 0 {
+		out = append(out, counter{LockLogin, subject(login), p.LoginLimit})
 	}
 	return out
 }
@@ -120,10 +121,13 @@ func (p Lockout) Blocked(ctx context.Context, db *gorm.DB, login, ip string) (*B
 	return block, nil
 }
 
-// recordFailure is one upsert, so that concurrent failures in any process each add
-// one. A counter whose window has passed, or whose lock has ended, starts again at 1.
-// In DO UPDATE every login_failures.* is the row as it was before this statement.
-const recordFailure = `INSERT INTO login_failures (kind, subject, failures, window_start, locked_until)
+// reserveSlot takes one slot on a counter in one upsert, so that concurrent attempts
+// in any process each take their own. A counter whose window has passed, or whose
+// lock has ended, starts again at 1; the slot that reaches the limit locks it. A
+// locked counter is left as it is: the WHERE of DO UPDATE skips the row and RETURNING
+// then answers no row, which is how a refusal is told from a grant. In DO UPDATE
+// every login_failures.* is the row as it was before this statement.
+const reserveSlot = `INSERT INTO login_failures (kind, subject, failures, window_start, locked_until)
 VALUES (?, ?, 1, ?, ?)
 ON CONFLICT (kind, subject) DO UPDATE SET
   failures = CASE WHEN login_failures.window_start <= ? OR login_failures.locked_until <= ?
@@ -133,27 +137,144 @@ ON CONFLICT (kind, subject) DO UPDATE SET
   locked_until = CASE
     WHEN login_failures.window_start <= ? OR login_failures.locked_until <= ? THEN excluded.locked_until
     WHEN login_failures.failures + 1 >= ? THEN ?
-    ELSE login_failures.locked_until END`
+    ELSE login_failures.locked_until END
+WHERE login_failures.locked_until IS NULL OR login_failures.locked_until <= ?
+RETURNING window_start`
 
-// RecordFailure counts a failed attempt by login from ip, locking a counter that
-// reaches its limit. Pass the database, not a transaction that may roll back: the
-// count must survive the failed request.
-func (p Lockout) RecordFailure(ctx context.Context, db *gorm.DB, login, ip string) error {
+// giveBackSlot returns one slot to the window it was taken in, and lifts the lock if
+// the counter is then below its limit (locked iff failures >= limit). A window that
+// has started again, or a counter cleared meanwhile, no longer holds the slot, so it
+// is left alone.
+const giveBackSlot = `UPDATE login_failures SET
+  failures = failures - 1,
+  locked_until = CASE WHEN failures - 1 < ? THEN NULL ELSE locked_until END
+WHERE kind = ? AND subject = ? AND window_start = ? AND failures > 0`
+
+// reserveTries bounds the retries of a refusal whose lock was lifted before its end
+// could be read; each retry means another attempt gave its slot back just then.
+const reserveTries = 3
+
+// Reservation is the slots an attempt holds on its counters while its credentials are
+// checked. An attempt that fails keeps them: they are its failure, already counted
+// (and any lock it caused already holds). Succeeded or Release settles the others.
+type Reservation struct {
+	p     Lockout
+	login string
+	slots []slot
+}
+
+// slot is one reserved count: its counter and the window it was taken in.
+type slot struct {
+	counter
+	windowStart time.Time
+}
+
+// Reserve counts an attempt by login from ip before its credentials are checked: one
+// slot on the address's counter, then one on the login's, so that however many
+// attempts arrive at once, in any process, no more than a counter's limit are checked
+// within its window. An attempt that gets every slot gets a Reservation to settle.
+// One refused by a lock gets the Block and holds nothing: refused on the address it
+// takes nothing on the login; refused on the login it gives the address's slot back.
+//
+// Pass the database, not a transaction that may roll back: the count must survive the
+// failed request.
+func (p Lockout) Reserve(ctx context.Context, db *gorm.DB, login, ip string) (*Reservation, *Block, error) {
 	p = p.normalized()
-	now := p.now()
-	windowStart, until := now.Add(-p.Window), now.Add(p.Duration)
+	r := &Reservation{p: p, login: login}
 	for _, c := range p.counters(login, ip) {
-		var first any // the lock of a new row: only when one failure is the limit
+		s, block, err := p.reserve(ctx, db, c)
+		if err == nil && block == nil {
+			r.slots = append(r.slots, s)
+			continue
+		}
+		if rerr := r.Release(ctx, db); rerr != nil && err == nil {
+			err = rerr
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return nil, block, nil
+	}
+	return r, nil, nil
+}
+
+// reserve takes one slot on c, or returns the lock that refuses it.
+func (p Lockout) reserve(ctx context.Context, db *gorm.DB, c counter) (slot, *Block, error) {
+	for try := 1; ; try++ {
+		now := p.now()
+		windowStart, until := now.Add(-p.Window), now.Add(p.Duration)
+		var first any // the lock of a new row: only when one attempt is the limit
 		if c.limit <= 1 {
 			first = until
 		}
-		err := db.WithContext(ctx).Exec(recordFailure, c.kind, c.subject, now, first,
-			windowStart, now, windowStart, now, windowStart, now, c.limit, until).Error
+		var granted []struct{ WindowStart time.Time }
+		err := db.WithContext(ctx).Raw(reserveSlot, c.kind, c.subject, now, first,
+			windowStart, now, windowStart, now, windowStart, now, c.limit, until, now).Scan(&granted).Error
 		if err != nil {
-			return fmt.Errorf("count failed login of %s %q: %w", c.kind, c.subject, err)
+			return slot{}, nil, fmt.Errorf("count login attempt of %s %q: %w", c.kind, c.subject, err)
+		}
+		if len(granted) == 1 {
+			return slot{counter: c, windowStart: granted[0].WindowStart}, nil, nil
+		}
+		var locks []struct{ LockedUntil time.Time }
+		err = db.WithContext(ctx).Table("login_failures").Select("locked_until").
+			Where("kind = ? AND subject = ? AND locked_until > ?", c.kind, c.subject, now).
+			Find(&locks).Error
+		if err != nil {
+			return slot{}, nil, fmt.Errorf("lockout of %s %q: %w", c.kind, c.subject, err)
+		}
+		if len(locks) == 1 {
+			return slot{}, &Block{Kind: c.kind, Until: locks[0].LockedUntil}, nil
+		}
+		if try == reserveTries {
+			return slot{}, &Block{Kind: c.kind, Until: now}, nil
 		}
 	}
+}
+
+// Succeeded settles the reservation of an attempt that logged in: the login's count
+// is cleared (as RecordSuccess), and the address's slot is given back, so that a
+// valid login neither adds to nor clears the count of its address.
+func (r *Reservation) Succeeded(ctx context.Context, db *gorm.DB) error {
+	for len(r.slots) > 0 {
+		if s := r.slots[0]; s.kind == LockIP {
+			if err := s.giveBack(ctx, db); err != nil {
+				return err
+			}
+		}
+		r.slots = r.slots[1:]
+	}
+	return r.p.RecordSuccess(ctx, db, r.login)
+}
+
+// Release gives back every slot of an attempt refused for a reason other than its
+// credentials (an internal error, a busy HashLimit): it guessed nothing, so it must
+// not count, nor keep a lock that its slot caused.
+func (r *Reservation) Release(ctx context.Context, db *gorm.DB) error {
+	for len(r.slots) > 0 {
+		if err := r.slots[0].giveBack(ctx, db); err != nil {
+			return err
+		}
+		r.slots = r.slots[1:]
+	}
 	return nil
+}
+
+// giveBack returns the slot to its counter.
+func (s slot) giveBack(ctx context.Context, db *gorm.DB) error {
+	err := db.WithContext(ctx).Exec(giveBackSlot, s.limit, s.kind, s.subject, s.windowStart).Error
+	if err != nil {
+		return fmt.Errorf("give back login attempt of %s %q: %w", s.kind, s.subject, err)
+	}
+	return nil
+}
+
+// RecordFailure counts a failed attempt by login from ip that held no reservation:
+// it reserves and keeps the slots. A counter that is locked already is not counted,
+// as an attempt it refuses is not.
+func (p Lockout) RecordFailure(ctx context.Context, db *gorm.DB, login, ip string) error {
+	_, _, err := p.Reserve(ctx, db, login, ip)
+	return err
 }
 
 // RecordSuccess clears the count of a login after it logged in. The address's count

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -261,6 +262,172 @@ func TestDeleteStaleLockouts(t *testing.T) {
 		}
 		if n != 1 || blocked(t, db, p, "locked", "") == nil {
 			t.Fatalf("deleted %d, want only the count outside its window, not the lock", n)
+		}
+	})
+}
+
+// failures returns the count of a counter, 0 when it has no row.
+func failures(t *testing.T, db *gorm.DB, kind, subject string) int {
+	t.Helper()
+	var n []int
+	if err := db.Table("login_failures").Where("kind = ? AND subject = ?", kind, subject).Pluck("failures", &n).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(n) == 0 {
+		return 0
+	}
+	return n[0]
+}
+
+// reserve reserves an attempt and fails the test on an error.
+func reserve(t *testing.T, db *gorm.DB, p models.Lockout, login, ip string) (*models.Reservation, *models.Block) {
+	t.Helper()
+	r, b, err := p.Reserve(context.Background(), db, login, ip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if (r == nil) == (b == nil) {
+		t.Fatalf("reserve %s from %s: reservation %v and block %v, want exactly one", login, ip, r, b)
+	}
+	return r, b
+}
+
+// However many attempts reserve at once, in however many connections, each counter
+// grants no more than its limit and counts exactly the slots it granted. (Fewer than
+// the limit may be granted in a burst: an attempt refused on its login gives its
+// address slot back after others may have been refused on the address.)
+func TestLockoutReserveBurst(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		p := models.Lockout{LoginLimit: 10, IPLimit: 30}
+		const attempts, ip = 80, "192.0.2.1"
+		var (
+			wg      sync.WaitGroup
+			mu      sync.Mutex
+			granted = map[string]int{}
+		)
+		for i := 0; i < attempts; i++ {
+			login := "alice"
+			if i%2 == 1 {
+				login = fmt.Sprintf("user%d", i) // only the address limits these
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r, _, err := p.Reserve(context.Background(), db, login, ip)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					t.Error(err)
+				} else if r != nil {
+					granted[login]++
+				}
+			}()
+		}
+		wg.Wait()
+		total := 0
+		for _, n := range granted {
+			total += n
+		}
+		if total > 30 || granted["alice"] > 10 {
+			t.Fatalf("granted %v (%d in all), want at most 30, at most 10 of alice", granted, total)
+		}
+		if n := failures(t, db, models.LockIP, ip); n != total {
+			t.Errorf("the address counted %d, want the %d granted", n, total)
+		}
+		if n := failures(t, db, models.LockLogin, "alice"); n != granted["alice"] {
+			t.Errorf("alice counted %d, want the %d granted", n, granted["alice"])
+		}
+		// What is left of each limit is granted one by one, and no more.
+		more := func(login, ip string) int {
+			for n := 0; ; n++ {
+				if _, b := reserve(t, db, p, login, ip); b != nil {
+					return n
+				}
+				if login != "alice" {
+					login += "+"
+				}
+			}
+		}
+		if n := more("alice", ""); n != 10-granted["alice"] {
+			t.Errorf("alice got %d more, want %d", n, 10-granted["alice"])
+		}
+		if n := more("late", ip); n != 30-total {
+			t.Errorf("the address got %d more, want %d", n, 30-total)
+		}
+	})
+}
+
+func TestLockoutReserveSettle(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		clock := newTestClock()
+		p := models.Lockout{LoginLimit: 2, IPLimit: 5, Window: time.Minute, Duration: time.Hour, Now: clock.Now}
+		const ip = "192.0.2.1"
+
+		// Two slots reach the login's limit and lock it; a third is refused and, refused
+		// on the login, holds nothing on the address.
+		first, _ := reserve(t, db, p, "alice", ip)
+		reserve(t, db, p, "alice", ip) // kept, as by a failure
+		if _, b := reserve(t, db, p, "alice", ip); b == nil || b.Kind != models.LockLogin || !b.Until.Equal(clock.Now().Add(time.Hour)) {
+			t.Fatalf("third attempt: %+v, want the login's lock for an hour", b)
+		}
+		if a, n := failures(t, db, models.LockLogin, "alice"), failures(t, db, models.LockIP, ip); a != 2 || n != 2 {
+			t.Fatalf("counts %d of alice, %d of the address; want 2 and 2", a, n)
+		}
+		// Giving one back brings the login under its limit, which lifts the lock.
+		if err := first.Release(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		if b := blocked(t, db, p, "alice", ip); b != nil {
+			t.Fatalf("a given-back slot left the lock: %+v", b)
+		}
+		if a, n := failures(t, db, models.LockLogin, "alice"), failures(t, db, models.LockIP, ip); a != 1 || n != 1 {
+			t.Fatalf("after the give-back: %d of alice, %d of the address; want 1 and 1", a, n)
+		}
+		// A success clears the login and gives back its place on the address.
+		next, _ := reserve(t, db, p, "alice", ip)
+		if err := next.Succeeded(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		if a, n := failures(t, db, models.LockLogin, "alice"), failures(t, db, models.LockIP, ip); a != 0 || n != 1 {
+			t.Fatalf("after a success: %d of alice, %d of the address; want 0 and 1", a, n)
+		}
+		// A reservation given back twice gives back once.
+		if err := first.Release(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		if n := failures(t, db, models.LockIP, ip); n != 1 {
+			t.Fatalf("a second give-back of the same reservation counted: %d, want 1", n)
+		}
+
+		// An address that is locked reserves nothing on the logins it tries.
+		for i := 0; i < 4; i++ {
+			reserve(t, db, p, fmt.Sprintf("u%d", i), ip)
+		}
+		if _, b := reserve(t, db, p, "bob", ip); b == nil || b.Kind != models.LockIP {
+			t.Fatalf("sixth attempt from the address: %+v, want its lock", b)
+		}
+		if n := failures(t, db, models.LockLogin, "bob"); n != 0 {
+			t.Errorf("a refusal by the address counted %d on the login", n)
+		}
+	})
+}
+
+// A slot given back after its window has started again leaves the new window alone.
+func TestLockoutGiveBackOldWindow(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		clock := newTestClock()
+		p := models.Lockout{LoginLimit: 3, IPLimit: models.LockoutOff, Window: time.Minute, Duration: time.Hour, Now: clock.Now}
+		old, _ := reserve(t, db, p, "alice", "")
+		reserve(t, db, p, "alice", "")
+		clock.Add(time.Minute)
+		reserve(t, db, p, "alice", "")
+		if err := old.Release(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		if n := failures(t, db, models.LockLogin, "alice"); n != 1 {
+			t.Errorf("the new window counts %d, want 1", n)
 		}
 	})
 }

@@ -1,12 +1,16 @@
 package models
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync/atomic"
+	"time"
 	"unicode"
 
 	"golang.org/x/crypto/argon2"
@@ -20,8 +24,12 @@ type PasswordParams struct {
 	Threads uint8
 }
 
-// DefaultPasswordParams follow the RFC 9106 second recommendation (64 MiB, 3 passes).
-var DefaultPasswordParams = PasswordParams{Memory: 64 * 1024, Time: 3, Threads: 2}
+// DefaultPasswordParams are the OWASP Password Storage Cheat Sheet's first argon2id
+// setting (19 MiB, 2 passes, 1 thread). An interactive login pays them on every
+// check, and the server runs only a few checks at once (see HashLimit): one thread
+// per check keeps each to one core, and 19 MiB keeps the slots' memory small, where
+// RFC 9106's 64 MiB, 3 passes, 4 threads would take several times both per login.
+var DefaultPasswordParams = PasswordParams{Memory: 19456, Time: 2, Threads: 1}
 
 const (
 	saltLen   = 16
@@ -31,14 +39,91 @@ const (
 
 var b64 = base64.RawStdEncoding
 
+// HashLimit bounds how many argon2id computations run at once. Each holds the
+// Memory of its parameters while it runs, so without a bound a burst of logins, even
+// failing ones, would take that memory once per request.
+type HashLimit struct {
+	slots chan struct{}
+	wait  time.Duration
+}
+
+// NewHashLimit returns a bound of slots computations at once (at least one); one
+// beyond them waits at most wait for a slot.
+func NewHashLimit(slots int, wait time.Duration) *HashLimit {
+	return &HashLimit{slots: make(chan struct{}, max(1, slots)), wait: wait}
+}
+
+// DefaultHashLimit is the bound a process starts with: a slot per core, at least two,
+// and a wait of 2 seconds, short enough that a login refused for it is answered
+// while the client still waits.
+func DefaultHashLimit() *HashLimit {
+	return NewHashLimit(max(2, runtime.GOMAXPROCS(0)), 2*time.Second)
+}
+
+// hashLimit is set in its declaration, not in init, because package variables
+// (dummyHash) hash before any init function runs.
+var hashLimit = func() *atomic.Pointer[HashLimit] {
+	p := new(atomic.Pointer[HashLimit])
+	p.Store(DefaultHashLimit())
+	return p
+}()
+
+// SetHashLimit makes l the bound of every later hash and check, and returns the bound
+// it replaces so that a test can put it back.
+func SetHashLimit(l *HashLimit) *HashLimit { return hashLimit.Swap(l) }
+
+// errBusy is the answer when no slot frees in time; it is a limit error, so a login
+// refused with it is not counted as a failure.
+func errBusy() *Error {
+	return NewError(ErrLimit, "busy", "", "Too many password checks are running; try again in a moment")
+}
+
+// Acquire takes a slot of l, waiting at most l's wait and no longer than ctx lasts,
+// and returns the function that gives it back. Without a slot the error is a limit
+// error with object busy.
+func (l *HashLimit) Acquire(ctx context.Context) (release func(), err error) {
+	release = func() { <-l.slots }
+	select {
+	case l.slots <- struct{}{}:
+		return release, nil
+	default:
+	}
+	if l.wait <= 0 {
+		return nil, errBusy()
+	}
+	timer := time.NewTimer(l.wait)
+	defer timer.Stop()
+	select {
+	case l.slots <- struct{}{}:
+		return release, nil
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	return nil, errBusy()
+}
+
+// idKey is argon2.IDKey under the current HashLimit.
+func idKey(ctx context.Context, password, salt []byte, p PasswordParams, n uint32) ([]byte, error) {
+	release, err := hashLimit.Load().Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, n), nil
+}
+
 // HashPassword returns an argon2id hash in the PHC string format:
-// $argon2id$v=19$m=65536,t=3,p=2$SALT$KEY.
-func HashPassword(p PasswordParams, password string) (string, error) {
+// $argon2id$v=19$m=19456,t=2,p=1$SALT$KEY. It runs under the HashLimit; when no slot
+// frees in time it returns a limit error with object busy.
+func HashPassword(ctx context.Context, p PasswordParams, password string) (string, error) {
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, keyLen)
+	key, err := idKey(ctx, []byte(password), salt, p, keyLen)
+	if err != nil {
+		return "", err
+	}
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, p.Memory, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
@@ -46,7 +131,8 @@ func HashPassword(p PasswordParams, password string) (string, error) {
 var errBadHash = errors.New("malformed password hash")
 
 // CheckPassword reports whether password matches hash, comparing in constant time.
-func CheckPassword(hash, password string) (bool, error) {
+// It runs under the HashLimit, as HashPassword does.
+func CheckPassword(ctx context.Context, hash, password string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, errBadHash
@@ -71,7 +157,10 @@ func CheckPassword(hash, password string) (bool, error) {
 	if err != nil || len(want) == 0 {
 		return false, errBadHash
 	}
-	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
+	got, err := idKey(ctx, []byte(password), salt, p, uint32(len(want)))
+	if err != nil {
+		return false, err
+	}
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 

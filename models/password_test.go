@@ -1,18 +1,24 @@
 package models_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"gorm.io/gorm"
 
 	"staffmgr/models"
 	"staffmgr/models/dbtest"
+	"staffmgr/rights"
 )
 
 // MustHash hashes a password with the cheap test parameters.
 func MustHash(t *testing.T, password string) string {
 	t.Helper()
-	h, err := models.HashPassword(dbtest.FastPasswords, password)
+	h, err := models.HashPassword(context.Background(), dbtest.FastPasswords, password)
 	if err != nil {
 		t.Fatalf("HashPassword: %v", err)
 	}
@@ -31,11 +37,11 @@ func TestHashPasswordRoundTrip(t *testing.T) {
 		if strings.Contains(hash, password) && password != "" {
 			t.Errorf("hash %q holds the password", hash)
 		}
-		ok, err := models.CheckPassword(hash, password)
+		ok, err := models.CheckPassword(context.Background(), hash, password)
 		if err != nil || !ok {
 			t.Errorf("CheckPassword(hash of %q, same) = %v, %v; want true", password, ok, err)
 		}
-		ok, err = models.CheckPassword(hash, password+"x")
+		ok, err = models.CheckPassword(context.Background(), hash, password+"x")
 		if err != nil || ok {
 			t.Errorf("CheckPassword(hash of %q, %q) = %v, %v; want false, nil", password, password+"x", ok, err)
 		}
@@ -44,14 +50,14 @@ func TestHashPasswordRoundTrip(t *testing.T) {
 
 func TestHashPasswordDefaultParams(t *testing.T) {
 	t.Parallel()
-	hash, err := models.HashPassword(models.DefaultPasswordParams, "Test-pass1")
+	hash, err := models.HashPassword(context.Background(), models.DefaultPasswordParams, "Test-pass1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "$argon2id$v=19$m=65536,t=3,p=2$"; !strings.HasPrefix(hash, want) {
+	if want := "$argon2id$v=19$m=19456,t=2,p=1$"; !strings.HasPrefix(hash, want) {
 		t.Errorf("hash %q does not start with %q", hash, want)
 	}
-	if ok, err := models.CheckPassword(hash, "Test-pass1"); err != nil || !ok {
+	if ok, err := models.CheckPassword(context.Background(), hash, "Test-pass1"); err != nil || !ok {
 		t.Errorf("CheckPassword = %v, %v; want true", ok, err)
 	}
 }
@@ -71,16 +77,16 @@ func TestHashPasswordSalted(t *testing.T) {
 // A hash made with other parameters is checked with its own, not the current ones.
 func TestCheckPasswordUsesStoredParams(t *testing.T) {
 	t.Parallel()
-	hash, err := models.HashPassword(models.PasswordParams{Memory: 2048, Time: 2, Threads: 1}, "Test-pass1")
+	hash, err := models.HashPassword(context.Background(), models.PasswordParams{Memory: 2048, Time: 2, Threads: 1}, "Test-pass1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := models.CheckPassword(hash, "Test-pass1"); err != nil || !ok {
+	if ok, err := models.CheckPassword(context.Background(), hash, "Test-pass1"); err != nil || !ok {
 		t.Errorf("CheckPassword = %v, %v; want true", ok, err)
 	}
 	// The same key under other parameters must not verify.
 	altered := strings.Replace(hash, "t=2", "t=1", 1)
-	if ok, err := models.CheckPassword(altered, "Test-pass1"); err != nil || ok {
+	if ok, err := models.CheckPassword(context.Background(), altered, "Test-pass1"); err != nil || ok {
 		t.Errorf("CheckPassword with altered parameters = %v, %v; want false, nil", ok, err)
 	}
 }
@@ -118,7 +124,7 @@ func TestCheckPasswordMalformed(t *testing.T) {
 	for name, hash := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			ok, err := models.CheckPassword(hash, "Test-pass1")
+			ok, err := models.CheckPassword(context.Background(), hash, "Test-pass1")
 			if err == nil || ok {
 				t.Errorf("CheckPassword(%q) = %v, %v; want false and an error", hash, ok, err)
 			}
@@ -213,5 +219,131 @@ func TestDigest(t *testing.T) {
 	}
 	if a, b := models.RandomToken(24), models.RandomToken(24); a == b || len(a) != 32 {
 		t.Errorf("RandomToken(24) = %q, %q; want two different 32-character tokens", a, b)
+	}
+}
+
+// setHashLimit makes l the HashLimit until the test ends. The limit is the process's,
+// so the tests that call it do not run in parallel.
+func setHashLimit(t *testing.T, l *models.HashLimit) {
+	t.Helper()
+	prev := models.SetHashLimit(l)
+	t.Cleanup(func() { models.SetHashLimit(prev) })
+}
+
+// isBusy reports whether err is the HashLimit's refusal.
+func isBusy(err error) bool {
+	e, ok := models.AsError(err)
+	return ok && e.Type == models.ErrLimit && e.Object == "busy"
+}
+
+// mustAcquire takes a slot of l.
+func mustAcquire(t *testing.T, l *models.HashLimit) func() {
+	t.Helper()
+	release, err := l.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return release
+}
+
+// While every slot is taken, hashing and checking are refused with a limit error;
+// a freed slot serves the next one.
+func TestHashLimitBusy(t *testing.T) {
+	hash := MustHash(t, "Test-pass1")
+	l := models.NewHashLimit(2, 0)
+	setHashLimit(t, l)
+	ctx := context.Background()
+	first, second := mustAcquire(t, l), mustAcquire(t, l)
+	if ok, err := models.CheckPassword(ctx, hash, "Test-pass1"); ok || !isBusy(err) {
+		t.Errorf("CheckPassword with every slot taken = %v, %v; want a busy limit error", ok, err)
+	}
+	if h, err := models.HashPassword(ctx, dbtest.FastPasswords, "Test-pass1"); h != "" || !isBusy(err) {
+		t.Errorf("HashPassword with every slot taken = %q, %v; want a busy limit error", h, err)
+	}
+	first()
+	if ok, err := models.CheckPassword(ctx, hash, "Test-pass1"); !ok || err != nil {
+		t.Errorf("CheckPassword with a slot free = %v, %v; want true", ok, err)
+	}
+	second()
+}
+
+// A check waits for a slot, and gets the one a finished check frees.
+func TestHashLimitWaits(t *testing.T) {
+	hash := MustHash(t, "Test-pass1")
+	l := models.NewHashLimit(1, time.Hour)
+	setHashLimit(t, l)
+	release := mustAcquire(t, l)
+	done := make(chan error, 1)
+	go func() {
+		ok, err := models.CheckPassword(context.Background(), hash, "Test-pass1")
+		if err == nil && !ok {
+			err = errors.New("the right password did not match")
+		}
+		done <- err
+	}()
+	release()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The wait for a slot ends with the caller's context.
+func TestHashLimitContext(t *testing.T) {
+	hash := MustHash(t, "Test-pass1")
+	l := models.NewHashLimit(1, time.Hour)
+	setHashLimit(t, l)
+	defer mustAcquire(t, l)()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if ok, err := models.CheckPassword(ctx, hash, "Test-pass1"); ok || !isBusy(err) {
+		t.Errorf("CheckPassword after the context ended = %v, %v; want a busy limit error", ok, err)
+	}
+}
+
+// A busy HashLimit answers a known and an unknown login alike, and not as a wrong
+// password, so that the login is not counted as a failure.
+func TestAuthenticateBusy(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		if _, err := models.CreateAccount(ctx, db, dbtest.FastPasswords, "alice", rights.Admin, "Test-pass1"); err != nil {
+			t.Fatal(err)
+		}
+		l := models.NewHashLimit(1, 0)
+		setHashLimit(t, l)
+		release := mustAcquire(t, l)
+		for _, login := range []string{"alice", "ghost"} {
+			if a, err := models.Authenticate(ctx, db, login, "Test-pass1"); a != nil || !isBusy(err) {
+				t.Errorf("Authenticate(%s) with every slot taken = %v, %v; want a busy limit error", login, a, err)
+			}
+		}
+		release()
+		if _, err := models.Authenticate(ctx, db, "alice", "Test-pass1"); err != nil {
+			t.Errorf("Authenticate with a slot free: %v", err)
+		}
+	})
+}
+
+// BenchmarkPassword is what one login costs: one check of a stored hash, at the
+// default parameters and at others for comparison. B/op is the memory the check holds
+// while it runs, the Memory parameter.
+func BenchmarkPassword(b *testing.B) {
+	for _, p := range []models.PasswordParams{
+		models.DefaultPasswordParams,
+		{Memory: 64 * 1024, Time: 3, Threads: 2}, // the default before
+		{Memory: 64 * 1024, Time: 3, Threads: 4}, // RFC 9106's second recommendation
+	} {
+		b.Run(fmt.Sprintf("m=%d,t=%d,p=%d", p.Memory, p.Time, p.Threads), func(b *testing.B) {
+			ctx := context.Background()
+			hash, err := models.HashPassword(ctx, p, "Test-pass1")
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if ok, err := models.CheckPassword(ctx, hash, "Test-pass1"); !ok || err != nil {
+					b.Fatal(ok, err)
+				}
+			}
+		})
 	}
 }

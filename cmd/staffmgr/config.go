@@ -61,7 +61,7 @@ var envVars = []struct{ name, help string }{
 	{"STAFFMGR_LOG_FORMAT", "text or json (default text)"},
 	{"STAFFMGR_PASSWORD_MIN_LENGTH", "shortest password accepted (default 8)"},
 	{"STAFFMGR_PASSWORD_CLASSES", "characters a password needs, a comma list of lower, upper, digit, symbol, or none (default all four)"},
-	{"STAFFMGR_ARGON2", "argon2id cost of new password hashes as m=KiB,t=passes,p=threads (default m=65536,t=3,p=2)"},
+	{"STAFFMGR_ARGON2", "argon2id cost of new password hashes as m=KiB,t=passes,p=threads (default m=19456,t=2,p=1)"},
 	{"STAFFMGR_TRUSTED_PROXIES", "addresses or networks of proxies whose X-Forwarded-For names the client, comma-separated (default none)"},
 	{"STAFFMGR_SU_LIFETIME", "an su session (employee.su) ends this long after it opened (default 1h)"},
 	{"STAFFMGR_SU_NOT_ADMIN_TO_ADMIN", "only root may act as, or act on, a full-access employee (default true)"},
