@@ -31,9 +31,9 @@ const (
 	viaCookie              // the billmgrses5 cookie of a browser
 )
 
-// Ctx is one request as a handler sees it. Its context carries the session.
+// Ctx is one request as a handler sees it, and its context: cancelled with the
+// request, carrying the session.
 type Ctx struct {
-	context.Context
 	App    *App
 	DB     *gorm.DB // inside Save, Each and writing Run: the request's transaction
 	Params Params
@@ -45,14 +45,32 @@ type Ctx struct {
 	Real *models.Account
 
 	req   *http.Request
-	reqID string          // the request id that the log and internal errors name
-	base  context.Context // the request's context without a session
-	via   via
+	reqID string // the request id that the log and internal errors name
+	// base is the request's context without a session. It is set once: database
+	// drivers watch Done and Err from goroutines of their own, which may still run
+	// after a statement returned, so the cancellation side must never be replaced.
+	base context.Context
+	// sess is base with the request's session. It changes when the request logs in,
+	// so it answers only Value, which no driver goroutine calls.
+	sess context.Context
+	via  via
 	// opened is set when the request logged in: the response carries the new session.
 	opened bool
 	// ended is set when the request ended its own session.
 	ended bool
 }
+
+// Deadline is the request's deadline.
+func (c *Ctx) Deadline() (time.Time, bool) { return c.base.Deadline() }
+
+// Done is closed when the request is cancelled.
+func (c *Ctx) Done() <-chan struct{} { return c.base.Done() }
+
+// Err reports why the request was cancelled.
+func (c *Ctx) Err() error { return c.base.Err() }
+
+// Value looks key up in the request's session context.
+func (c *Ctx) Value(key any) any { return c.sess.Value(key) }
 
 // Level is the caller's access level (Guest without credentials).
 func (c *Ctx) Level() rights.Level {
@@ -74,7 +92,7 @@ func (c *Ctx) Login(account *models.Account) (token string, err error) {
 	if err := c.App.sessions.Login(ctx, account.ID, c.IP); err != nil {
 		return "", err
 	}
-	c.Context, c.Actor, c.via, c.opened = ctx, account, viaParam, true
+	c.sess, c.Actor, c.via, c.opened = ctx, account, viaParam, true
 	return c.App.sessions.Token(ctx), nil
 }
 
@@ -106,7 +124,7 @@ func (a *App) serve(ec echo.Context) error {
 	if name == "" && format == render.HTML {
 		name = "whoami" // a browser opening the panel: who is here, or the login form
 	}
-	c := &Ctx{Context: r.Context(), base: r.Context(), req: r, App: a, DB: a.db, Params: params, IP: ec.RealIP(), Log: log, reqID: reqID}
+	c := &Ctx{base: r.Context(), sess: r.Context(), req: r, App: a, DB: a.db, Params: params, IP: ec.RealIP(), Log: log, reqID: reqID}
 
 	var res render.Result
 	var err error
@@ -196,7 +214,7 @@ func (a *App) authenticate(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Context = empty
+	c.sess = empty
 	p := c.Params
 	if p.Has("authinfo") {
 		login, password, _ := strings.Cut(p.Get("authinfo"), ":")
@@ -241,7 +259,7 @@ func (a *App) authenticate(c *Ctx) error {
 		c.Real = real
 	}
 	a.sessions.SetIP(ctx, c.IP)
-	c.Context, c.Actor, c.via = ctx, acc, how
+	c.sess, c.Actor, c.via = ctx, acc, how
 	return nil
 }
 
@@ -344,21 +362,22 @@ func (a *App) outside(c *Ctx, h func(*Ctx) (func(*Ctx) error, render.Result, err
 		keep = func(*Ctx) error { return nil }
 	}
 	// What the service did is done: its record is kept even when the client hung up.
-	c.Context = context.WithoutCancel(c.Context)
-	base := context.WithoutCancel(c.base)
-	kerr := a.db.WithContext(base).Transaction(func(tx *gorm.DB) error {
-		c.DB = tx
-		defer func() { c.DB = a.db }()
-		if _, kerr := runSafely(c, func(c *Ctx) (render.Result, error) { return nil, keep(c) }); kerr != nil {
+	// The keeping runs on a copy of the request detached from its cancellation, as
+	// a driver goroutine of the Send may still be watching c.
+	kc := *c
+	kc.base = context.WithoutCancel(c.base)
+	kerr := a.db.WithContext(kc.base).Transaction(func(tx *gorm.DB) error {
+		kc.DB = tx
+		if _, kerr := runSafely(&kc, func(c *Ctx) (render.Result, error) { return nil, keep(c) }); kerr != nil {
 			return kerr
 		}
-		return models.WriteJournal(base, tx, journalEntry(c, res, err))
+		return models.WriteJournal(kc.base, tx, journalEntry(&kc, res, err))
 	})
 	if kerr != nil {
 		if err != nil {
 			c.Log.Error("keep the record of a failed change", "func", c.Func.Name, "cause", err.Error())
 		}
-		a.journalFailure(c, kerr)
+		a.journalFailure(&kc, kerr)
 		return nil, kerr
 	}
 	if err != nil {

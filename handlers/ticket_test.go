@@ -185,6 +185,12 @@ func TestTransferGuards(t *testing.T) {
 		q(d.alice, "set_responsible=d_999999&sok=ok").fails("value", "set_responsible")
 		q(d.alice, "sok=ok").fails("value", "set_responsible")
 		e.get("func=support_tool_responsible&elid=999999&set_responsible=d_1&sok=ok&auth="+d.alice).fails("missed", "elid")
+		// A reason that is too long refuses the whole transfer, its move to another
+		// department too.
+		q(d.alice, "set_responsible=d_"+d.salesID+"&reason="+strings.Repeat("r", 201)+"&sok=ok").fails("value", "reason")
+		if row := d.ticket(id); row["responsible"] != "Technical support" || row["department"] != "Technical support" {
+			t.Errorf("changed by a refused reason: %v", row)
+		}
 		// A client account is no employee.
 		q(d.alice, "set_responsible=1&sok=ok").ok() // root is staff
 		clientID := fmt.Sprint(MustCreateAccount(t, e.db, "client2", rights.User).ID)

@@ -75,13 +75,19 @@ func transferForm(c *Ctx) (render.Result, error) {
 // set_responsible_default=on, to its department's default responsible employee or
 // queue. The change is kept in the ticket's history.
 func transferSave(c *Ctx) (render.Result, error) {
+	reason := strings.TrimSpace(c.Params.Get("reason"))
+	if err := models.CheckText("reason", reason, 200); err != nil {
+		return nil, err
+	}
 	t, err := transferTicket(c)
 	if err != nil {
 		return nil, err
 	}
-	if t.Status == models.TicketClosed {
-		return nil, models.Invalid("elid", strconv.FormatInt(t.ID, 10), "The ticket is closed")
+	if err := checkOpen(t); err != nil {
+		return nil, err
 	}
+	// The receiving employee is locked first (readHolder, DefaultHolder), then the
+	// ticket: the order ReleaseTickets takes them in when an employee is suspended.
 	var to models.Holder
 	if c.Params.On("set_responsible_default") {
 		d, err := models.FindDepartment(c, c.DB, "elid", strconv.FormatInt(t.DepartmentID, 10))
@@ -92,6 +98,13 @@ func transferSave(c *Ctx) (render.Result, error) {
 			return nil, err
 		}
 	} else if to, err = readHolder(c, c.Params.Get("set_responsible")); err != nil {
+		return nil, err
+	}
+	// Read again under the lock: a concurrent transfer or reply may have changed it.
+	if t, err = models.LockTicket(c, c.DB, "elid", t.ID); err != nil {
+		return nil, err
+	}
+	if err := checkOpen(t); err != nil {
 		return nil, err
 	}
 	from, err := models.HandOf(c, c.DB, t.ID)
@@ -111,17 +124,23 @@ func transferSave(c *Ctx) (render.Result, error) {
 			return nil, err
 		}
 	}
-	reason := strings.TrimSpace(c.Params.Get("reason"))
-	if err := models.CheckText("reason", reason, 200); err != nil {
-		return nil, err
-	}
 	if err := models.Transfer(c, c.DB, t, from, to, c.Actor.Login, realLogin(c), reason); err != nil {
 		return nil, err
 	}
 	return &render.OK{}, nil
 }
 
-// readHolder reads set_responsible: an employee id (or e_ID), or d_ID.
+// checkOpen refuses to transfer a closed ticket.
+func checkOpen(t *models.Ticket) error {
+	if t.Status == models.TicketClosed {
+		return models.Invalid("elid", strconv.FormatInt(t.ID, 10), "The ticket is closed")
+	}
+	return nil
+}
+
+// readHolder reads set_responsible: an employee id (or e_ID), or d_ID. An
+// employee's row stays locked until the transaction ends (LockEmployee), so that
+// whether they are enabled and how many tickets they hold cannot change meanwhile.
 func readHolder(c *Ctx, v string) (models.Holder, error) {
 	if v == "" {
 		return models.Holder{}, models.Invalid("set_responsible", "", "Choose an employee or a department, or set_responsible_default=on")
@@ -134,7 +153,7 @@ func readHolder(c *Ctx, v string) (models.Holder, error) {
 		return models.Holder{Department: d}, err
 	}
 	id := strings.TrimPrefix(v, "e_")
-	a, err := models.FindEmployee(c, c.DB, id)
+	a, err := models.LockEmployee(c, c.DB, id)
 	if e, isApp := models.AsError(err); isApp && e.Type == models.ErrMissed {
 		return models.Holder{}, models.Invalid("set_responsible", v, "There is no employee %s", id)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -67,7 +68,8 @@ func Open(dsn string) (*gorm.DB, error) {
 	}
 	var dialector gorm.Dialector
 	if kind == Postgres {
-		dialector = postgres.Open(driverDSN)
+		dialector = postgres.New(postgres.Config{DSN: driverDSN,
+			OptionOpenDB: []stdlib.OptionOpenDB{stdlib.OptionShouldPing(shouldPing)}})
 	} else {
 		dialector = sqlite.Open(driverDSN)
 	}

@@ -162,6 +162,14 @@ func FindEmployee(ctx context.Context, db *gorm.DB, id string) (*Account, error)
 	return findByID[Account](ctx, db.Where(staffCondition), "elid", id)
 }
 
+// LockEmployee is FindEmployee that also locks the employee's row until the
+// transaction ends, as a transfer does to the employee it hands a ticket to: their
+// count of open tickets and whether they are enabled cannot change before it
+// commits. Lock the employee before the tickets (see forUpdate).
+func LockEmployee(ctx context.Context, db *gorm.DB, id string) (*Account, error) {
+	return findByID[Account](ctx, db.Where(staffCondition).Clauses(forUpdate), "elid", id)
+}
+
 // employeeColumns are the columns an employee.edit writes.
 var employeeColumns = []string{"login", "realname", "position", "email", "phone", "mobile",
 	"default_access_allow", "all_ip_access", "ip_access", "updated_at"}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Ticket statuses: a client's new ticket; a client's reply (in progress); a staff
@@ -95,6 +96,28 @@ func CheckMessage(field, body string) error {
 // FindTicket returns the ticket with the given id (as the request spells it).
 func FindTicket(ctx context.Context, db *gorm.DB, object, id string) (*Ticket, error) {
 	return findByID[Ticket](ctx, db, object, id)
+}
+
+// forUpdate locks the rows a query reads until the transaction ends, so that a
+// change of hands decides on rows nobody else is changing. Who holds a ticket and
+// how many an employee holds are spread over several rows; two transfers reading
+// them at once would both act on what they read (a second assignment of one
+// ticket, an employee past their limit). NO KEY UPDATE still lets other
+// transactions write rows that merely refer to the locked one (messages, journal
+// rows), whose foreign keys take a KEY SHARE lock. SQLite's immediate
+// transactions already run one writer at a time, and gorm's SQLite dialect leaves
+// the clause out.
+//
+// Every transaction takes these locks in one order, so that none waits on another
+// that waits on it: first the row of the employee who gains or loses tickets, then
+// ticket rows in id order.
+var forUpdate = clause.Locking{Strength: "NO KEY UPDATE"}
+
+// LockTicket is FindTicket that also locks the ticket's row until the transaction
+// ends: who holds it can be read and changed without a concurrent transfer doing
+// the same. Lock the employee who receives it first (LockEmployee).
+func LockTicket(ctx context.Context, db *gorm.DB, object string, id int64) (*Ticket, error) {
+	return findByID[Ticket](ctx, db.Clauses(forUpdate), object, strconv.FormatInt(id, 10))
 }
 
 // OpenTicket stores a new ticket with its first message.
@@ -258,11 +281,12 @@ func Transfer(ctx context.Context, db *gorm.DB, t *Ticket, from Hand, to Holder,
 }
 
 // DefaultHolder is who a department's new or handed-back tickets go to: its default
-// responsible employee when set and enabled, otherwise its queue.
+// responsible employee when set and enabled, otherwise its queue. The employee's row
+// stays locked, as LockEmployee's does.
 func DefaultHolder(ctx context.Context, db *gorm.DB, d *Department) (Holder, error) {
 	if d.DefaultResponsible != nil {
 		var acc Account
-		err := db.WithContext(ctx).Where(staffCondition).First(&acc, *d.DefaultResponsible).Error
+		err := db.WithContext(ctx).Clauses(forUpdate).Where(staffCondition).First(&acc, *d.DefaultResponsible).Error
 		if err == nil && acc.Enabled {
 			return Holder{Employee: &acc}, nil
 		}
@@ -274,21 +298,26 @@ func DefaultHolder(ctx context.Context, db *gorm.DB, d *Department) (Holder, err
 }
 
 // ReleaseTickets hands every open ticket an employee holds back to its department's
-// queue, recording why, as when the employee is suspended or deleted.
+// queue, recording why, as when the employee is suspended or deleted. The employee's
+// row stays locked until the transaction ends, so that no transfer hands them a
+// ticket meanwhile: call it before disabling or deleting the account.
 func ReleaseTickets(ctx context.Context, db *gorm.DB, employee int64, actor, real, reason string) error {
+	var holder Account
+	if err := db.WithContext(ctx).Clauses(forUpdate).First(&holder, employee).Error; err != nil {
+		return fmt.Errorf("employee %d: %w", employee, err)
+	}
+	// The tickets are locked with their assignments, in id order; one that a
+	// transfer took away while this waited for it drops out of the result.
 	var held []struct {
 		Ticket
 		AssignmentID int64
 	}
 	err := db.WithContext(ctx).Table("tickets AS t").Select("t.*, a.id AS assignment_id").
 		Joins("JOIN ticket_assignments AS a ON a.ticket_id = t.id").
-		Where("a.employee_id = ? AND t.status <> ?", employee, TicketClosed).Order("t.id").Scan(&held).Error
+		Where("a.employee_id = ? AND t.status <> ?", employee, TicketClosed).Order("t.id").
+		Clauses(forUpdate).Scan(&held).Error
 	if err != nil || len(held) == 0 {
 		return err
-	}
-	var holder Account
-	if err := db.WithContext(ctx).First(&holder, employee).Error; err != nil {
-		return fmt.Errorf("employee %d: %w", employee, err)
 	}
 	departments := map[int64]*Department{}
 	for i := range held {
