@@ -55,9 +55,9 @@ func (e *env) concurrently(queries []string) []*resp {
 	return out
 }
 
-// errType is the type of the answer's error, "" for a success. An internal error,
+// errTypeIn is the type of the answer's error, "" for a success. An internal error,
 // or an error of a type not in allowed, fails the test.
-func (r *resp) errType(allowed ...string) string {
+func (r *resp) errTypeIn(allowed ...string) string {
 	r.t.Helper()
 	if r.status != http.StatusOK || r.doc == nil {
 		r.t.Fatalf("status %d: %s", r.status, r.body)
@@ -139,7 +139,7 @@ func TestConcurrentTransfersOfOneTicket(t *testing.T) {
 			queries = append(queries, transferQuery(id, a.ID, d.root))
 		}
 		for _, r := range e.concurrently(queries) {
-			r.errType() // every transfer is accepted in its turn
+			r.errTypeIn() // every transfer is accepted in its turn
 		}
 		holder, events := mustConsistentTicket(t, e.db, id)
 		if holder.Employee == nil || !strings.HasPrefix(holder.Employee.Login, "agent") {
@@ -165,7 +165,7 @@ func TestConcurrentTransfersRespectTheLimit(t *testing.T) {
 		}
 		accepted := 0
 		for _, r := range e.concurrently(queries) {
-			if r.errType("limit") == "" {
+			if r.errTypeIn("limit") == "" {
 				accepted++
 			}
 		}
@@ -209,7 +209,7 @@ func TestTransfersWhileSuspendingTheHolder(t *testing.T) {
 		for i, r := range e.concurrently(queries) {
 			if i >= transfers {
 				r.ok()
-			} else if r.errType("value") != "" {
+			} else if r.errTypeIn("value") != "" {
 				r.fails("value", "set_responsible") // a suspended employee receives no ticket
 			}
 		}
