@@ -87,11 +87,13 @@ func changePassword(c *Ctx, id int64, password string) error {
 		return err
 	}
 	keep := ""
-	if id == c.person().ID {
-		keep = c.App.sessions.ID(c)
+	if id == c.person().ID && c.App.sessions.Impersonator(c) == 0 {
+		keep = c.App.sessions.ID(c) // one's own session, never an su session one opened
 	}
-	_, err := session.EndAccountExcept(c, c.DB, id, keep)
-	return err
+	if _, err := session.EndAccountExcept(c, c.DB, id, keep); err != nil {
+		return err
+	}
+	return models.DeleteKeysOf(c, c.DB, id)
 }
 
 // suspendAccount disables an account and ends all of its sessions at once.
@@ -99,6 +101,8 @@ func suspendAccount(c *Ctx, id int64) error {
 	if err := models.SetEnabled(c, c.DB, id, false); err != nil {
 		return err
 	}
-	_, err := session.EndAccount(c, c.DB, id)
-	return err
+	if _, err := session.EndAccount(c, c.DB, id); err != nil {
+		return err
+	}
+	return models.DeleteKeysOf(c, c.DB, id)
 }

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"gorm.io/gorm"
+
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/rights"
@@ -54,9 +56,21 @@ func authLogout(c *Ctx) (render.Result, error) {
 	if err := c.App.checkCSRF(c); err != nil {
 		return nil, err
 	}
-	// The su sessions a person opened end with the person's own session.
-	if c.Real == nil {
-		if _, err := session.EndOpenedBy(c, c.App.db, c.Actor.ID); err != nil {
+	// The su sessions a person opened end with the person's own session. The person's
+	// row is locked so that an su session being opened meanwhile ends too (employeeSu
+	// takes the same lock).
+	if c.App.sessions.Impersonator(c) == 0 {
+		person, id := c.person().ID, c.App.sessions.ID(c)
+		err := c.App.db.WithContext(c).Transaction(func(tx *gorm.DB) error {
+			if _, err := models.LockAccount(c, tx, person); err != nil {
+				return err
+			}
+			if _, err := session.EndOpenedBy(c, tx, person); err != nil {
+				return err
+			}
+			return session.End(c, tx, id)
+		})
+		if err != nil && !isMissed(err) {
 			return nil, err
 		}
 	}
@@ -65,6 +79,12 @@ func authLogout(c *Ctx) (render.Result, error) {
 	}
 	c.ended = true
 	return &render.OK{}, nil
+}
+
+// isMissed reports whether err is a missed error.
+func isMissed(err error) bool {
+	e, ok := models.AsError(err)
+	return ok && e.Type == models.ErrMissed
 }
 
 // keepalive extends the session; the dispatcher has already done so by loading it.

@@ -106,7 +106,7 @@ func TestOneTimeKey(t *testing.T) {
 		const key = "0123456789abcdef-key"
 
 		e.get("func=session.newkey&username=alice&key=short&auth="+root).fails("value", "key")
-		e.get("func=session.newkey&username=ghost&key="+key+"&auth="+root).fails("missed", "account")
+		e.get("func=session.newkey&username=ghost&key="+key+"&auth="+root).fails("missed", "username")
 		e.get("func=session.newkey&username=root&key="+key+"&auth="+admin).fails("access", "username")
 		e.get("func=session.newkey&username=root&key="+key+"&auth="+e.login("bob")).fails("access", "session.newkey")
 

@@ -256,6 +256,12 @@ func (a *App) authenticate(c *Ctx) error {
 			}
 			return a.sessions.Destroy(ctx) // an su session ends with its time or its opener
 		}
+		if ok, err := a.suStillAllowed(c, real, acc); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			return a.sessions.Destroy(ctx) // the opener may no longer act as the account
+		}
 		c.Real = real
 	}
 	a.sessions.SetIP(ctx, c.IP)
@@ -305,17 +311,25 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 	if len(elids) == 0 {
 		return nil, models.Invalid("elid", "", "Select at least one element")
 	}
-	return a.inTx(c, func(c *Ctx) (render.Result, error) {
+	res, err := a.inTx(c, func(c *Ctx) (render.Result, error) {
 		for _, id := range elids {
 			if err := fn.Each(c, id); err != nil {
-				if e, ok := models.AsError(err); ok {
+				// The failing element is the error's value, unless the error is about
+				// the parent (plid), whose value says which parent.
+				if e, ok := models.AsError(err); ok && e.Object != "plid" {
 					return nil, e.WithValue(id)
+				} else if ok {
+					return nil, e
 				}
 				return nil, fmt.Errorf("%s elid %s: %w", fn.Name, id, err)
 			}
 		}
 		return &render.OK{}, nil
 	})
+	if err != nil {
+		c.ended = false // rolled back: the caller's own session, if among them, was not ended
+	}
+	return res, err
 }
 
 // inTx runs h inside one transaction: everything it changes is kept, or nothing.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"staffmgr/rights"
@@ -423,5 +424,137 @@ func TestCrossSiteLogin(t *testing.T) {
 		token := e.do(http.MethodGet, "/billmgr?func=whoami&out=json", "", nil, []*http.Cookie{cookie}).ok().text("csrf_token")
 		e.post(url.Values{"func": {"logout"}, "csrf_token": {token}}, cookie).ok()
 		e.do(http.MethodGet, "/billmgr?func=whoami&out=json", "", nil, []*http.Cookie{cookie}).fails("access", "session")
+	})
+}
+
+// TestSuSessionIsRecheckedEveryRequest: an su session lasts only while its opener may
+// still act as its account: given more rights, the account is out of reach, and so it
+// is when the opener loses employee.su.
+func TestSuSessionIsRecheckedEveryRequest(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		opener := MustCreateEmployee(t, e.db, "opener", rights.Admin)
+		target := MustCreateEmployee(t, e.db, "target", rights.Admin)
+		for _, r := range []string{"employee", "employee.su"} {
+			e.grant(root, opener.ID, r)
+		}
+		e.grant(root, target.ID, "employee")
+		sid := e.login("opener")
+		openSu := func() string {
+			t.Helper()
+			return e.get(fmt.Sprintf("func=employee.su&elid=%d&auth=%s", target.ID, sid)).ok().obj("auth")["$id"].(string)
+		}
+		su := openSu()
+		e.get("func=employee&auth=" + su).ok()
+		e.grant(root, target.ID, "journal")
+		e.get("func=journal&auth="+su).fails("access", "session")
+
+		e.get(fmt.Sprintf("func=rights2.user.delete&plid=%d&elid=journal&sok=ok&auth=%s", target.ID, root)).ok()
+		su = openSu()
+		e.get(fmt.Sprintf("func=rights2.user.suspend&plid=%d&elid=employee.su&sok=ok&auth=%s", opener.ID, root)).ok()
+		e.get("func=employee&auth="+su).fails("access", "session")
+	})
+}
+
+// TestSuSessionsEndWithTheirOpenerEveryWay: from inside an su session, with the su
+// parameter, by session.delete, and while su sessions are being opened.
+func TestSuSessionsEndWithTheirOpenerEveryWay(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		opener := MustCreateAccount(t, e.db, "opener", rights.Admin)
+		target := MustCreateEmployee(t, e.db, "target", rights.Admin)
+		e.grant(root, target.ID, "employee.edit")
+		openSu := func(sid string) string {
+			t.Helper()
+			return e.get(fmt.Sprintf("func=employee.su&elid=%d&auth=%s", target.ID, sid)).ok().obj("auth")["$id"].(string)
+		}
+		pass := func(p string) string { return url.QueryEscape(p) }
+
+		// A password changed from inside an su session ends that su session too.
+		sid := e.login("opener")
+		su := openSu(sid)
+		e.get(fmt.Sprintf("func=employee.edit&elid=%d&passwd=%s&confirm=%s&sok=ok&auth=%s", opener.ID, pass("Other-pass1!"), pass("Other-pass1!"), su)).ok()
+		e.get("func=whoami&auth="+su).fails("access", "session")
+		e.get("func=whoami&auth="+sid).fails("access", "session")
+		e.get(fmt.Sprintf("func=employee.edit&elid=%d&passwd=%s&confirm=%s&sok=ok&auth=%s", opener.ID, pass(Password), pass(Password), root)).ok()
+
+		// logout with the su parameter is still the opener's own session ending.
+		sid = e.login("opener")
+		su = openSu(sid)
+		e.get("func=logout&su=target&auth=" + sid).ok()
+		e.get("func=whoami&auth="+su).fails("access", "session")
+
+		// session.delete of the opener's session.
+		sid = e.login("opener")
+		su = openSu(sid)
+		var id string
+		for _, row := range e.get("func=session&p_cnt=1000&auth=" + root).rows() {
+			if row["account"] == "opener" {
+				id = row["id"]
+			}
+		}
+		e.get("func=session.delete&elid=" + id + "&sok=ok&auth=" + root).ok()
+		e.get("func=whoami&auth="+su).fails("access", "session")
+
+		// su sessions opened while the opener's password changes never outlive it.
+		for round := 0; round < 3; round++ {
+			first, second := e.login("opener"), e.login("opener")
+			var wg sync.WaitGroup
+			for i := 0; i < 12; i++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					e.get(fmt.Sprintf("func=employee.su&elid=%d&auth=%s", target.ID, first))
+				}()
+			}
+			p := pass(fmt.Sprintf("Round-%d-pass!", round))
+			e.get(fmt.Sprintf("func=employee.edit&elid=%d&passwd=%s&confirm=%s&sok=ok&auth=%s", opener.ID, p, p, second)).ok()
+			wg.Wait()
+			var left int64
+			if err := e.db.Raw("SELECT COUNT(*) FROM sessions WHERE real_account_id = ?", opener.ID).Scan(&left).Error; err != nil {
+				t.Fatal(err)
+			}
+			if left != 0 {
+				t.Fatalf("round %d: %d su sessions outlived their opener's password change", round, left)
+			}
+			e.get(fmt.Sprintf("func=employee.edit&elid=%d&passwd=%s&confirm=%s&sok=ok&auth=%s", opener.ID, pass(Password), pass(Password), root)).ok()
+		}
+	})
+}
+
+// TestKeysEndWithPasswords: a new password, or a suspension, ends the keys registered
+// for the account and those it registered.
+func TestKeysEndWithPasswords(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		ann := MustCreateAccount(t, e.db, "ann", rights.Admin)
+		MustCreateEmployee(t, e.db, "bob", rights.Admin)
+		for_, by := strings.Repeat("f", 20), strings.Repeat("b", 20)
+		e.get("func=session.newkey&username=ann&key=" + for_ + "&auth=" + root).ok()
+		e.get("func=session.newkey&username=bob&key=" + by + "&auth=" + e.login("ann")).ok()
+		p := url.QueryEscape("Reset-pass1!")
+		e.get(fmt.Sprintf("func=employee.edit&elid=%d&passwd=%s&confirm=%s&sok=ok&auth=%s", ann.ID, p, p, root)).ok()
+		e.get("func=auth&username=ann&key="+for_).fails("auth", "badpassword")
+		e.get("func=auth&username=bob&key="+by).fails("auth", "badpassword")
+	})
+}
+
+// TestRefusedGroupKeepsTheCookie: a group operation that fails ends nothing, so the
+// browser keeps its session cookie.
+func TestRefusedGroupKeepsTheCookie(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		form := url.Values{"func": {"auth"}, "username": {"root"}, "password": {Password}, "out": {"json"}}
+		cookie := e.post(form).cookie("billmgrses5")
+		if cookie == nil {
+			t.Fatal("no session cookie")
+		}
+		token := e.do(http.MethodGet, "/billmgr?func=whoami&out=json", "", nil, []*http.Cookie{cookie}).ok().text("csrf_token")
+		own := e.do(http.MethodGet, "/billmgr?func=session&out=json", "", nil, []*http.Cookie{cookie}).rows()[0]["id"]
+		r := e.post(url.Values{"func": {"session.delete"}, "elid": {own + ",nosuch"}, "sok": {"ok"}, "csrf_token": {token}}, cookie)
+		r.fails("missed", "session")
+		if c := r.cookie("billmgrses5"); c != nil {
+			t.Errorf("a refused group operation cleared the cookie: %v", c)
+		}
+		e.do(http.MethodGet, "/billmgr?func=whoami&out=json", "", nil, []*http.Cookie{cookie}).ok()
 	})
 }

@@ -331,7 +331,7 @@ func manageable(c *Ctx, elid string) (*models.Account, error) {
 		return nil, err
 	}
 	if !rights.CanManage(c.Level(), a.Level) {
-		return nil, models.Denied("elid", "Only root may change the account %s", a.Login)
+		return nil, dominanceError("elid", a, rights.LacksRoot, false)
 	}
 	return a, nil
 }

@@ -72,10 +72,23 @@ func sessionDelete(c *Ctx, id string) error {
 			return err
 		}
 	}
+	if s.RealAccountID == nil {
+		// An ordinary session takes the su sessions its person opened with it, as a
+		// logout does; the account's row is locked first, as everywhere.
+		if _, err := models.LockAccount(c, c.DB, s.AccountID); err != nil {
+			return err
+		}
+		if _, err := session.EndOpenedBy(c, c.DB, s.AccountID); err != nil {
+			return err
+		}
+	}
+	if err := session.End(c, c.DB, id); err != nil {
+		return err
+	}
 	if id == c.App.sessions.ID(c) {
 		c.ended = true
 	}
-	return session.End(c, c.DB, id)
+	return nil
 }
 
 // sessionNewKey registers a one-time login key: session.newkey&username=U&key=K.
@@ -85,6 +98,9 @@ func sessionNewKey(c *Ctx) (render.Result, error) {
 		return nil, models.Invalid("username", "", "Enter the login the key is for")
 	}
 	acc, err := models.FindAccountByLogin(c, c.DB, login)
+	if isMissed(err) {
+		return nil, models.Missing("username", login)
+	}
 	if err != nil {
 		return nil, err
 	}

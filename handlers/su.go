@@ -8,6 +8,7 @@ import (
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/rights"
+	"staffmgr/session"
 )
 
 // SuPolicy restricts acting as another account (employee.su and the su parameter).
@@ -97,6 +98,9 @@ func employeeSu(c *Ctx) (render.Result, error) {
 	if err := c.App.checkSu(c, c.Actor, target, "elid"); err != nil {
 		return nil, err
 	}
+	if err := openerStillCurrent(c); err != nil {
+		return nil, err
+	}
 	lifetime := c.App.cfg.Su.Lifetime
 	if lifetime <= 0 {
 		lifetime = time.Hour
@@ -108,11 +112,59 @@ func employeeSu(c *Ctx) (render.Result, error) {
 	return render.Doc{render.Flag("ok"), render.AuthNode(token, int(target.Level))}, nil
 }
 
+// openerStillCurrent locks the caller's account row, which a password change, a
+// suspension or a logout write or lock too, and then makes sure that the credentials
+// the request came with are still current: its session still exists, or the password
+// it named is still the account's. An su session opened by a session that is being
+// ended would otherwise outlive it.
+func openerStillCurrent(c *Ctx) error {
+	now, err := models.LockAccount(c, c.DB, c.Actor.ID)
+	if err != nil {
+		return err
+	}
+	current := now.Enabled && now.PasswordHash == c.Actor.PasswordHash
+	if current && c.HasSession() {
+		current, err = session.Exists(c, c.DB, c.App.sessions.ID(c))
+		if err != nil {
+			return err
+		}
+	}
+	if !current {
+		return models.Denied("session", "Log in first: the session is unknown or has expired")
+	}
+	return nil
+}
+
+// suStillAllowed reports whether the opener of an su session may still act as its
+// account: they hold employee.su and dominate the account as it is now. Rights taken
+// from the opener, or given to the account, apply to su sessions already open.
+func (a *App) suStillAllowed(c *Ctx, real, target *models.Account) (bool, error) {
+	if real.Level >= rights.Root {
+		return true, nil
+	}
+	ok, err := models.HasRight(c, a.db, real, "employee.su")
+	if err != nil || !ok {
+		return false, err
+	}
+	actor, _, err := holderOf(c, real.ID)
+	if err != nil {
+		return false, err
+	}
+	held, _, err := holderOf(c, target.ID)
+	if err != nil {
+		return false, err
+	}
+	return rights.Dominates(actor, held, a.cfg.Su.AdminToAdmin) == "", nil
+}
+
 // chlevel&lp=1 ends the su session it is called in; the opener's own session was
 // never touched, so the client goes back to it.
 func chlevel(c *Ctx) (render.Result, error) {
 	if !c.HasSession() || c.App.sessions.Impersonator(c) == 0 {
 		return nil, models.Invalid("lp", c.Params.Get("lp"), "This session acts as nobody else: there is no level to return to")
+	}
+	if err := c.App.checkCSRF(c); err != nil {
+		return nil, err
 	}
 	if err := c.App.sessions.Destroy(c); err != nil {
 		return nil, err

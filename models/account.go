@@ -44,6 +44,18 @@ func FindAccount(ctx context.Context, db *gorm.DB, id int64) (*Account, error) {
 	return &a, nil
 }
 
+// LockAccount is FindAccount that also locks the account's row until the transaction
+// ends, so that what is decided about the account (an su session opened on its behalf)
+// is not overtaken by a change of its password, its suspension or its logout, which
+// write or lock the same row.
+func LockAccount(ctx context.Context, db *gorm.DB, id int64) (*Account, error) {
+	var a Account
+	if err := db.WithContext(ctx).Clauses(forUpdate).First(&a, id).Error; err != nil {
+		return nil, MapDBError(err, "account", fmt.Sprint(id))
+	}
+	return &a, nil
+}
+
 // FindAccountByLogin returns the account with the given login.
 func FindAccountByLogin(ctx context.Context, db *gorm.DB, login string) (*Account, error) {
 	var a Account

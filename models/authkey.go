@@ -82,6 +82,17 @@ func ConsumeKey(ctx context.Context, db *gorm.DB, login, key string) (*Account, 
 // BadKey is the answer to a key that cannot log in, the same as to a wrong password.
 func BadKey() error { return badPassword() }
 
+// DeleteKeysOf removes the keys registered for an account and those it registered,
+// as when its password changes or it is suspended: a key must not outlive the
+// credentials of either side.
+func DeleteKeysOf(ctx context.Context, db *gorm.DB, account int64) error {
+	err := db.WithContext(ctx).Where("account_id = ? OR created_by = ?", account, account).Delete(&AuthKey{}).Error
+	if err != nil {
+		return fmt.Errorf("delete keys of account %d: %w", account, err)
+	}
+	return nil
+}
+
 // DeleteExpiredKeys removes keys past their expiry.
 func DeleteExpiredKeys(ctx context.Context, db *gorm.DB) (int64, error) {
 	res := db.WithContext(ctx).Where("expires_at <= ?", Now()).Delete(&AuthKey{})

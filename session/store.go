@@ -150,6 +150,15 @@ func EndAccountExcept(ctx context.Context, db *gorm.DB, accountID int64, keep st
 	return res.RowsAffected, nil
 }
 
+// Exists reports whether a live session has the public id id.
+func Exists(ctx context.Context, db *gorm.DB, id string) (bool, error) {
+	var n int64
+	if err := db.WithContext(ctx).Model(&Row{}).Where("id = ? AND expiry > ?", id, models.Now()).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("find session: %w", err)
+	}
+	return n > 0, nil
+}
+
 // EndOpenedBy ends the su sessions an account opened.
 func EndOpenedBy(ctx context.Context, db *gorm.DB, accountID int64) (int64, error) {
 	res := db.WithContext(ctx).Where("real_account_id = ?", accountID).Delete(&Row{})
