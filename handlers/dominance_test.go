@@ -558,3 +558,26 @@ func TestRefusedGroupKeepsTheCookie(t *testing.T) {
 		e.do(http.MethodGet, "/billmgr?func=whoami&out=json", "", nil, []*http.Cookie{cookie}).ok()
 	})
 }
+
+// TestAddressRefusedBeforePassword: from outside an account's allow-list every login
+// gets the same address refusal, right password or wrong, and none is counted.
+func TestAddressRefusedBeforePassword(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		ann := MustCreateAccount(t, e.db, "ann", rights.Admin)
+		e.get(fmt.Sprintf("func=employee.edit&elid=%d&all_ip_access=off&ip_access=192.0.2.1&sok=ok&auth=%s", ann.ID, root)).ok()
+		for i := 0; i < 12; i++ {
+			e.get("func=auth&username=ann&password=wrong-" + fmt.Sprint(i)).fails("access", "ip")
+		}
+		e.get("func=auth&username=ann&password="+url.QueryEscape(Password)).fails("access", "ip")
+		e.get("func=whoami&authinfo=ann:"+url.QueryEscape(Password)).fails("access", "ip")
+		e.get("func=whoami&authinfo=ann:wrong").fails("access", "ip")
+		var n int64
+		if err := e.db.Raw("SELECT COUNT(*) FROM login_failures WHERE subject = 'ann'").Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("refused addresses were counted as failed logins: %d", n)
+		}
+	})
+}

@@ -22,6 +22,9 @@ import (
 // they must outlive the failed request. They are written even if the client has gone.
 func (a *App) guardLogin(c *Ctx, login string, attempt func() (*models.Account, error)) (*models.Account, error) {
 	ctx := context.WithoutCancel(c)
+	if err := a.addressFirst(c, login); err != nil {
+		return nil, err
+	}
 	res, block, err := a.cfg.Lockout.Reserve(ctx, a.db, login, c.IP)
 	if err != nil {
 		return nil, err
@@ -43,6 +46,24 @@ func (a *App) guardLogin(c *Ctx, login string, attempt func() (*models.Account, 
 		return nil, fmt.Errorf("refused login (%v): %w", err, rerr)
 	}
 	return nil, err
+}
+
+// addressFirst refuses a login to an enabled account that may not work from the
+// client's address before any credential is looked at: refused only after a right
+// password, the refusal would confirm the password to whoever guessed it from outside
+// the allow-list. It counts as no attempt.
+func (a *App) addressFirst(c *Ctx, login string) error {
+	acc, err := models.FindAccountByLogin(c, a.db, login)
+	if isMissed(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if acc.Enabled && !acc.AllowsIP(c.IP) {
+		return addressRefused(acc, c.IP)
+	}
+	return nil
 }
 
 // lockoutNow is the lockout policy's clock.
