@@ -262,7 +262,11 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		return fn.List(c, q)
+		list, err := fn.List(c, q)
+		if err != nil {
+			return nil, err
+		}
+		return list, a.rememberPageSize(c, fn.Name, q)
 	case fn.Run != nil:
 		if !fn.Writes {
 			return fn.Run(c)

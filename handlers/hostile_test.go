@@ -106,6 +106,8 @@ func TestHostileBytes(t *testing.T) {
 				{"group elid", url.Values{"func": {"department.delete"}, "sok": {"ok"},
 					"elid": {fmt.Sprintf("%d, %s", dept.ID, bad)}, "authinfo": {root}}, "elid", fmt.Sprintf("%d, %s", dept.ID, clean), true},
 				{"writing run", url.Values{"func": {"employee.su"}, "elid": {bad}, "authinfo": {root}}, "elid", clean, true},
+				{"new key", url.Values{"func": {"session.newkey"}, "username": {bad}, "key": {"0123456789abcdef"},
+					"authinfo": {root}}, "username", clean, true},
 				{"client", url.Values{"func": {"clientticket.edit"}, "sok": {"ok"}, "subject": {"Help"},
 					"message": {bad}, "authinfo": {"client:" + Password}}, "message", clean, true},
 				{"name", url.Values{"func": {"department.edit"}, "sok": {"ok"}, "name": {"Sales"},
@@ -340,4 +342,30 @@ func TestClampText(t *testing.T) {
 			t.Errorf("cleanText(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestHostileRefusedListKeepsPageSize proves that a refused list call (found by
+// FuzzDispatch: a new p_cnt with a bad sort column, or a list whose handler refuses
+// its parent) does not remember its page size, and an answered one does.
+func TestHostileRefusedListKeepsPageSize(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		pageSize := func(list string) string {
+			t.Helper()
+			return e.get("func=" + list + "&plid=1&auth=" + root).ok().text("p_cnt")
+		}
+		e.get("func=employee&p_cnt=7&p_col=bogus&auth="+root).fails("value", "p_col")
+		e.get("func=employee.department&plid=999&p_cnt=7&auth="+root).fails("missed", "")
+		var n int64
+		if err := e.db.Table("list_prefs").Count(&n).Error; err != nil || n != 0 {
+			t.Fatalf("refused calls stored %d page sizes (%v)", n, err)
+		}
+		if got := pageSize("employee"); got != "30" {
+			t.Errorf("p_cnt %s after a refused call", got)
+		}
+		e.get("func=employee&p_cnt=7&auth=" + root).ok()
+		if got := pageSize("employee"); got != "7" {
+			t.Errorf("p_cnt %s after an answered call", got)
+		}
+	})
 }

@@ -220,9 +220,11 @@ func jsonValues(val any) ([]string, error) {
 }
 
 // authParams are the parameters read before the caller is known: the func, the
-// credentials of every login method and su. They are checked before authentication,
-// so that no lookup or lockout counter ever sees bytes the database cannot hold.
-var authParams = []string{"func", "auth", "authinfo", "username", "password", "key", "su"}
+// credentials that authentication reads and su. They are checked before
+// authentication, so that no lookup or lockout counter ever sees bytes the database
+// cannot hold. func=auth reads username, password and key in its handler, which
+// runs after the check of every parameter.
+var authParams = []string{"func", "auth", "authinfo", "su"}
 
 // checkText refuses a value of the named parameters that is no text: invalid UTF-8,
 // or a NUL, which PostgreSQL cannot store and SQLite would store as it came.
