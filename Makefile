@@ -3,7 +3,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run build test race vet fmt bench clean
+.PHONY: run build test race vet fmt bench fuzz fuzz-short clean
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/staffmgr
@@ -28,6 +28,15 @@ race:
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt: run gofmt -w"; exit 1; }
 	$(GO) vet ./...
+
+# Every fuzz target (func FuzzX) for FUZZTIME each, one go test per target; a
+# finding lands in the package's testdata/fuzz/FuzzX/. fuzz-short is CI's few seconds.
+FUZZTIME ?= 1m
+fuzz:
+	GO="$(GO)" .ci/fuzz $(FUZZTIME) 10s
+
+fuzz-short:
+	GO="$(GO)" .ci/fuzz 5s 1s
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -177,6 +177,9 @@ func (a *App) dispatchSafely(c *Ctx, name string) (res render.Result, err error)
 
 // dispatch resolves the func and the caller, checks access and runs the handler.
 func (a *App) dispatch(c *Ctx, name string) (render.Result, error) {
+	if err := c.Params.checkText(authParams...); err != nil {
+		return nil, err
+	}
 	fn := a.funcs[name]
 	if fn == nil {
 		return nil, models.NewError(models.ErrMissed, "func", name, "Unknown function %q", name)
@@ -201,6 +204,9 @@ func (a *App) dispatch(c *Ctx, name string) (render.Result, error) {
 		return nil, models.Denied(fn.Name, "%q is for %s accounts only", fn.Name, fn.Level)
 	}
 	if err := a.authorize(c, fn); err != nil {
+		return nil, err
+	}
+	if err := a.checkParams(c); err != nil {
 		return nil, err
 	}
 	return a.run(c, fn)
@@ -280,7 +286,11 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		return fn.List(c, q)
+		list, err := fn.List(c, q)
+		if err != nil {
+			return nil, err
+		}
+		return list, a.rememberPageSize(c, fn.Name, q)
 	case fn.Run != nil:
 		if !fn.Writes {
 			return fn.Run(c)
@@ -475,7 +485,7 @@ func (a *App) appError(log *slog.Logger, reqID string, err error) *models.Error 
 		return nil
 	}
 	if e, ok := models.AsError(err); ok {
-		return e
+		return safeError(e)
 	}
 	log.Error("internal error", "error", err.Error())
 	return &models.Error{Type: models.ErrInternal, Object: "internal", Value: reqID,
@@ -486,6 +496,7 @@ func (a *App) appError(log *slog.Logger, reqID string, err error) *models.Error 
 func (a *App) write(ec echo.Context, format render.Format, meta render.Meta, res render.Result, appErr *models.Error) {
 	var data []*render.Node
 	if appErr != nil {
+		meta = errorMeta(meta)
 		data = []*render.Node{render.ErrorNode(appErr, meta.Lang)}
 	} else if res != nil {
 		data = res.Nodes()

@@ -102,10 +102,15 @@ func journalEntry(c *Ctx, res render.Result, err error) *models.JournalEntry {
 	} else {
 		e.Elid = c.Params.Get("elid")
 	}
+	// A refused request may be refused for its elid: what is kept is text, and short.
+	e.Elid = clampText(cleanText(e.Elid), maxJournalElid)
 	if ok, _ := res.(*render.OK); ok != nil && e.Elid == "" {
 		e.Elid = ok.ID // a create: the new element
 	}
 	if err != nil {
+		if ae, ok := models.AsError(err); ok {
+			err = safeError(ae) // the row keeps what the client was told
+		}
 		e.SetError(err)
 		if secret(e.ErrorObject) {
 			e.ErrorValue = ""
@@ -135,6 +140,9 @@ func journalParams(p Params) string {
 	names := make([]string, 0, len(p.v))
 	for name := range p.v {
 		lower := strings.ToLower(name)
+		if cleanText(name) != name {
+			continue // a name that is no text names nothing the journal could show
+		}
 		if journalSkip[lower] || secret(lower) || strings.Contains(lower, "key") ||
 			strings.Contains(lower, "token") || strings.Contains(lower, "secret") || strings.Contains(lower, "auth") {
 			continue
@@ -145,10 +153,7 @@ func journalParams(p Params) string {
 	for _, name := range names {
 		values := make([]string, len(p.v[name]))
 		for i, v := range p.v[name] {
-			if r := []rune(v); len(r) > maxJournalValue {
-				v = string(r[:maxJournalValue]) + "…"
-			}
-			values[i] = v
+			values[i] = clampText(cleanText(v), maxJournalValue)
 		}
 		if len(values) == 1 {
 			out[name] = values[0]

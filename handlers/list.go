@@ -88,6 +88,9 @@ type Query struct {
 	Filter   map[string]string // column name → value, only filterable columns
 	spec     *ListSpec
 	kind     string // the database, for the spelling of comparisons
+	// remember is set when the request named a page size other than the stored one:
+	// it is stored once the list is answered, so that a refused call changes nothing.
+	remember bool
 }
 
 // listQuery reads paging, sorting and filters from the request and the session.
@@ -112,9 +115,7 @@ func (a *App) listQuery(c *Ctx, list string, spec *ListSpec) (*Query, error) {
 		}
 		switch {
 		case given && size != stored:
-			if err := models.SavePageSize(c, a.db, c.Actor.ID, list, size); err != nil {
-				return nil, err
-			}
+			q.remember = true
 		case !given && stored > 0 && stored <= max:
 			size = stored
 		}
@@ -163,6 +164,15 @@ func (a *App) listQuery(c *Ctx, list string, spec *ListSpec) (*Query, error) {
 		q.Filter = a.sessions.ListState(c, list)
 	}
 	return q, nil
+}
+
+// rememberPageSize stores the page size the list was answered with, when the
+// request named a new one.
+func (a *App) rememberPageSize(c *Ctx, list string, q *Query) error {
+	if !q.remember || c.Actor == nil {
+		return nil
+	}
+	return models.SavePageSize(c, a.db, c.Actor.ID, list, q.PageSize)
 }
 
 // readFilter collects and checks the filter values a request names.

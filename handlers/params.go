@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"staffmgr/handlers/render"
 	"staffmgr/models"
@@ -58,7 +59,8 @@ func (p Params) On(name string) bool {
 func (p Params) Sok() bool { return p.Get("sok") == "ok" }
 
 // Elids splits elid into its elements: "1, 2, 3" and "1,2,3" both name three. Blanks
-// and repeats are dropped.
+// and repeats are dropped. The dispatcher has refused lists of more than
+// models.MaxIDs elements before a handler reads them.
 func (p Params) Elids() []string { return splitList(p.Get("elid")) }
 
 func splitList(s string) []string {
@@ -156,6 +158,11 @@ func ReadParams(r *http.Request) (Params, error) {
 		if err := dec.Decode(&obj); err != nil && err != io.EOF {
 			return NewParams(v), fmt.Errorf("%w: JSON body: %v", errBody, err)
 		}
+		// One object is the whole body: anything after it means the body is not
+		// what the client thinks it sent.
+		if _, err := dec.Token(); err != io.EOF {
+			return NewParams(v), fmt.Errorf("%w: JSON body: more after the object", errBody)
+		}
 		for name, val := range obj {
 			vals, err := jsonValues(val)
 			if err != nil {
@@ -210,4 +217,91 @@ func jsonValues(val any) ([]string, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("objects are not parameter values")
+}
+
+// authParams are the parameters read before the caller is known: the func, the
+// credentials that authentication reads and su. They are checked before
+// authentication, so that no lookup or lockout counter ever sees bytes the database
+// cannot hold. func=auth reads username, password and key in its handler, which
+// runs after the check of every parameter.
+var authParams = []string{"func", "auth", "authinfo", "su"}
+
+// checkText refuses a value of the named parameters that is no text: invalid UTF-8,
+// or a NUL, which PostgreSQL cannot store and SQLite would store as it came.
+func (p Params) checkText(names ...string) error {
+	for _, name := range names {
+		for _, v := range p.v[name] {
+			if err := textError(name, v, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// check refuses a request whose parameter names or values are not text, or whose
+// elid names more than models.MaxIDs elements. Names are checked in sorted order so
+// that the same request always gets the same error.
+func (p Params) check() error {
+	names := make([]string, 0, len(p.v))
+	for name := range p.v {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := textError(name, name, true); err != nil {
+			return err
+		}
+		if err := p.checkText(name); err != nil {
+			return err
+		}
+	}
+	if elids := p.Elids(); len(elids) > models.MaxIDs {
+		return models.Invalid("elid", clampText(p.Get("elid"), maxErrorValue),
+			"elid names %d elements; at most %d are allowed at once", len(elids), models.MaxIDs)
+	}
+	return nil
+}
+
+// textError is the value error for a parameter value (or, with isName, a
+// parameter name) that is not UTF-8 text or holds a NUL. The error shows a cleaned
+// prefix of the value, never the bytes themselves, nor anything of a credential.
+func textError(name, v string, isName bool) error {
+	what := ""
+	switch {
+	case !utf8.ValidString(v):
+		what = "is not valid UTF-8 text"
+	case strings.IndexByte(v, 0) >= 0:
+		what = "holds a NUL character"
+	default:
+		return nil
+	}
+	object := clampText(cleanText(name), maxErrorValue)
+	if isName {
+		return models.Invalid(object, "", "A parameter name %s", what)
+	}
+	value := clampText(cleanText(v), maxErrorValue)
+	if secret(name) || secret(strings.ToLower(name)) {
+		value = ""
+	}
+	return models.Invalid(object, value, "The value of %s %s", object, what)
+}
+
+// checkParams refuses a request whose parameters are not text or name too many
+// elements (Params.check). It runs after the access checks, so that a refused
+// change is journaled like any other failed change: a confirmed Save, Send or group
+// operation, or a writing Run, leaves its row with the error, unless the CSRF check
+// would have refused it before its handler anyway.
+func (a *App) checkParams(c *Ctx) error {
+	err := c.Params.check()
+	if err == nil {
+		return nil
+	}
+	if fn := c.Func; fn.Run != nil && fn.Writes || fn.changes() && c.Params.Sok() {
+		if cerr := a.checkCSRF(c); cerr != nil {
+			return cerr
+		}
+		a.journalFailure(c, err)
+	}
+	return err
 }

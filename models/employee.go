@@ -134,7 +134,13 @@ func findByID[T any](ctx context.Context, db *gorm.DB, object, id string) (*T, e
 	return &row, nil
 }
 
+// MaxIDs bounds how many ids one list in a request may name (the elements of a
+// group operation, the departments of an employee): the ids of a list are bound as
+// parameters of one statement, and PostgreSQL takes at most 65,535 of those.
+const MaxIDs = 1000
+
 // ParseIDs reads a comma-separated list of ids (spaces allowed), without duplicates.
+// More than MaxIDs different ids are a value error on field.
 func ParseIDs(field, v string) ([]int64, error) {
 	var out []int64
 	seen := map[int64]bool{}
@@ -144,11 +150,26 @@ func ParseIDs(field, v string) ([]int64, error) {
 			return nil, Invalid(field, s, "%q is not an id", s)
 		}
 		if !seen[id] {
+			if len(out) == MaxIDs {
+				return nil, Invalid(field, prefix(v, 100), "At most %d ids are allowed in one list", MaxIDs)
+			}
 			seen[id] = true
 			out = append(out, id)
 		}
 	}
 	return out, nil
+}
+
+// prefix is the start of s, at most n characters, with an ellipsis when cut: enough
+// of a refused value to recognise it.
+func prefix(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
+	}
+	return s
 }
 
 // Staff is the query of staff accounts (admin level and above) as "a".

@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -286,4 +287,28 @@ func TestSetEnabledAndDeleteAccount(t *testing.T) {
 			t.Errorf("missed value %q", e.Value)
 		}
 	})
+}
+
+// TestParseIDsLimit proves the bound on a list of ids: MaxIDs different ids are read,
+// one more is a value error showing the start of the list; repeats do not count.
+func TestParseIDsLimit(t *testing.T) {
+	t.Parallel()
+	list := func(n int) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = strconv.Itoa(i + 1)
+		}
+		return strings.Join(parts, ",")
+	}
+	if got, err := models.ParseIDs("department", list(models.MaxIDs)); err != nil || len(got) != models.MaxIDs {
+		t.Fatalf("%d ids: %d, %v", models.MaxIDs, len(got), err)
+	}
+	if got, err := models.ParseIDs("department", list(models.MaxIDs)+strings.Repeat(",1", 5000)); err != nil || len(got) != models.MaxIDs {
+		t.Fatalf("repeats counted: %d, %v", len(got), err)
+	}
+	_, err := models.ParseIDs("department", list(70000))
+	e := MustAppError(t, err, models.ErrValue, "department")
+	if !strings.HasSuffix(e.Value, "…") || len([]rune(e.Value)) != 101 || !strings.HasPrefix(e.Value, "1,2,3,") {
+		t.Errorf("value %q", e.Value)
+	}
 }

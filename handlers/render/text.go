@@ -63,7 +63,8 @@ func flatten(n *Node, prefix string, emit func(key, value string, flag bool)) {
 	}
 	for _, c := range n.Children {
 		if name := c.Attr("name"); name != "" && len(c.Children) == 0 {
-			emit(join(join(prefix, c.Name), name), c.Text, false)
+			// The name is data, not code: escaped like a value, it cannot break the line.
+			emit(join(join(prefix, c.Name), escapeText(name)), c.Text, false)
 			continue
 		}
 		flatten(c, join(prefix, c.Name), emit)

@@ -19,6 +19,8 @@ func TestPlainText(t *testing.T) {
 		{"nested and attributes", []*render.Node{
 			render.El("user", render.Text("name", "root"), render.Text("param", "v").With("name", "p")).With("id", "1")},
 			"user.id=1\nuser.name=root\nuser.param.p=v\n"},
+		{"name keys escaped", []*render.Node{render.El("error", render.Text("param", "v").With("name", "a\r\nb"))},
+			"error.param.a\\r\\nb=v\n"},
 		{"selects and tparams left out", []*render.Node{
 			render.Text("level", "16"), render.Select("level", render.Option{Key: "16", Label: "user"}),
 			render.El("tparams", render.Text("func", "x"))},

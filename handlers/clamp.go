@@ -1,0 +1,77 @@
+package handlers
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"staffmgr/handlers/render"
+	"staffmgr/models"
+)
+
+// An error's texts are cut to these many characters, so that a refused value of
+// megabytes is not sent back whole (and twice: in the error and in tparams). A
+// message is allowed more than a value: it embeds one and says what is wrong with it.
+const (
+	maxErrorValue   = 200
+	maxErrorMessage = 300
+)
+
+// maxJournalElid bounds the elid column of a journal row; a list within
+// models.MaxIDs fits whole.
+const maxJournalElid = 100_000
+
+// cleanText replaces every byte that is not UTF-8 text, and every NUL, with U+FFFD:
+// what is left can be stored, logged and rendered anywhere.
+func cleanText(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.ReplaceAll(s, "\x00", "\uFFFD")
+}
+
+// clampText cuts s to at most n characters (not bytes), marking a cut with an
+// ellipsis.
+func clampText(s string, n int) string {
+	if len(s) <= n { // n bytes are at most n characters
+		return s
+	}
+	i, count := 0, 0
+	for i < len(s) && count < n {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		count++
+	}
+	if i == len(s) {
+		return s
+	}
+	return s[:i] + "…"
+}
+
+// safeError is e as a client may see it: its texts are clean and short, whatever
+// value a handler put into it.
+func safeError(e *models.Error) *models.Error {
+	c := *e
+	c.Object = clampText(cleanText(e.Object), maxErrorValue)
+	c.Value = clampText(cleanText(e.Value), maxErrorValue)
+	c.Msg = clampText(cleanText(e.Msg), maxErrorMessage)
+	c.Params = make([]models.ErrorParam, len(e.Params))
+	for i, p := range e.Params {
+		c.Params[i] = models.ErrorParam{Name: clampText(cleanText(p.Name), maxErrorValue),
+			Value: clampText(cleanText(p.Value), maxErrorValue)}
+	}
+	return &c
+}
+
+// errorMeta is what an error document says of its request: the func and echoed
+// parameters, cleaned and cut like the error, since the request may be what was
+// refused for its size. Successful answers echo their parameters whole.
+func errorMeta(m render.Meta) render.Meta {
+	m.Func = clampText(cleanText(m.Func), maxErrorValue)
+	params := make([]render.Param, len(m.Params))
+	for i, p := range m.Params {
+		params[i] = render.Param{Name: p.Name, Value: clampText(cleanText(p.Value), maxErrorValue)}
+	}
+	m.Params = params
+	return m
+}
