@@ -85,8 +85,8 @@ func TestSupportSettings(t *testing.T) {
 		}{
 			{[]string{"param_name", "foo", "param_value", "1"}, "foo", "foo"},
 			{[]string{"param_name", "", "param_value", "1"}, "param_name", ""},
-			{[]string{"param_name", "signature", "param_value", long}, "signature", long},
-			{[]string{"signature", long, "max_open_tickets", "5"}, "signature", long},
+			{[]string{"param_name", "signature", "param_value", long}, "signature", clampText(long, maxErrorValue)},
+			{[]string{"signature", long, "max_open_tickets", "5"}, "signature", clampText(long, maxErrorValue)},
 			{[]string{"signature", "a\x01b"}, "signature", "a\x01b"},
 			{[]string{"notify_channel", "fax"}, "notify_channel", "fax"},
 			{[]string{"param_name", "notify_channel", "param_value", "EMAIL"}, "notify_channel", "EMAIL"},

@@ -260,9 +260,14 @@ func (r *Reservation) Release(ctx context.Context, db *gorm.DB) error {
 	return nil
 }
 
-// giveBack returns the slot to its counter.
+// giveBack returns the slot to its counter, and removes a counter left at nothing, so
+// that attempts that counted nothing leave nothing behind.
 func (s slot) giveBack(ctx context.Context, db *gorm.DB) error {
 	err := db.WithContext(ctx).Exec(giveBackSlot, s.limit, s.kind, s.subject, s.windowStart).Error
+	if err == nil {
+		err = db.WithContext(ctx).Exec("DELETE FROM login_failures WHERE kind = ? AND subject = ? AND window_start = ? AND failures <= 0",
+			s.kind, s.subject, s.windowStart).Error
+	}
 	if err != nil {
 		return fmt.Errorf("give back login attempt of %s %q: %w", s.kind, s.subject, err)
 	}
