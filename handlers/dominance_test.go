@@ -567,7 +567,7 @@ func TestAddressRefusedBeforePassword(t *testing.T) {
 		ann := MustCreateAccount(t, e.db, "ann", rights.Admin)
 		e.get(fmt.Sprintf("func=employee.edit&elid=%d&all_ip_access=off&ip_access=192.0.2.1&sok=ok&auth=%s", ann.ID, root)).ok()
 		for i := 0; i < 12; i++ {
-			e.get("func=auth&username=ann&password=wrong-" + fmt.Sprint(i)).fails("access", "ip")
+			e.get("func=auth&username=ann&password=wrong-"+fmt.Sprint(i)).fails("access", "ip")
 		}
 		e.get("func=auth&username=ann&password="+url.QueryEscape(Password)).fails("access", "ip")
 		e.get("func=whoami&authinfo=ann:"+url.QueryEscape(Password)).fails("access", "ip")
