@@ -581,3 +581,31 @@ func TestAddressRefusedBeforePassword(t *testing.T) {
 		}
 	})
 }
+
+// TestRepeatedElid: a group operation acts on every elid sent, so a forbidden one
+// cannot hide behind an allowed one; a func of one element refuses a second.
+func TestRepeatedElid(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		editor := MustCreateEmployee(t, e.db, "editor", rights.Admin)
+		e.grant(root, editor.ID, "employee.suspend")
+		e.grant(root, editor.ID, "employee.edit")
+		plain := MustCreateEmployee(t, e.db, "plain", rights.Admin)
+		boss := MustCreateAccount(t, e.db, "boss", rights.Admin)
+		sid := e.login("editor")
+		before := stateDigest(t, e)
+		r := e.post(url.Values{"func": {"employee.suspend"}, "elid": {fmt.Sprint(plain.ID), fmt.Sprint(boss.ID)}, "sok": {"ok"}, "auth": {sid}})
+		r.fails("access", "elid")
+		if r.errValue() != fmt.Sprint(boss.ID) {
+			t.Errorf("the refused element is %q, want boss", r.errValue())
+		}
+		e.post(url.Values{"func": {"employee.edit"}, "elid": {fmt.Sprint(plain.ID), fmt.Sprint(boss.ID)}, "realname": {"X"}, "sok": {"ok"}, "auth": {sid}}).
+			fails("value", "elid")
+		e.post(url.Values{"func": {"employee.department"}, "plid": {fmt.Sprint(plain.ID), fmt.Sprint(boss.ID)}, "auth": {root}}).
+			fails("value", "plid")
+		if after := stateDigest(t, e); after != before {
+			t.Error("refused calls changed the database")
+		}
+		e.post(url.Values{"func": {"employee.suspend"}, "elid": {fmt.Sprint(plain.ID), fmt.Sprint(plain.ID)}, "sok": {"ok"}, "auth": {sid}}).ok()
+	})
+}

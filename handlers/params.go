@@ -61,7 +61,10 @@ func (p Params) Sok() bool { return p.Get("sok") == "ok" }
 // Elids splits elid into its elements: "1, 2, 3" and "1,2,3" both name three. Blanks
 // and repeats are dropped. The dispatcher has refused lists of more than
 // models.MaxIDs elements before a handler reads them.
-func (p Params) Elids() []string { return splitList(p.Get("elid")) }
+//
+// Sent several times (elid=1&elid=2, or a JSON array), elid names the elements of
+// every value; a func that acts on one element refuses that (Params.check).
+func (p Params) Elids() []string { return splitList(strings.Join(p.Values("elid"), ",")) }
 
 func splitList(s string) []string {
 	var out []string
@@ -263,6 +266,19 @@ func (p Params) check() error {
 	return nil
 }
 
+// checkRepeats refuses plid sent more than once, and elid sent more than once to a
+// func that is no group operation: the value would be read once and the rest
+// silently ignored.
+func (p Params) checkRepeats(group bool) error {
+	for _, name := range []string{"plid", "elid"} {
+		if vals := p.Values(name); len(vals) > 1 && (name == "plid" || !group) {
+			return models.Invalid(name, clampText(cleanText(strings.Join(vals, ",")), maxErrorValue),
+				"%s is sent %d times; send it once", name, len(vals))
+		}
+	}
+	return nil
+}
+
 // textError is the value error for a parameter value (or, with isName, a
 // parameter name) that is not UTF-8 text or holds a NUL. The error shows a cleaned
 // prefix of the value, never the bytes themselves, nor anything of a credential.
@@ -294,6 +310,9 @@ func textError(name, v string, isName bool) error {
 // would have refused it before its handler anyway.
 func (a *App) checkParams(c *Ctx) error {
 	err := c.Params.check()
+	if err == nil {
+		err = c.Params.checkRepeats(c.Func.Each != nil)
+	}
 	if err == nil {
 		return nil
 	}
