@@ -207,6 +207,26 @@ func (s *fuzzServer) digest(tb testing.TB) map[string]string {
 	return out
 }
 
+// fuzzNames are the parameter names the handlers read, and fuzzValues values that
+// mean something to them. In the fuzzer's input a name of one byte stands for one of
+// fuzzNames, and a value # followed by one byte for one of fuzzValues, so that
+// mutation reaches them all.
+var (
+	fuzzNames = []string{"elid", "plid", "sok", "name", "realname", "position", "email", "phone", "mobile",
+		"passwd", "confirm", "default_access_allow", "all_ip_access", "ip_access", "department", "description",
+		"show_in_support", "default_responsible", "force", "username", "key", "password", "reason", "lp", "su",
+		"subject", "message", "note_message", "status", "client_department", "set_responsible",
+		"set_responsible_default", "param_name", "param_value", "signature", "notify_new_ticket",
+		"notify_channel", "max_open_tickets", "type", "filter", "reset", "clicked_button", "p_cnt", "p_num",
+		"p_col", "sort", "startidx", "pagesize", "account", "funcname", "result", "date_from", "date_to",
+		"responsible", "client", "level", "ip", "session", "access", "object", "source", "caption"}
+	fuzzValues = []string{"", "1", "2", "3", "4", "5", "6", "999999", "1, 2", "2,3", "on", "off", "ok", "*",
+		"n*", "*o*", "d_1", "d_2", "e_2", "e_3", "2_1", "none", "root", "narrow", "other", "boss", "client",
+		"-1", "0", "9223372036854775808", "new", "in_progress", "closed", "mobile", "phone", "email", "sms",
+		"2024-01-01", "1/employee", "2/ticket", "2/employee.edit", "employee.su", "user", "reset", "+name",
+		"-id", "192.0.2.0/24", "127.0.0.1", "Test-pass1", "0123456789abcdef", strings.Repeat("x", 3000)}
+)
+
 // fuzzParams reads the fuzzer's parameters: name=value pairs separated by &, taken
 // as raw bytes, so that any byte reaches the server.
 func fuzzParams(raw string) url.Values {
@@ -216,6 +236,12 @@ func fuzzParams(raw string) url.Values {
 			continue
 		}
 		name, value, _ := strings.Cut(pair, "=")
+		if len(name) == 1 {
+			name = fuzzNames[int(name[0])%len(fuzzNames)]
+		}
+		if len(value) == 2 && value[0] == '#' {
+			value = fuzzValues[int(value[1])%len(fuzzValues)]
+		}
 		v[name] = append(v[name], value)
 	}
 	return v
@@ -264,6 +290,8 @@ func FuzzDispatch(f *testing.F) {
 		{"whoami", false, "su=client"},
 		{"whoami", false, "su=\xfe"},
 		{"chlevel", false, "lp=1"},
+		{"employee.edit", true, "\x00=#\x02&\x0e=#\x08&\x09=#\x30"},
+		{"support_tool_responsible", true, "\x00=#\x01&\x1e=#\x12"},
 	} {
 		f.Add(seed.name, uint8(0), seed.sok, seed.params)
 	}

@@ -310,6 +310,12 @@ func TestHostileHugeValue(t *testing.T) {
 			t.Errorf("%d bytes of answer", len(r.body))
 		}
 
+		// An unknown func of 10 MiB: named in the error, the doc's func and tparams, each cut.
+		r = e.post(url.Values{"func": {huge}, "authinfo": {"root:" + Password}}).fails("missed", "func")
+		if len(r.body) > 8<<10 {
+			t.Errorf("%d bytes of answer", len(r.body))
+		}
+
 		long := strings.Repeat("ж", 1000)
 		r = e.post(url.Values{"func": {"whoami"}, "note": {long}, "authinfo": {"root:" + Password}}).ok()
 		if r.tparam("note") != long {

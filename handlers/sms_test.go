@@ -231,7 +231,7 @@ func TestSMSRefused(t *testing.T) {
 		for _, tc := range []struct{ query, typ, object, value string }{
 			{"", "value", "message", ""},
 			{"&message=+++", "value", "message", "   "},
-			{"&message=" + strings.Repeat("m", models.MaxSMS+1), "value", "message", clampText(strings.Repeat("m", models.MaxSMS+1), maxErrorValue)},
+			{"&message=" + strings.Repeat("m", models.MaxSMS+1), "value", "message", strings.Repeat("m", maxErrorValue) + "…"},
 			{"&message=hi&type=mobile", "value", "type", "mobile"},
 			{"&message=hi&type=fax", "value", "type", "fax"},
 			{"&message=hi&phone=call-me", "value", "phone", "call-me"},

@@ -79,14 +79,15 @@ func TestSupportSettings(t *testing.T) {
 		// An unknown setting or a bad value names the setting, and nothing changes,
 		// not even the good values sent beside it.
 		long := strings.Repeat("s", models.MaxSignature+1)
+		cut := strings.Repeat("s", maxErrorValue) + "…" // an error shows the start of a long value
 		for _, tc := range []struct {
 			params        []string
 			object, value string
 		}{
 			{[]string{"param_name", "foo", "param_value", "1"}, "foo", "foo"},
 			{[]string{"param_name", "", "param_value", "1"}, "param_name", ""},
-			{[]string{"param_name", "signature", "param_value", long}, "signature", clampText(long, maxErrorValue)},
-			{[]string{"signature", long, "max_open_tickets", "5"}, "signature", clampText(long, maxErrorValue)},
+			{[]string{"param_name", "signature", "param_value", long}, "signature", cut},
+			{[]string{"signature", long, "max_open_tickets", "5"}, "signature", cut},
 			{[]string{"signature", "a\x01b"}, "signature", "a\x01b"},
 			{[]string{"notify_channel", "fax"}, "notify_channel", "fax"},
 			{[]string{"param_name", "notify_channel", "param_value", "EMAIL"}, "notify_channel", "EMAIL"},
