@@ -2,10 +2,7 @@ package handlers
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"hash/fnv"
 	"io"
 	"log/slog"
@@ -178,31 +175,7 @@ func (s *fuzzServer) session(tb testing.TB, login string) string {
 func (s *fuzzServer) digest(tb testing.TB) map[string]string {
 	out := map[string]string{}
 	for _, table := range fuzzTables {
-		rows, err := s.db.Raw("SELECT * FROM " + table + " ORDER BY 1, 2").Rows()
-		if err != nil {
-			tb.Fatalf("digest %s: %v", table, err)
-		}
-		cols, err := rows.Columns()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		h := sha256.New()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				tb.Fatal(err)
-			}
-			fmt.Fprintf(h, "%q\n", vals)
-		}
-		if err := rows.Err(); err != nil {
-			tb.Fatal(err)
-		}
-		rows.Close()
-		out[table] = hex.EncodeToString(h.Sum(nil))
+		out[table] = queryDigest(tb, s.db, "SELECT * FROM "+table+" ORDER BY 1, 2")
 	}
 	return out
 }

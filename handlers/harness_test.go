@@ -3,7 +3,10 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -304,4 +307,34 @@ func (r *resp) cookie(name string) *http.Cookie {
 		}
 	}
 	return nil
+}
+
+// queryDigest is a digest of every row a query answers, in its order.
+func queryDigest(tb testing.TB, db *gorm.DB, query string) string {
+	tb.Helper()
+	rows, err := db.Raw(query).Rows()
+	if err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h := sha256.New()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			tb.Fatal(err)
+		}
+		fmt.Fprintf(h, "%q\n", vals)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
