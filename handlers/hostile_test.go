@@ -267,12 +267,13 @@ func TestHostileJSONTrailing(t *testing.T) {
 	})
 }
 
-// TestHostileHugeValue proves that a refused value of 10 MiB comes back as a short
-// prefix, cut between characters, in the error and in tparams, while a successful
-// answer echoes its parameters whole.
+// TestHostileHugeValue proves that a refused value of most of a body comes back as a
+// short prefix, cut between characters, in the error and in tparams, while a
+// successful answer echoes its parameters whole; a body past the limit, or a huge
+// parameter name, is not echoed at all.
 func TestHostileHugeValue(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
-		huge := strings.Repeat("я", 5<<20) // 10 MiB of two-byte characters
+		huge := strings.Repeat("я", 100<<10) // 200 KiB of two-byte characters, 600 KiB sent
 		before := e.counts()
 		for _, out := range []string{"json", "xml", "sjson", "JSONdata", "text"} {
 			r := e.post(url.Values{"func": {"department.edit"}, "sok": {"ok"}, "name": {huge},
@@ -314,6 +315,26 @@ func TestHostileHugeValue(t *testing.T) {
 		r = e.post(url.Values{"func": {huge}, "authinfo": {"root:" + Password}}).fails("missed", "func")
 		if len(r.body) > 8<<10 {
 			t.Errorf("%d bytes of answer", len(r.body))
+		}
+
+		// A body past the limit, and a parameter name of most of one.
+		big := url.Values{"func": {"whoami"}, "note": {strings.Repeat("x", maxBody)}, "authinfo": {"root:" + Password}}
+		r = e.do(http.MethodPost, "/billmgr?out=json", "application/x-www-form-urlencoded", strings.NewReader(big.Encode()), nil).
+			fails("value", "request")
+		if len(r.body) > 8<<10 {
+			t.Errorf("%d bytes of answer to a body past the limit", len(r.body))
+		}
+		before = e.counts()
+		for _, fn := range []string{"whoami", "employee", "department.edit"} {
+			r = e.post(url.Values{"func": {fn}, "sok": {"ok"}, strings.Repeat("n", 900<<10): {"1"}, "authinfo": {"root:" + Password}})
+			if len(r.body) > 8<<10 {
+				t.Errorf("%s: %d bytes of answer to a huge parameter name", fn, len(r.body))
+			}
+		}
+		for _, row := range e.journalRows() {
+			if len(row.Params) > 20<<10 {
+				t.Errorf("journal row of %d bytes of params", len(row.Params))
+			}
 		}
 
 		long := strings.Repeat("ж", 1000)

@@ -130,6 +130,10 @@ var journalSkip = map[string]bool{
 	"checkcookie": true, "startform": true, "sv_field": true, "elname": true,
 }
 
+// maxJournalParams bounds, in bytes, the parameters one journal row keeps: past it the
+// row says how many more there were.
+const maxJournalParams = 16 << 10
+
 // maxJournalValue bounds one parameter value in the journal, in characters.
 const maxJournalValue = 500
 
@@ -140,8 +144,8 @@ func journalParams(p Params) string {
 	names := make([]string, 0, len(p.v))
 	for name := range p.v {
 		lower := strings.ToLower(name)
-		if cleanText(name) != name {
-			continue // a name that is no text names nothing the journal could show
+		if cleanText(name) != name || len(name) > maxParamName {
+			continue // a name that is no text, or longer than any, names nothing to show
 		}
 		if journalSkip[lower] || secret(lower) || strings.Contains(lower, "key") ||
 			strings.Contains(lower, "token") || strings.Contains(lower, "secret") || strings.Contains(lower, "auth") {
@@ -150,10 +154,20 @@ func journalParams(p Params) string {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	for _, name := range names {
-		values := make([]string, len(p.v[name]))
-		for i, v := range p.v[name] {
-			values[i] = clampText(cleanText(v), maxJournalValue)
+	size := 0
+	for i, name := range names {
+		if size > maxJournalParams {
+			out["…"] = strconv.Itoa(len(names)-i) + " more parameters"
+			break
+		}
+		values := make([]string, 0, len(p.v[name]))
+		for _, v := range p.v[name] {
+			if size > maxJournalParams {
+				break
+			}
+			v = clampText(cleanText(v), maxJournalValue)
+			values = append(values, v)
+			size += len(name) + len(v)
 		}
 		if len(values) == 1 {
 			out[name] = values[0]

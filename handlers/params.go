@@ -17,8 +17,14 @@ import (
 	"staffmgr/models"
 )
 
-// maxBody bounds a request body; uploads are the largest bodies the protocol knows.
-const maxBody = 32 << 20
+// maxBody bounds a request body. The largest a func reads (a ticket message of 20,000
+// characters, a thousand ids) are far below it; every body in flight is held in
+// memory, so the bound is what an unauthenticated flood of bodies costs per request.
+const maxBody = 1 << 20
+
+// maxParamName is the longest parameter name echoed in answers or kept in the journal:
+// no parameter of the protocol comes near it, and a longer one names nothing.
+const maxParamName = 100
 
 // Params are a request's parameters: the query merged with the body, the body
 // winning where both name a parameter.
@@ -106,7 +112,7 @@ func secret(name string) bool {
 func (p Params) Echo() []render.Param {
 	names := make([]string, 0, len(p.v))
 	for name := range p.v {
-		if !secret(name) && validElementName(name) {
+		if !secret(name) && validElementName(name) && len(name) <= maxParamName {
 			names = append(names, name)
 		}
 	}
