@@ -396,3 +396,36 @@ func TestHostileRefusedListKeepsPageSize(t *testing.T) {
 		}
 	})
 }
+
+// TestHostileJSONText: a JSON body's strings are refused, not replaced, when they are
+// no UTF-8 or escape half a surrogate pair; a whole pair is a character like any, and
+// an array of arrays is no parameter value.
+func TestHostileJSONText(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		send := func(body string) *resp {
+			t.Helper()
+			return e.do(http.MethodPost, "/billmgr?out=json", "application/json", strings.NewReader(body), nil)
+		}
+		before := e.counts()
+		for _, body := range []string{
+			`{"func":"department.edit","sok":"ok","name":"T` + "\xff\xfe" + `","authinfo":"root:` + Password + `"}`,
+			`{"func":"department.edit","sok":"ok","name":"T\ud800","authinfo":"root:` + Password + `"}`,
+			`{"func":"department.edit","sok":"ok","name":"T\udc00\ud800","authinfo":"root:` + Password + `"}`,
+			`{"func":"department.edit","sok":"ok","name":[["T"]],"authinfo":"root:` + Password + `"}`,
+			`{"func":"department.edit","sok":"ok","na` + "\xff" + `me":"T","authinfo":"root:` + Password + `"}`,
+		} {
+			send(body).fails("value", "request")
+		}
+		if after := e.counts(); after != before {
+			t.Fatalf("rows before %+v, after %+v", before, after)
+		}
+		send(`{"func":"department.edit","sok":"ok","name":"Smile \ud83d\ude00 \\ud800","authinfo":"root:` + Password + `"}`).ok()
+		var name string
+		if err := e.db.Raw("SELECT name FROM departments WHERE name LIKE 'Smile%'").Scan(&name).Error; err != nil {
+			t.Fatal(err)
+		}
+		if name != "Smile 😀 \\ud800" {
+			t.Errorf("stored %q", name)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -161,8 +162,17 @@ func ReadParams(r *http.Request) (Params, error) {
 	body := url.Values{}
 	switch ct {
 	case "application/json":
+		raw, err := io.ReadAll(r.Body)
+		if err != nil {
+			return NewParams(v), fmt.Errorf("%w: %v", errBody, err)
+		}
+		// The decoder would quietly turn bytes that are no UTF-8, and escapes of half a
+		// surrogate pair, into U+FFFD: they are refused as a form body's would be.
+		if !utf8.Valid(raw) || loneSurrogate(raw) {
+			return NewParams(v), fmt.Errorf("%w: JSON body: not UTF-8 text", errBody)
+		}
 		var obj map[string]any
-		dec := json.NewDecoder(r.Body)
+		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber()
 		if err := dec.Decode(&obj); err != nil && err != io.EOF {
 			return NewParams(v), fmt.Errorf("%w: JSON body: %v", errBody, err)
@@ -217,15 +227,54 @@ func jsonValues(val any) ([]string, error) {
 	case []any:
 		var out []string
 		for _, item := range x {
-			vals, err := jsonValues(item)
-			if err != nil || len(vals) != 1 {
+			switch item.(type) {
+			case []any, map[string]any:
 				return nil, fmt.Errorf("arrays may hold only plain values")
+			}
+			vals, err := jsonValues(item)
+			if err != nil {
+				return nil, err
 			}
 			out = append(out, vals[0])
 		}
 		return out, nil
 	}
 	return nil, fmt.Errorf("objects are not parameter values")
+}
+
+// loneSurrogate reports whether a JSON text escapes half of a UTF-16 surrogate pair
+// (\ud800 without its low half, or a low half alone), which stands for no character.
+func loneSurrogate(raw []byte) bool {
+	hex4 := func(i int) (rune, bool) {
+		if i+6 > len(raw) || raw[i] != '\\' || raw[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(raw[i+2:i+6]), 16, 32)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' || i+1 >= len(raw) {
+			continue
+		}
+		r, ok := hex4(i)
+		if !ok {
+			i++ // an escaped character such as \\ or \"
+			continue
+		}
+		switch {
+		case r >= 0xD800 && r < 0xDC00:
+			low, ok := hex4(i + 6)
+			if !ok || low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 11
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true
+		default:
+			i += 5
+		}
+	}
+	return false
 }
 
 // authParams are the parameters read before the caller is known: the func, the
