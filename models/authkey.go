@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // AuthKey is a one-time login key registered by session.newkey. Only the key's
@@ -22,8 +23,11 @@ type AuthKey struct {
 	ExpiresAt time.Time
 }
 
-// MinKeyLength is the shortest key session.newkey accepts.
-const MinKeyLength = 16
+// The shortest and longest key session.newkey accepts.
+const (
+	MinKeyLength = 16
+	MaxKeyLength = 256
+)
 
 // Digest returns the hex SHA-256 of a secret, the form in which keys and session
 // tokens are stored.
@@ -33,20 +37,23 @@ func Digest(secret string) string {
 }
 
 // RegisterKey stores a one-time key for an account, valid for ttl, registered by the
-// account createdBy (0 for none).
+// account createdBy (0 for none). The same key registered again for the same account
+// is registered anew: its time starts again, under its new registrar. Nothing tells
+// whether another account has the key.
 func RegisterKey(ctx context.Context, db *gorm.DB, accountID, createdBy int64, key string, ttl time.Duration) error {
-	if len(key) < MinKeyLength {
-		return Invalid("key", "", "The key must be at least %d characters long", MinKeyLength)
+	if len(key) < MinKeyLength || len(key) > MaxKeyLength {
+		return Invalid("key", "", "The key must be %d to %d characters long", MinKeyLength, MaxKeyLength)
 	}
 	now := Now()
 	k := AuthKey{AccountID: accountID, KeyHash: Digest(key), CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if createdBy != 0 {
 		k.CreatedBy = &createdBy
 	}
-	if err := db.WithContext(ctx).Create(&k).Error; err != nil {
-		if IsUniqueViolation(err) {
-			return NewError(ErrExists, "key", "", "This key is already registered; use another one")
-		}
+	err := db.WithContext(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "account_id"}, {Name: "key_hash"}},
+		DoUpdates: clause.AssignmentColumns([]string{"created_by", "created_at", "expires_at"}),
+	}).Create(&k).Error
+	if err != nil {
 		return fmt.Errorf("register key for account %d: %w", accountID, err)
 	}
 	return nil

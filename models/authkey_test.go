@@ -46,8 +46,19 @@ func TestRegisterKey(t *testing.T) {
 			t.Error("the key itself is stored")
 		}
 
-		err := models.RegisterKey(ctx, db, a.ID, 0, key, time.Hour)
-		MustAppError(t, err, models.ErrExists, "key")
+		// Registered again, the key starts its time again; it is still one key.
+		if err := models.RegisterKey(ctx, db, a.ID, 0, key, 2*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		var keys []models.AuthKey
+		if err := db.Where("account_id = ?", a.ID).Find(&keys).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(keys) != 2 {
+			t.Errorf("%d keys after registering one again, want 2", len(keys))
+		}
+		err := models.RegisterKey(ctx, db, a.ID, 0, strings.Repeat("k", models.MaxKeyLength+1), time.Hour)
+		MustAppError(t, err, models.ErrValue, "key")
 	})
 }
 

@@ -6,3 +6,8 @@ CREATE INDEX sessions_real_account ON sessions (real_account_id);
 -- A one-time key names who registered it: it logs in only while they still dominate the
 -- account, and it goes with them.
 ALTER TABLE auth_keys ADD COLUMN created_by BIGINT REFERENCES accounts (id) ON DELETE CASCADE;
+
+-- A key is unique for its account only: were it unique across all accounts, registering
+-- a key would tell whether someone else's account has it.
+DROP INDEX auth_keys_hash;
+CREATE UNIQUE INDEX auth_keys_account_hash ON auth_keys (account_id, key_hash);
