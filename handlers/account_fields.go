@@ -90,7 +90,7 @@ func changePassword(c *Ctx, id int64, password string) error {
 	if id == c.person().ID && c.App.sessions.Impersonator(c) == 0 {
 		keep = c.App.sessions.ID(c) // one's own session, never an su session one opened
 	}
-	if _, err := session.EndAccountExcept(c, c.DB, id, keep); err != nil {
+	if _, err := session.EndPerson(c, c.DB, id, keep); err != nil {
 		return err
 	}
 	return models.DeleteKeysOf(c, c.DB, id)

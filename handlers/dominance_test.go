@@ -585,3 +585,19 @@ func TestRepeatedElid(t *testing.T) {
 		e.post(url.Values{"func": {"employee.suspend"}, "elid": {fmt.Sprint(plain.ID), fmt.Sprint(plain.ID)}, "sok": {"ok"}, "auth": {sid}}).ok()
 	})
 }
+
+// TestLogoutSparesOthersSu: employee.logout ends the employee's own sessions and the
+// su sessions they opened, not an su session root opened to act as them.
+func TestLogoutSparesOthersSu(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		mgr := MustCreateEmployee(t, e.db, "mgr", rights.Admin)
+		e.grant(root, mgr.ID, "employee.logout")
+		narrow := MustCreateEmployee(t, e.db, "narrow", rights.Admin)
+		own := e.login("narrow")
+		su := e.get(fmt.Sprintf("func=employee.su&elid=%d&auth=%s", narrow.ID, root)).ok().obj("auth")["$id"].(string)
+		e.get(fmt.Sprintf("func=employee.logout&elid=%d&sok=ok&auth=%s", narrow.ID, e.login("mgr"))).ok()
+		e.get("func=whoami&auth="+own).fails("access", "session")
+		e.get("func=whoami&auth=" + su).ok()
+	})
+}

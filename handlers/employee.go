@@ -393,12 +393,13 @@ func employeeResume(c *Ctx, elid string) error {
 	return models.SetEnabled(c, c.DB, a.ID, true)
 }
 
-// employeeLogout ends every session of an employee.
+// employeeLogout ends the sessions of an employee and the su sessions they opened; su
+// sessions others opened to act as them are the others' (session.delete ends them).
 func employeeLogout(c *Ctx, elid string) error {
 	a, err := other(c, elid, "log out", true)
 	if err != nil {
 		return err
 	}
-	_, err = session.EndAccount(c, c.DB, a.ID)
+	_, err = session.EndPerson(c, c.DB, a.ID, "")
 	return err
 }

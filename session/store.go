@@ -135,15 +135,24 @@ func DeleteExpired(ctx context.Context, db *gorm.DB) (int64, error) {
 }
 
 // EndAccount ends every session of an account in one statement: its own, those that
-// act as it, and the su sessions it opened.
+// act as it, and the su sessions it opened. For an account suspended or deleted.
 func EndAccount(ctx context.Context, db *gorm.DB, accountID int64) (int64, error) {
-	return EndAccountExcept(ctx, db, accountID, "")
+	res := db.WithContext(ctx).Where("account_id = ? OR real_account_id = ?", accountID, accountID).Delete(&Row{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("end sessions of account %d: %w", accountID, res.Error)
+	}
+	return res.RowsAffected, nil
 }
 
-// EndAccountExcept is EndAccount sparing the session with the public id keep (as ID
-// gives it), such as the one a password is being changed in; "" spares none.
-func EndAccountExcept(ctx context.Context, db *gorm.DB, accountID int64, keep string) (int64, error) {
-	res := db.WithContext(ctx).Where("(account_id = ? OR real_account_id = ?) AND id <> ?", accountID, accountID, keep).Delete(&Row{})
+// EndPerson ends the sessions a person holds: their own, and the su sessions they
+// opened, but not the su sessions others opened to act as them, which are the
+// others'. It spares the session with the public id keep (as ID gives it), such as
+// the one a password is being changed in; "" spares none. For a logout or a new
+// password.
+func EndPerson(ctx context.Context, db *gorm.DB, accountID int64, keep string) (int64, error) {
+	res := db.WithContext(ctx).
+		Where("(account_id = ? AND real_account_id IS NULL OR real_account_id = ?) AND id <> ?", accountID, accountID, keep).
+		Delete(&Row{})
 	if res.Error != nil {
 		return 0, fmt.Errorf("end sessions of account %d: %w", accountID, res.Error)
 	}

@@ -331,8 +331,11 @@ func passwdCommand(ctx context.Context, cfg Config, login string, stdin io.Reade
 	if err := models.SetPassword(ctx, db, cfg.Passwords, acc.ID, password); err != nil {
 		return err
 	}
-	n, err := session.EndAccount(ctx, db, acc.ID)
+	n, err := session.EndPerson(ctx, db, acc.ID, "")
 	if err != nil {
+		return err
+	}
+	if err := models.DeleteKeysOf(ctx, db, acc.ID); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "password of %s changed; %d session(s) ended\n", login, n)
