@@ -208,7 +208,8 @@ func membershipAction(change func(c *Ctx, db *gorm.DB, account, department int64
 			return err
 		}
 		if person := c.person(); a.ID == person.ID && person.Level < rights.Root {
-			return models.Denied("plid", "You cannot change your own departments: ask root or another admin")
+			return models.NewError(models.ErrAccess, "plid", strconv.FormatInt(a.ID, 10),
+				"You cannot change your own departments: ask root or another admin")
 		}
 		if err := c.dominate("plid", a.ID, false); err != nil {
 			return err

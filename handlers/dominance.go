@@ -96,7 +96,9 @@ func (c *Ctx) dominateMembers(object string, department int64, after bool) error
 	}
 	for _, m := range members {
 		if lacks := rights.Dominates(actor, holder(c, m, held[m.ID]), c.App.cfg.Su.AdminToAdmin); lacks != "" {
-			return dominanceError(object, m, lacks, after)
+			e := dominanceError(object, m, lacks, after)
+			e.Value = strconv.FormatInt(department, 10) // the message names the member
+			return e
 		}
 	}
 	return nil
@@ -104,7 +106,7 @@ func (c *Ctx) dominateMembers(object string, department int64, after bool) error
 
 // dominanceError says what the caller lacks to act on a; the param lacks names it
 // for scripts: a right, default_access_allow, not_admin_to_admin, root or level.
-func dominanceError(object string, a *models.Account, lacks string, after bool) error {
+func dominanceError(object string, a *models.Account, lacks string, after bool) *models.Error {
 	holds, has := "holds", "has"
 	if after {
 		holds, has = "would then hold", "would then have"

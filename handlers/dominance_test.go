@@ -601,3 +601,33 @@ func TestLogoutSparesOthersSu(t *testing.T) {
 		e.get("func=whoami&auth=" + su).ok()
 	})
 }
+
+// TestParentRefusalsNameTheParent: a refusal about plid carries plid's id.
+func TestParentRefusalsNameTheParent(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		mgr := MustCreateEmployee(t, e.db, "mgr", rights.Admin)
+		for _, r := range []string{"rights2.user.suspend", "rights2.group.suspend", "employee.department.resume", "employee"} {
+			e.grant(root, mgr.ID, r)
+		}
+		own := e.get("func=department.edit&name=Own&sok=ok&auth=" + root).ok().text("id")
+		wide := e.get("func=department.edit&name=Wide&sok=ok&auth=" + root).ok().text("id")
+		e.get(fmt.Sprintf("func=employee.department.resume&plid=%d&elid=%s&sok=ok&auth=%s", mgr.ID, own, root)).ok()
+		e.get("func=rights2.group.resume&plid=" + wide + "&elid=journal&sok=ok&auth=" + root).ok()
+		member := MustCreateEmployee(t, e.db, "member", rights.Admin)
+		e.get(fmt.Sprintf("func=employee.department.resume&plid=%d&elid=%s&sok=ok&auth=%s", member.ID, wide, root)).ok()
+		sid := e.login("mgr")
+		me := fmt.Sprint(mgr.ID)
+		for query, want := range map[string]string{
+			"func=rights2.user.suspend&plid=" + me + "&elid=employee&sok=ok":           me,
+			"func=rights2.group.suspend&plid=" + own + "&elid=employee&sok=ok":         own,
+			"func=rights2.group.suspend&plid=" + wide + "&elid=journal&sok=ok":         wide,
+			"func=employee.department.resume&plid=" + me + "&elid=" + wide + "&sok=ok": me,
+			"func=rights2.user.suspend&plid=1&elid=employee&sok=ok":                    "1",
+		} {
+			if r := e.get(query+"&auth="+sid).fails("access", "plid"); r.errValue() != want {
+				t.Errorf("%s: value %q, want %q", query, r.errValue(), want)
+			}
+		}
+	})
+}

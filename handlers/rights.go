@@ -87,7 +87,7 @@ func rightsEmployee(c *Ctx, listing bool) (a *models.Account, fromElid bool, err
 		return nil, false, err
 	}
 	if !rights.CanManage(c.Level(), a.Level) {
-		return nil, false, models.Denied("plid", "Only root may see or change the rights of %s", a.Login)
+		return nil, false, dominanceError("plid", a, rights.LacksRoot, false)
 	}
 	return a, fromElid, nil
 }
@@ -166,7 +166,8 @@ func personalRight(allow *bool) func(c *Ctx, elid string) error {
 		}
 		switch person := c.person(); {
 		case a.ID == person.ID && person.Level < rights.Root:
-			return models.Denied("plid", "You cannot change your own rights: ask root or another admin")
+			return models.NewError(models.ErrAccess, "plid", strconv.FormatInt(a.ID, 10),
+				"You cannot change your own rights: ask root or another admin")
 		case a.Level >= rights.Root || a.DefaultAccessAllow:
 			return models.Invalid("plid", strconv.FormatInt(a.ID, 10),
 				"%s has full access to every function, so single rights cannot change: turn off default_access_allow first", a.Login)
@@ -241,7 +242,8 @@ func departmentRight(on bool) func(c *Ctx, elid string) error {
 				return err
 			}
 			if member[d.ID] {
-				return models.Denied("plid", "You cannot change the rights of your own department: ask root or another admin")
+				return models.NewError(models.ErrAccess, "plid", strconv.FormatInt(d.ID, 10),
+					"You cannot change the rights of your own department: ask root or another admin")
 			}
 		}
 		// What the department grants is what its members may do: each of them must be
