@@ -66,6 +66,11 @@ func New(db *gorm.DB, sessions *session.Manager, cfg Config, log *slog.Logger) (
 	if cfg.checkPassword == nil {
 		cfg.checkPassword = models.Authenticate
 	}
+	if cfg.Passwords != (models.PasswordParams{}) {
+		if err := models.SetUnknownLoginCost(context.Background(), cfg.Passwords); err != nil {
+			return nil, fmt.Errorf("password parameters: %w", err)
+		}
+	}
 	a := &App{db: db, sessions: sessions, cfg: cfg, log: log, funcs: map[string]*Func{}}
 	var err error
 	if a.sms, err = newSMSGateway(cfg.SMSGateway, cfg.smsTimeout); err != nil {

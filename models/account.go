@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/gorm"
@@ -105,8 +106,25 @@ func badPassword() *Error {
 }
 
 // dummyHash is checked against when the login is unknown, so that an unknown login
-// costs the same time as a wrong password.
-var dummyHash, _ = HashPassword(context.Background(), DefaultPasswordParams, "staffmgr-no-such-account")
+// costs the same time as a wrong password: it is made with the parameters of new
+// hashes (SetUnknownLoginCost), which most stored hashes have.
+var dummyHash = func() *atomic.Pointer[string] {
+	p := new(atomic.Pointer[string])
+	h, _ := HashPassword(context.Background(), DefaultPasswordParams, "staffmgr-no-such-account")
+	p.Store(&h)
+	return p
+}()
+
+// SetUnknownLoginCost makes a login that names no account cost as much as a check of
+// a hash made with p, the parameters the server hashes new passwords with.
+func SetUnknownLoginCost(ctx context.Context, p PasswordParams) error {
+	h, err := HashPassword(ctx, p, "staffmgr-no-such-account")
+	if err != nil {
+		return err
+	}
+	dummyHash.Store(&h)
+	return nil
+}
 
 // Authenticate checks a login and password and returns the enabled account they name.
 // When the HashLimit has no slot in time the error is a limit error with object busy,
@@ -115,7 +133,7 @@ func Authenticate(ctx context.Context, db *gorm.DB, login, password string) (*Ac
 	a, err := FindAccountByLogin(ctx, db, login)
 	if err != nil {
 		if e, ok := AsError(err); ok && e.Type == ErrMissed {
-			if _, err := CheckPassword(ctx, dummyHash, password); err != nil {
+			if _, err := CheckPassword(ctx, *dummyHash.Load(), password); err != nil {
 				return nil, err
 			}
 			return nil, badPassword()
