@@ -583,6 +583,11 @@ func TestRepeatedElid(t *testing.T) {
 			t.Error("refused calls changed the database")
 		}
 		e.post(url.Values{"func": {"employee.suspend"}, "elid": {fmt.Sprint(plain.ID), fmt.Sprint(plain.ID)}, "sok": {"ok"}, "auth": {sid}}).ok()
+		// One element however it is spelled.
+		r = e.get(fmt.Sprintf("func=employee.resume&elid=%d,0%d,%%2B%d&auth=%s", plain.ID, plain.ID, plain.ID, root))
+		if r.ok().text("confirm_count") != "1" {
+			t.Errorf("one employee spelled three ways: %s", r.body)
+		}
 	})
 }
 

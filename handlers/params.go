@@ -78,6 +78,10 @@ func splitList(s string) []string {
 	seen := map[string]bool{}
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
+		// A number is one element however it is spelled: 13, 013 and +13 are one.
+		if n, err := strconv.ParseInt(part, 10, 64); err == nil {
+			part = strconv.FormatInt(n, 10)
+		}
 		if part != "" && !seen[part] {
 			seen[part] = true
 			out = append(out, part)
