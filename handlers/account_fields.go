@@ -79,11 +79,41 @@ func readPassword(c *Ctx, creating bool, who string) (string, error) {
 	return password, nil
 }
 
+// hashNewPassword hashes the password a NewPassword func sets, before the change's
+// transaction opens. One the form will refuse (against the policy, or unlike its
+// confirmation) is left for the form to refuse.
+func (a *App) hashNewPassword(c *Ctx) error {
+	password := c.Params.Get("passwd")
+	if !c.Func.NewPassword || password == "" || c.Params.Get("confirm") != password ||
+		a.cfg.PasswordPolicy.Check("passwd", password) != nil {
+		return nil
+	}
+	hash, err := models.HashPassword(c, a.cfg.Passwords, password)
+	if err != nil {
+		return err
+	}
+	c.newPassword, c.newHash = password, hash
+	return nil
+}
+
+// hashPassword returns the hash of a new password: the one made before the
+// transaction opened when it is of this password, or else a new one.
+func (c *Ctx) hashPassword(password string) (string, error) {
+	if c.newHash != "" && c.newPassword == password {
+		return c.newHash, nil
+	}
+	return models.HashPassword(c, c.App.cfg.Passwords, password)
+}
+
 // changePassword replaces the password of a stored account and ends the sessions
 // opened with the old one, and the su sessions they opened: every one of them when
 // someone else sets it, all but the current one when a person changes their own.
 func changePassword(c *Ctx, id int64, password string) error {
-	if err := models.SetPassword(c, c.DB, c.App.cfg.Passwords, id, password); err != nil {
+	hash, err := c.hashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := models.SetPasswordHash(c, c.DB, id, hash); err != nil {
 		return err
 	}
 	keep := ""

@@ -58,6 +58,9 @@ type Ctx struct {
 	opened bool
 	// ended is set when the request ended its own session.
 	ended bool
+	// newPassword is the password a NewPassword func sets, hashed before its
+	// transaction opened (hashNewPassword); both empty when none.
+	newPassword, newHash string
 }
 
 // Deadline is the request's deadline.
@@ -312,6 +315,10 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 		return nil, err
 	}
 	if fn.Save != nil {
+		if err := a.hashNewPassword(c); err != nil {
+			a.journalFailure(c, err)
+			return nil, err
+		}
 		return a.inTx(c, fn.Save)
 	}
 	if fn.Send != nil {

@@ -1,13 +1,17 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"staffmgr/models"
 	"staffmgr/rights"
 )
 
@@ -634,5 +638,37 @@ func TestParentRefusalsNameTheParent(t *testing.T) {
 				t.Errorf("%s: value %q, want %q", query, r.errValue(), want)
 			}
 		}
+	})
+}
+
+// TestPasswordHashedBeforeTheTransaction: a new password waiting for a hashing slot
+// holds no database lock, so other changes go on meanwhile (on SQLite they would wait
+// for the one writer otherwise).
+func TestPasswordHashedBeforeTheTransaction(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		ann := MustCreateEmployee(t, e.db, "ann", rights.Admin)
+		limit := models.NewHashLimit(1, 15*time.Second)
+		prev := models.SetHashLimit(limit)
+		t.Cleanup(func() { models.SetHashLimit(prev) })
+		release, err := limit.Acquire(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		pass := url.QueryEscape("Waiting-pass1!")
+		done := make(chan string)
+		go func() {
+			r := e.get(fmt.Sprintf("func=employee.edit&elid=%d&passwd=%s&confirm=%s&sok=ok&auth=%s", ann.ID, pass, pass, root))
+			done <- string(r.body)
+		}()
+		for limit.Waiting() == 0 {
+			runtime.Gosched()
+		}
+		e.get("func=department.edit&name=Meanwhile&sok=ok&auth=" + root).ok()
+		release()
+		if body := <-done; strings.Contains(body, `"error"`) {
+			t.Fatalf("the password change: %s", body)
+		}
+		e.get("func=whoami&authinfo=ann:" + pass).ok()
 	})
 }

@@ -276,7 +276,7 @@ func employeeSave(c *Ctx) (render.Result, error) {
 	}
 
 	if creating {
-		hash, err := models.HashPassword(c, c.App.cfg.Passwords, password)
+		hash, err := c.hashPassword(password)
 		if err != nil {
 			return nil, err
 		}

@@ -44,6 +44,11 @@ type Func struct {
 
 	Run    func(c *Ctx) (render.Result, error)
 	Writes bool
+
+	// NewPassword says the form sets a password (passwd with its confirm). A valid
+	// one is hashed before the change's transaction opens, so that the slow hash,
+	// which may wait for a slot, holds no database lock.
+	NewPassword bool
 }
 
 // right is the name of the right that opens the func.
@@ -77,7 +82,8 @@ func funcTable() []*Func {
 		// Staff.
 		{Name: "employee", Caption: "Staff", Level: rights.Admin, Spec: employeeSpec, List: employeeList},
 		filterFunc("employee", "Filter staff", rights.Admin, employeeSpec),
-		{Name: "employee.edit", Caption: "Create or edit an employee", Level: rights.Admin, Form: employeeForm, Save: employeeSave},
+		{Name: "employee.edit", Caption: "Create or edit an employee", Level: rights.Admin, Form: employeeForm, Save: employeeSave,
+			NewPassword: true},
 		{Name: "employee.delete", Caption: "Delete employees", Level: rights.Admin, Each: employeeDelete},
 		{Name: "employee.suspend", Caption: "Suspend employees", Level: rights.Admin, Each: employeeSuspend},
 		{Name: "employee.resume", Caption: "Resume employees", Level: rights.Admin, Each: employeeResume},
@@ -115,7 +121,7 @@ func funcTable() []*Func {
 		// Clients: accounts of user level.
 		{Name: "user", Caption: "Clients", Level: rights.Admin, Spec: userSpec, List: userList},
 		filterFunc("user", "Filter clients", rights.Admin, userSpec),
-		{Name: "user.edit", Caption: "Create or edit a client", Level: rights.Admin, Form: userForm, Save: userSave},
+		{Name: "user.edit", Caption: "Create or edit a client", Level: rights.Admin, Form: userForm, Save: userSave, NewPassword: true},
 		{Name: "user.delete", Caption: "Delete clients", Level: rights.Admin, Each: userDelete},
 		{Name: "user.suspend", Caption: "Suspend clients", Level: rights.Admin, Each: userSuspend},
 		{Name: "user.resume", Caption: "Resume clients", Level: rights.Admin, Each: userResume},

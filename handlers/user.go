@@ -113,7 +113,7 @@ func userSave(c *Ctx) (render.Result, error) {
 	}
 
 	if creating {
-		if a.PasswordHash, err = models.HashPassword(c, c.App.cfg.Passwords, password); err != nil {
+		if a.PasswordHash, err = c.hashPassword(password); err != nil {
 			return nil, err
 		}
 	}

@@ -88,6 +88,12 @@ func SetPassword(ctx context.Context, db *gorm.DB, p PasswordParams, id int64, p
 	if err != nil {
 		return err
 	}
+	return SetPasswordHash(ctx, db, id, hash)
+}
+
+// SetPasswordHash replaces an account's password with one already hashed, so that the
+// slow hash can be made before a transaction opens and hold no lock.
+func SetPasswordHash(ctx context.Context, db *gorm.DB, id int64, hash string) error {
 	res := db.WithContext(ctx).Model(&Account{}).Where("id = ?", id).
 		Updates(map[string]any{"password_hash": hash, "updated_at": Now()})
 	if res.Error != nil {

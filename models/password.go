@@ -43,9 +43,13 @@ var b64 = base64.RawStdEncoding
 // Memory of its parameters while it runs, so without a bound a burst of logins, even
 // failing ones, would take that memory once per request.
 type HashLimit struct {
-	slots chan struct{}
-	wait  time.Duration
+	slots   chan struct{}
+	wait    time.Duration
+	waiting atomic.Int64
 }
+
+// Waiting is how many computations wait for a slot now.
+func (l *HashLimit) Waiting() int64 { return l.waiting.Load() }
 
 // NewHashLimit returns a bound of slots computations at once (at least one); one
 // beyond them waits at most wait for a slot.
@@ -91,6 +95,8 @@ func (l *HashLimit) Acquire(ctx context.Context) (release func(), err error) {
 	if l.wait <= 0 {
 		return nil, errBusy()
 	}
+	l.waiting.Add(1)
+	defer l.waiting.Add(-1)
 	timer := time.NewTimer(l.wait)
 	defer timer.Stop()
 	select {
