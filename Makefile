@@ -36,10 +36,10 @@ fuzz:
 	GO="$(GO)" .ci/fuzz $(FUZZTIME) 10s
 
 # It starts from the seeds and testdata alone: a corpus cached by long runs would take
-# the few seconds to replay, and replays are what make fuzz is for.
+# the short run to replay, and replays are what make fuzz is for.
 fuzz-short:
 	$(GO) clean -fuzzcache
-	GO="$(GO)" .ci/fuzz 5s 1s
+	GO="$(GO)" .ci/fuzz 12s 1s
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
