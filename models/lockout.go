@@ -233,8 +233,9 @@ func (p Lockout) reserve(ctx context.Context, db *gorm.DB, c counter) (slot, *Bl
 }
 
 // Succeeded settles the reservation of an attempt that logged in: the login's count
-// is cleared (as RecordSuccess), and the address's slot is given back, so that a
-// valid login neither adds to nor clears the count of its address.
+// is cleared (Unlock), and the address's slot is given back, so that a valid login
+// neither adds to nor clears the count of its address: clearing it would let one valid
+// account guess the passwords of others without limit, logging in between guesses.
 func (r *Reservation) Succeeded(ctx context.Context, db *gorm.DB) error {
 	for len(r.slots) > 0 {
 		if s := r.slots[0]; s.kind == LockIP {
@@ -244,7 +245,7 @@ func (r *Reservation) Succeeded(ctx context.Context, db *gorm.DB) error {
 		}
 		r.slots = r.slots[1:]
 	}
-	return r.p.RecordSuccess(ctx, db, r.login)
+	return Unlock(ctx, db, r.login)
 }
 
 // Release gives back every slot of an attempt refused for a reason other than its
@@ -272,21 +273,6 @@ func (s slot) giveBack(ctx context.Context, db *gorm.DB) error {
 		return fmt.Errorf("give back login attempt of %s %q: %w", s.kind, s.subject, err)
 	}
 	return nil
-}
-
-// RecordFailure counts a failed attempt by login from ip that held no reservation:
-// it reserves and keeps the slots. A counter that is locked already is not counted,
-// as an attempt it refuses is not.
-func (p Lockout) RecordFailure(ctx context.Context, db *gorm.DB, login, ip string) error {
-	_, _, err := p.Reserve(ctx, db, login, ip)
-	return err
-}
-
-// RecordSuccess clears the count of a login after it logged in. The address's count
-// stays: otherwise one valid account would let an address guess the passwords of
-// others without limit, logging in between guesses.
-func (p Lockout) RecordSuccess(ctx context.Context, db *gorm.DB, login string) error {
-	return Unlock(ctx, db, login)
 }
 
 // Unlock clears the count and the lock of a login (employee.unlock). Locks of

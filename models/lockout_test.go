@@ -34,11 +34,12 @@ func (c *testClock) Add(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// MustFail records n failed attempts by login from ip.
+// MustFail records n failed attempts by login from ip: reservations kept, as a wrong
+// password keeps them.
 func MustFail(t *testing.T, db *gorm.DB, p models.Lockout, login, ip string, n int) {
 	t.Helper()
 	for i := 0; i < n; i++ {
-		if err := p.RecordFailure(context.Background(), db, login, ip); err != nil {
+		if _, _, err := p.Reserve(context.Background(), db, login, ip); err != nil {
 			t.Fatalf("record failure %d of %s from %s: %v", i+1, login, ip, err)
 		}
 	}
@@ -120,7 +121,7 @@ func TestLockoutAddress(t *testing.T) {
 			t.Errorf("another address is blocked: %+v", b)
 		}
 		// A success clears the login's count, not the address's.
-		if err := p.RecordSuccess(context.Background(), db, "alice"); err != nil {
+		if err := models.Unlock(context.Background(), db, "alice"); err != nil {
 			t.Fatal(err)
 		}
 		if blocked(t, db, p, "alice", "192.0.2.1") == nil {
@@ -135,7 +136,7 @@ func TestLockoutSuccessAndUnlock(t *testing.T) {
 		clock := newTestClock()
 		p := models.Lockout{LoginLimit: 3, IPLimit: models.LockoutOff, Now: clock.Now}
 		MustFail(t, db, p, "alice", "", 2)
-		if err := p.RecordSuccess(ctx, db, "alice"); err != nil {
+		if err := models.Unlock(ctx, db, "alice"); err != nil {
 			t.Fatal(err)
 		}
 		MustFail(t, db, p, "alice", "", 2)
@@ -215,7 +216,8 @@ func TestLockoutConcurrent(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for i := 0; i < each; i++ {
-					errs <- p.RecordFailure(context.Background(), db, "alice", "192.0.2.1")
+					_, _, err := p.Reserve(context.Background(), db, "alice", "192.0.2.1")
+					errs <- err
 				}
 			}()
 		}
