@@ -80,12 +80,13 @@ func readPassword(c *Ctx, creating bool, who string) (string, error) {
 }
 
 // hashNewPassword hashes the password a NewPassword func sets, before the change's
-// transaction opens. One the form will refuse (against the policy, or unlike its
-// confirmation) is left for the form to refuse.
+// transaction opens. One that readPassword refuses is left for the form to refuse.
 func (a *App) hashNewPassword(c *Ctx) error {
-	password := c.Params.Get("passwd")
-	if !c.Func.NewPassword || password == "" || c.Params.Get("confirm") != password ||
-		a.cfg.PasswordPolicy.Check("passwd", password) != nil {
+	if !c.Func.NewPassword {
+		return nil
+	}
+	password, err := readPassword(c, false, "")
+	if err != nil || password == "" {
 		return nil
 	}
 	hash, err := models.HashPassword(c, a.cfg.Passwords, password)

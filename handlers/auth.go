@@ -10,8 +10,6 @@ import (
 
 	"staffmgr/handlers/render"
 	"staffmgr/models"
-	"staffmgr/rights"
-	"staffmgr/session"
 )
 
 // authLogin opens a session: func=auth&username=U&password=P, or &key=K for a
@@ -56,19 +54,10 @@ func authLogout(c *Ctx) (render.Result, error) {
 	if err := c.App.checkCSRF(c); err != nil {
 		return nil, err
 	}
-	// The su sessions a person opened end with the person's own session. The person's
-	// row is locked so that an su session being opened meanwhile ends too (employeeSu
-	// takes the same lock).
 	if c.App.sessions.Impersonator(c) == 0 {
 		person, id := c.person().ID, c.App.sessions.ID(c)
 		err := c.App.db.WithContext(c).Transaction(func(tx *gorm.DB) error {
-			if _, err := models.LockAccount(c, tx, person); err != nil {
-				return err
-			}
-			if _, err := session.EndOpenedBy(c, tx, person); err != nil {
-				return err
-			}
-			return session.End(c, tx, id)
+			return endOwnSession(c, tx, person, id)
 		})
 		if err != nil && !isMissed(err) {
 			return nil, err
@@ -79,12 +68,6 @@ func authLogout(c *Ctx) (render.Result, error) {
 	}
 	c.ended = true
 	return &render.OK{}, nil
-}
-
-// isMissed reports whether err is a missed error.
-func isMissed(err error) bool {
-	e, ok := models.AsError(err)
-	return ok && e.Type == models.ErrMissed
 }
 
 // keepalive extends the session; the dispatcher has already done so by loading it.
@@ -108,15 +91,18 @@ func whoami(c *Ctx) (render.Result, error) {
 // logs in to, so that a key registered for an account that has since been given more
 // rights, or by someone since suspended, cannot become a way into it.
 func keyStillGranted(c *Ctx, registrar int64, acc *models.Account) error {
-	by, reg, err := holderOf(c, registrar)
+	reg, err := models.FindAccount(c, c.DB, registrar)
+	if isMissed(err) {
+		return models.BadKey()
+	}
 	if err != nil {
 		return err
 	}
-	target, _, err := holderOf(c, acc.ID)
+	lacks, err := c.lacks(reg, acc)
 	if err != nil {
 		return err
 	}
-	if !reg.Enabled || rights.Dominates(by, target, c.App.cfg.Su.AdminToAdmin) != "" {
+	if !reg.Enabled || lacks != "" {
 		return models.BadKey()
 	}
 	return nil

@@ -7,7 +7,6 @@ import (
 
 	"staffmgr/handlers/render"
 	"staffmgr/models"
-	"staffmgr/rights"
 )
 
 // departmentSpec is the list of departments with their active member counts.
@@ -164,7 +163,7 @@ func parentEmployee(c *Ctx, listing bool) (a *models.Account, fromElid bool, err
 		return nil, false, models.Invalid("plid", "", "Name the employee: plid=ID")
 	}
 	a, err = models.FindEmployee(c, c.DB, id)
-	if e, ok := models.AsError(err); ok && e.Type == models.ErrMissed {
+	if isMissed(err) {
 		return nil, false, models.Missing("plid", id)
 	}
 	return a, fromElid, err
@@ -207,7 +206,7 @@ func membershipAction(change func(c *Ctx, db *gorm.DB, account, department int64
 		if err != nil {
 			return err
 		}
-		if person := c.person(); a.ID == person.ID && person.Level < rights.Root {
+		if c.ownAccount(a.ID) {
 			return models.NewError(models.ErrAccess, "plid", strconv.FormatInt(a.ID, 10),
 				"You cannot change your own departments: ask root or another admin")
 		}

@@ -252,7 +252,7 @@ func (a *App) authenticate(c *Ctx) error {
 	}
 	acc, err := models.FindAccount(ctx, a.db, a.sessions.Actor(ctx))
 	if err != nil || !acc.Enabled {
-		if e, ok := models.AsError(err); err != nil && (!ok || e.Type != models.ErrMissed) {
+		if err != nil && !isMissed(err) {
 			return err
 		}
 		return a.sessions.Destroy(ctx) // the account is gone or disabled: so is the session
@@ -260,7 +260,7 @@ func (a *App) authenticate(c *Ctx) error {
 	if id := a.sessions.Impersonator(ctx); id != 0 {
 		real, err := models.FindAccount(ctx, a.db, id)
 		if err != nil || !real.Enabled || a.sessions.ImpersonationOver(ctx) {
-			if e, ok := models.AsError(err); err != nil && (!ok || e.Type != models.ErrMissed) {
+			if err != nil && !isMissed(err) {
 				return err
 			}
 			return a.sessions.Destroy(ctx) // an su session ends with its time or its opener

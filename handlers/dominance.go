@@ -13,20 +13,18 @@ import (
 // the person behind the request (the opener of an su session) must dominate the
 // account as it is and as it will be. rights.Dominates is the rule.
 
-// holderOf reads what the dominance rule needs of an account from the request's
-// database, so that a check made after a change sees the change.
-func holderOf(c *Ctx, id int64) (rights.Holder, *models.Account, error) {
-	a, err := models.FindAccount(c, c.DB, id)
-	if err != nil {
-		return rights.Holder{}, nil, err
-	}
+// holderOf is an account as the rule sees it, with its rights read from the request's
+// database when the rule needs them one by one, so that a check made after a change
+// sees the change.
+func holderOf(c *Ctx, a *models.Account) (rights.Holder, error) {
 	var held map[string]bool
 	if needsRights(a) {
+		var err error
 		if held, err = models.EffectiveRights(c, c.DB, a.ID); err != nil {
-			return rights.Holder{}, nil, err
+			return rights.Holder{}, err
 		}
 	}
-	return holder(c, a, held), a, nil
+	return holder(c, a, held), nil
 }
 
 // needsRights reports whether the rule needs the account's rights one by one: for an
@@ -49,6 +47,23 @@ func holder(c *Ctx, a *models.Account, held map[string]bool) rights.Holder {
 	return h
 }
 
+// lacks is what actor lacks to dominate target (rights.Dominates), both as loaded:
+// "" when nothing.
+func (c *Ctx) lacks(actor, target *models.Account) (string, error) {
+	if actor.Level >= rights.Root {
+		return "", nil
+	}
+	a, err := holderOf(c, actor)
+	if err != nil {
+		return "", err
+	}
+	t, err := holderOf(c, target)
+	if err != nil {
+		return "", err
+	}
+	return rights.Dominates(a, t, c.App.cfg.Su.AdminToAdmin), nil
+}
+
 // dominate refuses, with an access error on object that names what the person behind
 // the request lacks, unless that person dominates the account id as it stands in the
 // request's database. after says the check follows a change of the request's own.
@@ -60,17 +75,13 @@ func (c *Ctx) dominate(object string, id int64, after bool) error {
 	if person.Level >= rights.Root {
 		return nil
 	}
-	actor, _, err := holderOf(c, person.ID)
+	a, err := models.FindAccount(c, c.DB, id)
 	if err != nil {
 		return err
 	}
-	target, a, err := holderOf(c, id)
-	if err != nil {
+	lacks, err := c.lacks(person, a)
+	if err != nil || lacks == "" {
 		return err
-	}
-	lacks := rights.Dominates(actor, target, c.App.cfg.Su.AdminToAdmin)
-	if lacks == "" {
-		return nil
 	}
 	return dominanceError(object, a, lacks, after)
 }
@@ -82,7 +93,7 @@ func (c *Ctx) dominateMembers(object string, department int64, after bool) error
 	if person.Level >= rights.Root {
 		return nil
 	}
-	actor, _, err := holderOf(c, person.ID)
+	actor, err := holderOf(c, person)
 	if err != nil {
 		return err
 	}
@@ -130,4 +141,17 @@ func dominanceError(object string, a *models.Account, lacks string, after bool) 
 	}
 	e.Params = append(e.Params, models.ErrorParam{Name: "lacks", Value: lacks})
 	return e
+}
+
+// ownAccount reports whether id is the account of the person behind the request
+// (below root), whose departments and rights only someone else may change.
+func (c *Ctx) ownAccount(id int64) bool {
+	p := c.person()
+	return p.ID == id && p.Level < rights.Root
+}
+
+// isMissed reports whether err is a missed error.
+func isMissed(err error) bool {
+	e, ok := models.AsError(err)
+	return ok && e.Type == models.ErrMissed
 }

@@ -164,8 +164,8 @@ func personalRight(allow *bool) func(c *Ctx, elid string) error {
 		if err != nil {
 			return err
 		}
-		switch person := c.person(); {
-		case a.ID == person.ID && person.Level < rights.Root:
+		switch {
+		case c.ownAccount(a.ID):
 			return models.NewError(models.ErrAccess, "plid", strconv.FormatInt(a.ID, 10),
 				"You cannot change your own rights: ask root or another admin")
 		case a.Level >= rights.Root || a.DefaultAccessAllow:

@@ -3,6 +3,8 @@ package handlers
 import (
 	"time"
 
+	"gorm.io/gorm"
+
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/rights"
@@ -73,22 +75,30 @@ func sessionDelete(c *Ctx, id string) error {
 		}
 	}
 	if s.RealAccountID == nil {
-		// An ordinary session takes the su sessions its person opened with it, as a
-		// logout does; the account's row is locked first, as everywhere.
-		if _, err := models.LockAccount(c, c.DB, s.AccountID); err != nil {
-			return err
-		}
-		if _, err := session.EndOpenedBy(c, c.DB, s.AccountID); err != nil {
-			return err
-		}
+		err = endOwnSession(c, c.DB, s.AccountID, id)
+	} else {
+		err = session.End(c, c.DB, id)
 	}
-	if err := session.End(c, c.DB, id); err != nil {
+	if err != nil {
 		return err
 	}
 	if id == c.App.sessions.ID(c) {
 		c.ended = true
 	}
 	return nil
+}
+
+// endOwnSession ends a person's own session (not an su session) and, with it, the su
+// sessions the person opened. The person's row is locked first, as employee.su locks
+// it, so that an su session being opened meanwhile cannot outlive them.
+func endOwnSession(c *Ctx, db *gorm.DB, person int64, id string) error {
+	if _, err := models.LockAccount(c, db, person); err != nil {
+		return err
+	}
+	if _, err := session.EndOpenedBy(c, db, person); err != nil {
+		return err
+	}
+	return session.End(c, db, id)
 }
 
 // sessionNewKey registers a one-time login key: session.newkey&username=U&key=K.

@@ -57,12 +57,12 @@ func (a *App) suParam(c *Ctx) error {
 		return nil
 	}
 	target, err := models.FindAccountByLogin(c, a.db, name)
-	if e, ok := models.AsError(err); ok && e.Type == models.ErrMissed {
+	if isMissed(err) {
 		if id, perr := strconv.ParseInt(name, 10, 64); perr == nil {
 			target, err = models.FindAccount(c, a.db, id)
 		}
 	}
-	if e, ok := models.AsError(err); ok && e.Type == models.ErrMissed {
+	if isMissed(err) {
 		return models.Missing("su", name)
 	}
 	if err != nil {
@@ -137,24 +137,18 @@ func openerStillCurrent(c *Ctx) error {
 
 // suStillAllowed reports whether the opener of an su session may still act as its
 // account: they hold employee.su and dominate the account as it is now. Rights taken
-// from the opener, or given to the account, apply to su sessions already open.
+// from the opener, or given to the account, apply to su sessions already open. Both
+// accounts come as authentication loaded them; only their rights are read.
 func (a *App) suStillAllowed(c *Ctx, real, target *models.Account) (bool, error) {
-	if real.Level >= rights.Root {
-		return true, nil
-	}
-	ok, err := models.HasRight(c, a.db, real, "employee.su")
-	if err != nil || !ok {
+	opener, err := holderOf(c, real)
+	if err != nil || !opener.Holds("employee.su") {
 		return false, err
 	}
-	actor, _, err := holderOf(c, real.ID)
+	held, err := holderOf(c, target)
 	if err != nil {
 		return false, err
 	}
-	held, _, err := holderOf(c, target.ID)
-	if err != nil {
-		return false, err
-	}
-	return rights.Dominates(actor, held, a.cfg.Su.AdminToAdmin) == "", nil
+	return rights.Dominates(opener, held, a.cfg.Su.AdminToAdmin) == "", nil
 }
 
 // chlevel&lp=1 ends the su session it is called in; the opener's own session was

@@ -147,14 +147,14 @@ func readHolder(c *Ctx, v string) (models.Holder, error) {
 	}
 	if id, ok := strings.CutPrefix(v, "d_"); ok {
 		d, err := models.FindDepartment(c, c.DB, "set_responsible", id)
-		if e, isApp := models.AsError(err); isApp && e.Type == models.ErrMissed {
+		if isMissed(err) {
 			return models.Holder{}, models.Invalid("set_responsible", v, "There is no department %s", id)
 		}
 		return models.Holder{Department: d}, err
 	}
 	id := strings.TrimPrefix(v, "e_")
 	a, err := models.LockEmployee(c, c.DB, id)
-	if e, isApp := models.AsError(err); isApp && e.Type == models.ErrMissed {
+	if isMissed(err) {
 		return models.Holder{}, models.Invalid("set_responsible", v, "There is no employee %s", id)
 	}
 	if err != nil {

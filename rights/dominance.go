@@ -11,6 +11,9 @@ type Holder struct {
 	Rights     map[string]bool
 }
 
+// Holds reports whether the holder holds a right: every right with full access.
+func (h Holder) Holds(right string) bool { return h.full() || h.Rights[right] }
+
 // full reports whether the holder holds every right: root, or a full-access employee.
 func (h Holder) full() bool { return h.Level >= Root || h.Level >= Admin && h.FullAccess }
 
