@@ -132,47 +132,49 @@ func SetDepartmentRight(ctx context.Context, db *gorm.DB, department int64, righ
 }
 
 // EffectiveRights returns the rights an account holds by its departments and personal
-// settings, in one query: what its active departments grant and it allows itself,
-// less what it denies itself. Full access and root are not rights of this list; the
-// caller looks at the account's level and flag.
+// settings: what its active departments grant and it allows itself, less what it
+// denies itself. Full access and root are not rights of this list; the caller looks at
+// the account's level and flag.
 func EffectiveRights(ctx context.Context, db *gorm.DB, account int64) (map[string]bool, error) {
-	var names []string
-	err := db.WithContext(ctx).Raw(`SELECT r.func FROM department_rights r
-			JOIN department_members m ON m.department_id = r.department_id AND m.active
-			WHERE m.account_id = ?
-		UNION
-		SELECT func FROM account_rights WHERE account_id = ? AND allow
-		EXCEPT
-		SELECT func FROM account_rights WHERE account_id = ? AND NOT allow`,
-		account, account, account).Scan(&names).Error
+	all, err := rightsOf(ctx, db, []int64{account})
 	if err != nil {
 		return nil, fmt.Errorf("effective rights of account %d: %w", account, err)
 	}
-	out := make(map[string]bool, len(names))
-	for _, n := range names {
-		out[n] = true
+	if all[account] == nil {
+		return map[string]bool{}, nil
 	}
-	return out, nil
+	return all[account], nil
 }
 
 // MembersRights is EffectiveRights for every active member of a department at once,
 // by account id.
 func MembersRights(ctx context.Context, db *gorm.DB, department int64) (map[int64]map[string]bool, error) {
+	members := db.Session(&gorm.Session{NewDB: true}).Table("department_members").
+		Select("account_id").Where("department_id = ? AND active", department)
+	all, err := rightsOf(ctx, db, members)
+	if err != nil {
+		return nil, fmt.Errorf("rights of the members of department %d: %w", department, err)
+	}
+	return all, nil
+}
+
+// rightsOf is the effective rights of the accounts that accounts (a list of ids or a
+// query of them) names, by account id, in one query.
+func rightsOf(ctx context.Context, db *gorm.DB, accounts any) (map[int64]map[string]bool, error) {
 	var rows []struct {
 		AccountID int64
 		Func      string
 	}
-	const members = "SELECT account_id FROM department_members WHERE department_id = ? AND active"
 	err := db.WithContext(ctx).Raw(`SELECT m.account_id, r.func FROM department_rights r
 			JOIN department_members m ON m.department_id = r.department_id AND m.active
-			WHERE m.account_id IN (`+members+`)
+			WHERE m.account_id IN (?)
 		UNION
-		SELECT account_id, func FROM account_rights WHERE allow AND account_id IN (`+members+`)
+		SELECT account_id, func FROM account_rights WHERE allow AND account_id IN (?)
 		EXCEPT
-		SELECT account_id, func FROM account_rights WHERE NOT allow AND account_id IN (`+members+`)`,
-		department, department, department).Scan(&rows).Error
+		SELECT account_id, func FROM account_rights WHERE NOT allow AND account_id IN (?)`,
+		accounts, accounts, accounts).Scan(&rows).Error
 	if err != nil {
-		return nil, fmt.Errorf("rights of the members of department %d: %w", department, err)
+		return nil, err
 	}
 	out := map[int64]map[string]bool{}
 	for _, r := range rows {
