@@ -105,20 +105,30 @@ func (p Lockout) Blocked(ctx context.Context, db *gorm.DB, login, ip string) (*B
 	p = p.normalized()
 	var block *Block
 	for _, c := range p.counters(login, ip) {
-		var rows []struct{ LockedUntil time.Time }
-		err := db.WithContext(ctx).Table("login_failures").Select("locked_until").
-			Where("kind = ? AND subject = ? AND locked_until > ?", c.kind, c.subject, p.now()).
-			Find(&rows).Error
+		b, err := lockOf(ctx, db, c, p.now())
 		if err != nil {
-			return nil, fmt.Errorf("lockout of %s %q: %w", c.kind, c.subject, err)
+			return nil, err
 		}
-		for _, r := range rows {
-			if block == nil || r.LockedUntil.After(block.Until) {
-				block = &Block{Kind: c.kind, Until: r.LockedUntil}
-			}
+		if b != nil && (block == nil || b.Until.After(block.Until)) {
+			block = b
 		}
 	}
 	return block, nil
+}
+
+// lockOf is the lock a counter holds at now, or nil.
+func lockOf(ctx context.Context, db *gorm.DB, c counter, now time.Time) (*Block, error) {
+	var locks []struct{ LockedUntil time.Time }
+	err := db.WithContext(ctx).Table("login_failures").Select("locked_until").
+		Where("kind = ? AND subject = ? AND locked_until > ?", c.kind, c.subject, now).
+		Find(&locks).Error
+	if err != nil {
+		return nil, fmt.Errorf("lockout of %s %q: %w", c.kind, c.subject, err)
+	}
+	if len(locks) == 0 {
+		return nil, nil
+	}
+	return &Block{Kind: c.kind, Until: locks[0].LockedUntil}, nil
 }
 
 // reserveSlot takes one slot on a counter in one upsert, so that concurrent attempts
@@ -216,15 +226,9 @@ func (p Lockout) reserve(ctx context.Context, db *gorm.DB, c counter) (slot, *Bl
 		if len(granted) == 1 {
 			return slot{counter: c, windowStart: granted[0].WindowStart}, nil, nil
 		}
-		var locks []struct{ LockedUntil time.Time }
-		err = db.WithContext(ctx).Table("login_failures").Select("locked_until").
-			Where("kind = ? AND subject = ? AND locked_until > ?", c.kind, c.subject, now).
-			Find(&locks).Error
-		if err != nil {
-			return slot{}, nil, fmt.Errorf("lockout of %s %q: %w", c.kind, c.subject, err)
-		}
-		if len(locks) == 1 {
-			return slot{}, &Block{Kind: c.kind, Until: locks[0].LockedUntil}, nil
+		block, err := lockOf(ctx, db, c, now)
+		if err != nil || block != nil {
+			return slot{}, block, err
 		}
 		if try == reserveTries {
 			return slot{}, &Block{Kind: c.kind, Until: now}, nil
