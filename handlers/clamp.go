@@ -30,35 +30,17 @@ func cleanText(s string) string {
 	return strings.ReplaceAll(s, "\x00", "\uFFFD")
 }
 
-// clampText cuts s to at most n characters (not bytes), marking a cut with an
-// ellipsis.
-func clampText(s string, n int) string {
-	if len(s) <= n { // n bytes are at most n characters
-		return s
-	}
-	i, count := 0, 0
-	for i < len(s) && count < n {
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		count++
-	}
-	if i == len(s) {
-		return s
-	}
-	return s[:i] + "…"
-}
-
 // safeError is e as a client may see it: its texts are clean and short, whatever
 // value a handler put into it.
 func safeError(e *models.Error) *models.Error {
 	c := *e
-	c.Object = clampText(cleanText(e.Object), maxErrorValue)
-	c.Value = clampText(cleanText(e.Value), maxErrorValue)
-	c.Msg = clampText(cleanText(e.Msg), maxErrorMessage)
+	c.Object = models.Clamp(cleanText(e.Object), maxErrorValue)
+	c.Value = models.Clamp(cleanText(e.Value), maxErrorValue)
+	c.Msg = models.Clamp(cleanText(e.Msg), maxErrorMessage)
 	c.Params = make([]models.ErrorParam, len(e.Params))
 	for i, p := range e.Params {
-		c.Params[i] = models.ErrorParam{Name: clampText(cleanText(p.Name), maxErrorValue),
-			Value: clampText(cleanText(p.Value), maxErrorValue)}
+		c.Params[i] = models.ErrorParam{Name: models.Clamp(cleanText(p.Name), maxErrorValue),
+			Value: models.Clamp(cleanText(p.Value), maxErrorValue)}
 	}
 	return &c
 }
@@ -67,10 +49,10 @@ func safeError(e *models.Error) *models.Error {
 // parameters, cleaned and cut like the error, since the request may be what was
 // refused for its size. Successful answers echo their parameters whole.
 func errorMeta(m render.Meta) render.Meta {
-	m.Func = clampText(cleanText(m.Func), maxErrorValue)
+	m.Func = models.Clamp(cleanText(m.Func), maxErrorValue)
 	params := make([]render.Param, len(m.Params))
 	for i, p := range m.Params {
-		params[i] = render.Param{Name: p.Name, Value: clampText(cleanText(p.Value), maxErrorValue)}
+		params[i] = render.Param{Name: p.Name, Value: models.Clamp(cleanText(p.Value), maxErrorValue)}
 	}
 	m.Params = params
 	return m

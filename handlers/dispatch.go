@@ -149,7 +149,7 @@ func (a *App) serve(ec echo.Context) error {
 	}
 	a.write(ec, format, render.Meta{Func: name, Lang: lang(params), Params: params.Echo()}, res, appErr)
 
-	attrs := []any{"method", r.Method, "func", clampText(name, maxErrorValue), "ip", c.IP, "duration", time.Since(start).Round(time.Microsecond)}
+	attrs := []any{"method", r.Method, "func", models.Clamp(name, maxErrorValue), "ip", c.IP, "duration", time.Since(start).Round(time.Microsecond)}
 	if c.Actor != nil {
 		attrs = append(attrs, "account", c.Actor.Login)
 	}

@@ -359,8 +359,8 @@ func TestClampText(t *testing.T) {
 		{"яяяя", 3, "яяя…"},
 		{"a\xffb", 2, "a\xff…"},
 	} {
-		if got := clampText(tc.in, tc.n); got != tc.want {
-			t.Errorf("clampText(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		if got := models.Clamp(tc.in, tc.n); got != tc.want {
+			t.Errorf("models.Clamp(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
 		}
 	}
 	for in, want := range map[string]string{"ok": "ok", "a\x00b": "a\uFFFDb", "\xff\xfe": "\uFFFD",

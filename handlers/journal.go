@@ -103,7 +103,7 @@ func journalEntry(c *Ctx, res render.Result, err error) *models.JournalEntry {
 		e.Elid = c.Params.Get("elid")
 	}
 	// A refused request may be refused for its elid: what is kept is text, and short.
-	e.Elid = clampText(cleanText(e.Elid), maxJournalElid)
+	e.Elid = models.Clamp(cleanText(e.Elid), maxJournalElid)
 	if ok, _ := res.(*render.OK); ok != nil && e.Elid == "" {
 		e.Elid = ok.ID // a create: the new element
 	}
@@ -165,7 +165,7 @@ func journalParams(p Params) string {
 			if size > maxJournalParams {
 				break
 			}
-			v = clampText(cleanText(v), maxJournalValue)
+			v = models.Clamp(cleanText(v), maxJournalValue)
 			values = append(values, v)
 			size += len(name) + len(v)
 		}

@@ -319,7 +319,7 @@ func (p Params) check() error {
 		}
 	}
 	if elids := p.Elids(); len(elids) > models.MaxIDs {
-		return models.Invalid("elid", clampText(p.Get("elid"), maxErrorValue),
+		return models.Invalid("elid", models.Clamp(p.Get("elid"), maxErrorValue),
 			"elid names %d elements; at most %d are allowed at once", len(elids), models.MaxIDs)
 	}
 	return nil
@@ -331,7 +331,7 @@ func (p Params) check() error {
 func (p Params) checkRepeats(group bool) error {
 	for _, name := range []string{"plid", "elid"} {
 		if vals := p.Values(name); len(vals) > 1 && (name == "plid" || !group) {
-			return models.Invalid(name, clampText(cleanText(strings.Join(vals, ",")), maxErrorValue),
+			return models.Invalid(name, models.Clamp(cleanText(strings.Join(vals, ",")), maxErrorValue),
 				"%s is sent %d times; send it once", name, len(vals))
 		}
 	}
@@ -351,11 +351,11 @@ func textError(name, v string, isName bool) error {
 	default:
 		return nil
 	}
-	object := clampText(cleanText(name), maxErrorValue)
+	object := models.Clamp(cleanText(name), maxErrorValue)
 	if isName {
 		return models.Invalid(object, "", "A parameter name %s", what)
 	}
-	value := clampText(cleanText(v), maxErrorValue)
+	value := models.Clamp(cleanText(v), maxErrorValue)
 	if secret(name) || secret(strings.ToLower(name)) {
 		value = ""
 	}

@@ -151,25 +151,13 @@ func ParseIDs(field, v string) ([]int64, error) {
 		}
 		if !seen[id] {
 			if len(out) == MaxIDs {
-				return nil, Invalid(field, prefix(v, 100), "At most %d ids are allowed in one list", MaxIDs)
+				return nil, Invalid(field, Clamp(v, 100), "At most %d ids are allowed in one list", MaxIDs)
 			}
 			seen[id] = true
 			out = append(out, id)
 		}
 	}
 	return out, nil
-}
-
-// prefix is the start of s, at most n characters, with an ellipsis when cut: enough
-// of a refused value to recognise it.
-func prefix(s string, n int) string {
-	for i := range s {
-		if n == 0 {
-			return s[:i] + "…"
-		}
-		n--
-	}
-	return s
 }
 
 // Staff is the query of staff accounts (admin level and above) as "a".

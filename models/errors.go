@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -123,4 +124,22 @@ func IsUniqueViolation(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "SQLSTATE 23505") || // PostgreSQL unique_violation
 		strings.Contains(msg, "UNIQUE constraint failed") // SQLite
+}
+
+// Clamp cuts s to at most n characters (not bytes), marking a cut with an ellipsis:
+// enough of a value to recognise it, however long it came.
+func Clamp(s string, n int) string {
+	if len(s) <= n { // n bytes are at most n characters
+		return s
+	}
+	i, count := 0, 0
+	for i < len(s) && count < n {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		count++
+	}
+	if i == len(s) {
+		return s
+	}
+	return s[:i] + "…"
 }
