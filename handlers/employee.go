@@ -323,14 +323,14 @@ func sameDepartments(current map[int64]bool, ids []int64) bool {
 	return slices.Equal(active, want)
 }
 
-// manageable returns the employee elid names when the caller may manage them:
-// nobody manages an account above their own level.
+// manageable returns the employee elid names when the person behind the request may
+// see or manage them: nobody manages an account above their own level.
 func manageable(c *Ctx, elid string) (*models.Account, error) {
 	a, err := models.FindEmployee(c, c.DB, elid)
 	if err != nil {
 		return nil, err
 	}
-	if !rights.CanManage(c.Level(), a.Level) {
+	if !rights.CanManage(c.person().Level, a.Level) {
 		return nil, dominanceError("elid", a, rights.LacksRoot, false)
 	}
 	return a, nil

@@ -86,7 +86,7 @@ func rightsEmployee(c *Ctx, listing bool) (a *models.Account, fromElid bool, err
 	if err != nil {
 		return nil, false, err
 	}
-	if !rights.CanManage(c.Level(), a.Level) {
+	if !rights.CanManage(c.person().Level, a.Level) {
 		return nil, false, dominanceError("plid", a, rights.LacksRoot, false)
 	}
 	return a, fromElid, nil
