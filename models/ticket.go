@@ -302,8 +302,8 @@ func DefaultHolder(ctx context.Context, db *gorm.DB, d *Department) (Holder, err
 // row stays locked until the transaction ends, so that no transfer hands them a
 // ticket meanwhile: call it before disabling or deleting the account.
 func ReleaseTickets(ctx context.Context, db *gorm.DB, employee int64, actor, real, reason string) error {
-	var holder Account
-	if err := db.WithContext(ctx).Clauses(forUpdate).First(&holder, employee).Error; err != nil {
+	holder, err := LockAccount(ctx, db, employee)
+	if err != nil {
 		return fmt.Errorf("employee %d: %w", employee, err)
 	}
 	// The tickets are locked with their assignments, in id order; one that a
@@ -312,7 +312,7 @@ func ReleaseTickets(ctx context.Context, db *gorm.DB, employee int64, actor, rea
 		Ticket
 		AssignmentID int64
 	}
-	err := db.WithContext(ctx).Table("tickets AS t").Select("t.*, a.id AS assignment_id").
+	err = db.WithContext(ctx).Table("tickets AS t").Select("t.*, a.id AS assignment_id").
 		Joins("JOIN ticket_assignments AS a ON a.ticket_id = t.id").
 		Where("a.employee_id = ? AND t.status <> ?", employee, TicketClosed).Order("t.id").
 		Clauses(forUpdate).Scan(&held).Error
@@ -330,7 +330,7 @@ func ReleaseTickets(ctx context.Context, db *gorm.DB, employee int64, actor, rea
 			}
 			departments[t.DepartmentID] = d
 		}
-		from := Hand{Assignment: &Assignment{ID: held[i].AssignmentID}, Holder: Holder{Employee: &holder}}
+		from := Hand{Assignment: &Assignment{ID: held[i].AssignmentID}, Holder: Holder{Employee: holder}}
 		if err := Transfer(ctx, db, t, from, Holder{Department: d}, actor, real, reason); err != nil {
 			return err
 		}
