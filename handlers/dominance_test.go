@@ -28,6 +28,31 @@ func (r *resp) errParam(name string) string {
 	return ""
 }
 
+// newKey registers a one-time login key for login, as the session sid.
+func (e *env) newKey(sid, login, key string) *resp {
+	e.t.Helper()
+	return e.get("func=session.newkey&username=" + url.QueryEscape(login) + "&key=" + url.QueryEscape(key) + "&auth=" + sid)
+}
+
+// keyLogin logs in with a one-time key.
+func (e *env) keyLogin(login, key string) *resp {
+	e.t.Helper()
+	return e.get("func=auth&username=" + url.QueryEscape(login) + "&key=" + url.QueryEscape(key))
+}
+
+// su opens an su session as the employee id from the session sid and returns its id.
+func (e *env) su(sid string, id int64) string {
+	e.t.Helper()
+	return e.get(fmt.Sprintf("func=employee.su&elid=%d&auth=%s", id, sid)).ok().obj("auth")["$id"].(string)
+}
+
+// setPassword sets the password of the employee id, as the session sid.
+func (e *env) setPassword(sid string, id int64, password string) *resp {
+	e.t.Helper()
+	p := url.QueryEscape(password)
+	return e.get(fmt.Sprintf("func=employee.edit&elid=%d&passwd=%s&confirm=%s&sok=ok&auth=%s", id, p, p, sid))
+}
+
 // stateDigest is a digest of everything a refused call must leave as it was: the
 // accounts, departments, memberships, rights, keys, support settings and the set of
 // live sessions (not their last use).
@@ -236,51 +261,37 @@ func TestNarrowEditorCannotWidenAccess(t *testing.T) {
 	})
 }
 
-// TestNewKeyNeedsDominance: session.newkey cannot register a key for an account its
-// holder does not dominate, so it cannot become a login as a full-access admin.
-func TestNewKeyNeedsDominance(t *testing.T) {
+// TestKeysNeedDominance: session.newkey cannot register a key for an account its
+// holder does not dominate, so it cannot become a login as a full-access admin; and a
+// key logs in only while whoever registered it still dominates the account: not after
+// the account was given more rights, nor after the registrar was suspended.
+func TestKeysNeedDominance(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		keeper := MustCreateEmployee(t, e.db, "keeper", rights.Admin)
 		e.grant(root, keeper.ID, "session.newkey")
 		MustCreateAccount(t, e.db, "boss", rights.Admin)
-		sid := e.login("keeper")
-		key := strings.Repeat("k", 24)
-		e.get("func=session.newkey&username=boss&key="+key+"&auth="+sid).fails("access", "username")
-		e.get("func=auth&username=boss&key="+key).fails("auth", "badpassword")
-		MustCreateEmployee(t, e.db, "plain", rights.Admin)
-		e.get("func=session.newkey&username=plain&key=" + key + "&auth=" + sid).ok()
-		e.get("func=auth&username=plain&key=" + key).ok()
-	})
-}
-
-// TestKeyNeedsItsRegistrar: a key logs in only while whoever registered it still
-// dominates the account: not after the account was given more rights, nor after the
-// registrar was suspended.
-func TestKeyNeedsItsRegistrar(t *testing.T) {
-	eachEnv(t, func(t *testing.T, e *env) {
-		root := e.login("root")
-		keeper := MustCreateEmployee(t, e.db, "keeper", rights.Admin)
-		e.grant(root, keeper.ID, "session.newkey")
 		plain := MustCreateEmployee(t, e.db, "plain", rights.Admin)
 		sid := e.login("keeper")
-		first, second := strings.Repeat("a", 20), strings.Repeat("b", 20)
-		e.get("func=session.newkey&username=plain&key=" + first + "&auth=" + sid).ok()
-		e.get("func=session.newkey&username=plain&key=" + second + "&auth=" + sid).ok()
+		first, second, third := strings.Repeat("a", 20), strings.Repeat("b", 20), strings.Repeat("c", 20)
+		e.newKey(sid, "boss", first).fails("access", "username")
+		e.keyLogin("boss", first).fails("auth", "badpassword")
+
+		e.newKey(sid, "plain", first).ok()
+		e.newKey(sid, "plain", second).ok()
 		e.grant(root, plain.ID, "journal")
-		e.get("func=auth&username=plain&key="+first).fails("auth", "badpassword")
+		e.keyLogin("plain", first).fails("auth", "badpassword")
 
 		e.get(fmt.Sprintf("func=rights2.user.delete&plid=%d&elid=journal&sok=ok&auth=%s", plain.ID, root)).ok()
 		e.get(fmt.Sprintf("func=employee.suspend&elid=%d&sok=ok&auth=%s", keeper.ID, root)).ok()
-		e.get("func=auth&username=plain&key="+second).fails("auth", "badpassword")
+		e.keyLogin("plain", second).fails("auth", "badpassword")
 
 		// Root's keys, and the keeper's while nothing changed, work.
 		e.get(fmt.Sprintf("func=employee.resume&elid=%d&sok=ok&auth=%s", keeper.ID, root)).ok()
-		sid = e.login("keeper")
-		e.get("func=session.newkey&username=plain&key=" + strings.Repeat("c", 20) + "&auth=" + sid).ok()
-		e.get("func=auth&username=plain&key=" + strings.Repeat("c", 20)).ok()
-		e.get("func=session.newkey&username=plain&key=" + first + "&auth=" + root).ok()
-		e.get("func=auth&username=plain&key=" + first).ok()
+		e.newKey(e.login("keeper"), "plain", third).ok()
+		e.keyLogin("plain", third).ok()
+		e.newKey(root, "plain", first).ok()
+		e.keyLogin("plain", first).ok()
 	})
 }
 
@@ -299,7 +310,7 @@ func TestSuCannotPromoteItsOpener(t *testing.T) {
 		}
 		dep := e.get("func=department.edit&name=Ops&sok=ok&auth=" + root).ok().text("id")
 		sid := e.login("opener")
-		su := e.get(fmt.Sprintf("func=employee.su&elid=%d&auth=%s", actor.ID, sid)).ok().obj("auth")["$id"].(string)
+		su := e.su(sid, actor.ID)
 		e.get("func=whoami&auth=" + su).ok()
 		before := stateDigest(t, e)
 
@@ -325,16 +336,12 @@ func TestSuCannotPromoteItsOpener(t *testing.T) {
 func TestSuSessionEndsWithItsOpener(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
-		MustCreateAccount(t, e.db, "opener", rights.Admin)
+		opener := MustCreateAccount(t, e.db, "opener", rights.Admin)
 		target := MustCreateEmployee(t, e.db, "target", rights.Admin)
-		openSu := func(sid string) string {
-			t.Helper()
-			return e.get(fmt.Sprintf("func=employee.su&elid=%d&auth=%s", target.ID, sid)).ok().obj("auth")["$id"].(string)
-		}
 
 		// Logout.
 		sid := e.login("opener")
-		su := openSu(sid)
+		su := e.su(sid, target.ID)
 		e.get("func=whoami&auth=" + su).ok()
 		e.get("func=logout&auth=" + sid).ok()
 		e.get("func=whoami&auth="+su).fails("access", "session")
@@ -342,21 +349,19 @@ func TestSuSessionEndsWithItsOpener(t *testing.T) {
 
 		// Own password change: the other sessions and the su sessions end, the current stays.
 		sid, other := e.login("opener"), e.login("opener")
-		su = openSu(other)
-		me := e.get("func=whoami&auth=" + sid).ok().obj("user")["$id"].(string)
-		pass := url.QueryEscape("Newer-pass1!")
-		e.get("func=employee.edit&elid=" + me + "&passwd=" + pass + "&confirm=" + pass + "&sok=ok&auth=" + sid).ok()
+		su = e.su(other, target.ID)
+		e.setPassword(sid, opener.ID, "Newer-pass1!").ok()
 		e.get("func=whoami&auth=" + sid).ok()
 		e.get("func=whoami&auth="+other).fails("access", "session")
 		e.get("func=whoami&auth="+su).fails("access", "session")
 
 		// A password set by root, and a suspension.
-		su = openSu(sid)
-		e.get("func=employee.edit&elid=" + me + "&passwd=" + url.QueryEscape(Password) + "&confirm=" + url.QueryEscape(Password) + "&sok=ok&auth=" + root).ok()
+		su = e.su(sid, target.ID)
+		e.setPassword(root, opener.ID, Password).ok()
 		e.get("func=whoami&auth="+su).fails("access", "session")
 		sid = e.login("opener")
-		su = openSu(sid)
-		e.get("func=employee.suspend&elid=" + me + "&sok=ok&auth=" + root).ok()
+		su = e.su(sid, target.ID)
+		e.get(fmt.Sprintf("func=employee.suspend&elid=%d&sok=ok&auth=%s", opener.ID, root)).ok()
 		e.get("func=whoami&auth="+su).fails("access", "session")
 	})
 }
@@ -389,7 +394,7 @@ func TestCrossSiteLogin(t *testing.T) {
 		// A key link followed from a mail is a cross-site navigation, and works.
 		root := e.login("root")
 		key := strings.Repeat("q", 24)
-		e.get("func=session.newkey&username=alice&key=" + key + "&auth=" + root).ok()
+		e.newKey(root, "alice", key).ok()
 		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/billmgr?func=auth&out=json&username=alice&key="+key, nil)
 		req.Header.Set("Sec-Fetch-Site", "cross-site")
 		req.Header.Set("Sec-Fetch-Mode", "navigate")
@@ -420,17 +425,13 @@ func TestSuSessionIsRecheckedEveryRequest(t *testing.T) {
 		}
 		e.grant(root, target.ID, "employee")
 		sid := e.login("opener")
-		openSu := func() string {
-			t.Helper()
-			return e.get(fmt.Sprintf("func=employee.su&elid=%d&auth=%s", target.ID, sid)).ok().obj("auth")["$id"].(string)
-		}
-		su := openSu()
+		su := e.su(sid, target.ID)
 		e.get("func=employee&auth=" + su).ok()
 		e.grant(root, target.ID, "journal")
 		e.get("func=journal&auth="+su).fails("access", "session")
 
 		e.get(fmt.Sprintf("func=rights2.user.delete&plid=%d&elid=journal&sok=ok&auth=%s", target.ID, root)).ok()
-		su = openSu()
+		su = e.su(sid, target.ID)
 		e.get(fmt.Sprintf("func=rights2.user.suspend&plid=%d&elid=employee.su&sok=ok&auth=%s", opener.ID, root)).ok()
 		e.get("func=employee&auth="+su).fails("access", "session")
 	})
@@ -444,29 +445,24 @@ func TestSuSessionsEndWithTheirOpenerEveryWay(t *testing.T) {
 		opener := MustCreateAccount(t, e.db, "opener", rights.Admin)
 		target := MustCreateEmployee(t, e.db, "target", rights.Admin)
 		e.grant(root, target.ID, "employee.edit")
-		openSu := func(sid string) string {
-			t.Helper()
-			return e.get(fmt.Sprintf("func=employee.su&elid=%d&auth=%s", target.ID, sid)).ok().obj("auth")["$id"].(string)
-		}
-		pass := func(p string) string { return url.QueryEscape(p) }
 
 		// A password changed from inside an su session ends that su session too.
 		sid := e.login("opener")
-		su := openSu(sid)
-		e.get(fmt.Sprintf("func=employee.edit&elid=%d&passwd=%s&confirm=%s&sok=ok&auth=%s", opener.ID, pass("Other-pass1!"), pass("Other-pass1!"), su)).ok()
+		su := e.su(sid, target.ID)
+		e.setPassword(su, opener.ID, "Other-pass1!").ok()
 		e.get("func=whoami&auth="+su).fails("access", "session")
 		e.get("func=whoami&auth="+sid).fails("access", "session")
-		e.get(fmt.Sprintf("func=employee.edit&elid=%d&passwd=%s&confirm=%s&sok=ok&auth=%s", opener.ID, pass(Password), pass(Password), root)).ok()
+		e.setPassword(root, opener.ID, Password).ok()
 
 		// logout with the su parameter is still the opener's own session ending.
 		sid = e.login("opener")
-		su = openSu(sid)
+		su = e.su(sid, target.ID)
 		e.get("func=logout&su=target&auth=" + sid).ok()
 		e.get("func=whoami&auth="+su).fails("access", "session")
 
 		// session.delete of the opener's session.
 		sid = e.login("opener")
-		su = openSu(sid)
+		su = e.su(sid, target.ID)
 		var id string
 		for _, row := range e.get("func=session&p_cnt=1000&auth=" + root).rows() {
 			if row["account"] == "opener" {
@@ -487,8 +483,7 @@ func TestSuSessionsEndWithTheirOpenerEveryWay(t *testing.T) {
 					e.get(fmt.Sprintf("func=employee.su&elid=%d&auth=%s", target.ID, first))
 				}()
 			}
-			p := pass(fmt.Sprintf("Round-%d-pass!", round))
-			e.get(fmt.Sprintf("func=employee.edit&elid=%d&passwd=%s&confirm=%s&sok=ok&auth=%s", opener.ID, p, p, second)).ok()
+			e.setPassword(second, opener.ID, fmt.Sprintf("Round-%d-pass!", round)).ok()
 			wg.Wait()
 			var left int64
 			if err := e.db.Raw("SELECT COUNT(*) FROM sessions WHERE real_account_id = ?", opener.ID).Scan(&left).Error; err != nil {
@@ -497,7 +492,7 @@ func TestSuSessionsEndWithTheirOpenerEveryWay(t *testing.T) {
 			if left != 0 {
 				t.Fatalf("round %d: %d su sessions outlived their opener's password change", round, left)
 			}
-			e.get(fmt.Sprintf("func=employee.edit&elid=%d&passwd=%s&confirm=%s&sok=ok&auth=%s", opener.ID, pass(Password), pass(Password), root)).ok()
+			e.setPassword(root, opener.ID, Password).ok()
 		}
 	})
 }
@@ -510,12 +505,11 @@ func TestKeysEndWithPasswords(t *testing.T) {
 		ann := MustCreateAccount(t, e.db, "ann", rights.Admin)
 		MustCreateEmployee(t, e.db, "bob", rights.Admin)
 		for_, by := strings.Repeat("f", 20), strings.Repeat("b", 20)
-		e.get("func=session.newkey&username=ann&key=" + for_ + "&auth=" + root).ok()
-		e.get("func=session.newkey&username=bob&key=" + by + "&auth=" + e.login("ann")).ok()
-		p := url.QueryEscape("Reset-pass1!")
-		e.get(fmt.Sprintf("func=employee.edit&elid=%d&passwd=%s&confirm=%s&sok=ok&auth=%s", ann.ID, p, p, root)).ok()
-		e.get("func=auth&username=ann&key="+for_).fails("auth", "badpassword")
-		e.get("func=auth&username=bob&key="+by).fails("auth", "badpassword")
+		e.newKey(root, "ann", for_).ok()
+		e.newKey(e.login("ann"), "bob", by).ok()
+		e.setPassword(root, ann.ID, "Reset-pass1!").ok()
+		e.keyLogin("ann", for_).fails("auth", "badpassword")
+		e.keyLogin("bob", by).fails("auth", "badpassword")
 	})
 }
 
@@ -604,7 +598,7 @@ func TestLogoutSparesOthersSu(t *testing.T) {
 		e.grant(root, mgr.ID, "employee.logout")
 		narrow := MustCreateEmployee(t, e.db, "narrow", rights.Admin)
 		own := e.login("narrow")
-		su := e.get(fmt.Sprintf("func=employee.su&elid=%d&auth=%s", narrow.ID, root)).ok().obj("auth")["$id"].(string)
+		su := e.su(root, narrow.ID)
 		e.get(fmt.Sprintf("func=employee.logout&elid=%d&sok=ok&auth=%s", narrow.ID, e.login("mgr"))).ok()
 		e.get("func=whoami&auth="+own).fails("access", "session")
 		e.get("func=whoami&auth=" + su).ok()
