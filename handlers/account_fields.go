@@ -3,6 +3,8 @@ package handlers
 import (
 	"strings"
 
+	"staffmgr/models/errs"
+
 	"staffmgr/models"
 	"staffmgr/session"
 )
@@ -19,13 +21,13 @@ func readLogin(p Params, a *models.Account, creating bool, who string) error {
 	}
 	name := strings.TrimSpace(p.Get("name"))
 	if name == "" {
-		return models.Invalid("name", "", "Enter the %s's login", who)
+		return errs.Invalid("name", "", "Enter the %s's login", who)
 	}
 	if a.Login == models.RootLogin && name != a.Login {
-		return models.Invalid("name", name, "The login of root cannot change")
+		return errs.Invalid("name", name, "The login of root cannot change")
 	}
-	if err := models.CheckLogin("name", name); err != nil {
-		return err
+	if err := models.CheckLogin(name); err != nil {
+		return errs.At("name", err)
 	}
 	a.Login = name
 	return nil
@@ -36,11 +38,11 @@ func readLogin(p Params, a *models.Account, creating bool, who string) error {
 type cardField struct {
 	name  string
 	dst   *string
-	check func(field, v string) error
+	check func(v string) error
 }
 
 func realnameField(dst *string) cardField {
-	return cardField{"realname", dst, func(f, v string) error { return models.CheckText(f, v, models.MaxRealname) }}
+	return cardField{"realname", dst, func(v string) error { return models.CheckText(v, models.MaxRealname) }}
 }
 
 func emailField(dst *string) cardField { return cardField{"email", dst, models.CheckEmail} }
@@ -53,8 +55,8 @@ func readCardFields(p Params, fields ...cardField) error {
 			continue
 		}
 		v := strings.TrimSpace(p.Get(f.name))
-		if err := f.check(f.name, v); err != nil {
-			return err
+		if err := f.check(v); err != nil {
+			return errs.At(f.name, err)
 		}
 		*f.dst = v
 	}
@@ -67,13 +69,13 @@ func readPassword(c *Ctx, creating bool, who string) (string, error) {
 	password := c.Params.Get("passwd")
 	switch {
 	case password == "" && creating:
-		return "", models.Invalid("passwd", "", "Enter a password for the new %s", who)
+		return "", errs.Invalid("passwd", "", "Enter a password for the new %s", who)
 	case password != "":
-		if err := c.App.cfg.PasswordPolicy.Check("passwd", password); err != nil {
-			return "", err
+		if err := c.App.cfg.PasswordPolicy.Check(password); err != nil {
+			return "", errs.At("passwd", err)
 		}
 		if c.Params.Get("confirm") != password {
-			return "", models.Invalid("confirm", "", "The password and its confirmation differ")
+			return "", errs.Invalid("confirm", "", "The password and its confirmation differ")
 		}
 	}
 	return password, nil

@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"staffmgr/models/errs"
 
 	"gorm.io/gorm"
 
@@ -17,7 +20,7 @@ import (
 func authLogin(c *Ctx) (render.Result, error) {
 	login := c.Params.Get("username")
 	if login == "" {
-		return nil, models.Invalid("username", "", "Enter a login")
+		return nil, errs.Invalid("username", "", "Enter a login")
 	}
 	if err := checkLoginOrigin(c.Request(), c.Params.Has("key")); err != nil {
 		return nil, err
@@ -59,7 +62,7 @@ func authLogout(c *Ctx) (render.Result, error) {
 		err := c.App.db.WithContext(c).Transaction(func(tx *gorm.DB) error {
 			return endOwnSession(c, tx, person, id)
 		})
-		if err != nil && !isMissed(err) {
+		if err != nil && !errors.Is(err, errs.Missed) {
 			return nil, err
 		}
 	}
@@ -92,7 +95,7 @@ func whoami(c *Ctx) (render.Result, error) {
 // rights, or by someone since suspended, cannot become a way into it.
 func keyStillGranted(c *Ctx, registrar int64, acc *models.Account) error {
 	reg, err := models.FindAccount(c, c.DB, registrar)
-	if isMissed(err) {
+	if errors.Is(err, errs.Missed) {
 		return models.BadKey()
 	}
 	if err != nil {
@@ -118,7 +121,7 @@ func checkLoginOrigin(r *http.Request, key bool) error {
 	if origin := r.Header.Get("Origin"); origin != "" {
 		u, err := url.Parse(origin)
 		if err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host) {
-			return models.Denied("origin", "A login must come from this server's own pages, not from another site")
+			return errs.Denied("origin", "A login must come from this server's own pages, not from another site")
 		}
 		return nil
 	}
@@ -129,5 +132,5 @@ func checkLoginOrigin(r *http.Request, key bool) error {
 	if key && r.Method == http.MethodGet && r.Header.Get("Sec-Fetch-Mode") == "navigate" {
 		return nil
 	}
-	return models.Denied("origin", "A login must come from this server's own pages, not from another site")
+	return errs.Denied("origin", "A login must come from this server's own pages, not from another site")
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"staffmgr/models/errs"
+
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 )
@@ -32,14 +34,14 @@ func cleanText(s string) string {
 
 // safeError is e as a client may see it: its texts are clean and short, whatever
 // value a handler put into it.
-func safeError(e *models.Error) *models.Error {
+func safeError(e *errs.E) *errs.E {
 	c := *e
 	c.Object = models.Clamp(cleanText(e.Object), maxErrorValue)
 	c.Value = models.Clamp(cleanText(e.Value), maxErrorValue)
-	c.Msg = models.Clamp(cleanText(e.Msg), maxErrorMessage)
-	c.Params = make([]models.ErrorParam, len(e.Params))
+	c.Msg = models.Clamp(cleanText(e.Message()), maxErrorMessage)
+	c.Params = make([]errs.Param, len(e.Params))
 	for i, p := range e.Params {
-		c.Params[i] = models.ErrorParam{Name: models.Clamp(cleanText(p.Name), maxErrorValue),
+		c.Params[i] = errs.Param{Name: models.Clamp(cleanText(p.Name), maxErrorValue),
 			Value: models.Clamp(cleanText(p.Value), maxErrorValue)}
 	}
 	return &c

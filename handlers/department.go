@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"errors"
 	"strconv"
+
+	"staffmgr/models/errs"
 
 	"gorm.io/gorm"
 
@@ -52,8 +55,8 @@ func departmentForm(c *Ctx) (render.Result, error) {
 	f := &render.Form{}
 	if elid := c.Params.Get("elid"); elid != "" {
 		var err error
-		if d, err = models.FindDepartment(c, c.DB, "elid", elid); err != nil {
-			return nil, err
+		if d, err = models.FindDepartment(c, c.DB, elid); err != nil {
+			return nil, errs.At("elid", err)
 		}
 		f.Fields = append(f.Fields, render.Text("elid", elid))
 	}
@@ -89,8 +92,8 @@ func departmentSave(c *Ctx) (render.Result, error) {
 	elid := c.Params.Get("elid")
 	if elid != "" {
 		var err error
-		if d, err = models.FindDepartment(c, c.DB, "elid", elid); err != nil {
-			return nil, err
+		if d, err = models.FindDepartment(c, c.DB, elid); err != nil {
+			return nil, errs.At("elid", err)
 		}
 	}
 	if elid == "" || c.Params.Has("name") {
@@ -107,10 +110,10 @@ func departmentSave(c *Ctx) (render.Result, error) {
 		if v := c.Params.Get("default_responsible"); v != "" {
 			a, err := models.FindEmployee(c, c.DB, v)
 			if err != nil {
-				return nil, models.Invalid("default_responsible", v, "There is no employee %s", v)
+				return nil, errs.Invalid("default_responsible", v, "There is no employee %s", v)
 			}
 			if !a.Enabled {
-				return nil, models.Invalid("default_responsible", v, "%s is suspended", a.Login)
+				return nil, errs.Invalid("default_responsible", v, "%s is suspended", a.Login)
 			}
 			d.DefaultResponsible = &a.ID
 		}
@@ -126,15 +129,15 @@ func departmentSave(c *Ctx) (render.Result, error) {
 
 // departmentDelete deletes a department; one with members only with force=on.
 func departmentDelete(c *Ctx, elid string) error {
-	d, err := models.FindDepartment(c, c.DB, "elid", elid)
+	d, err := models.FindDepartment(c, c.DB, elid)
 	if err != nil {
-		return err
+		return errs.At("elid", err)
 	}
 	// Its members lose what it grants: they must be the caller's to change.
 	if err := c.dominateMembers("elid", d.ID, false); err != nil {
 		return err
 	}
-	return models.DeleteDepartment(c, c.DB, d, c.Params.On("force"))
+	return errs.At("elid", models.DeleteDepartment(c, c.DB, d, c.Params.On("force")))
 }
 
 // membershipStatus is an employee's association with a department as the
@@ -160,11 +163,11 @@ var employeeDepartmentSpec = &ListSpec{
 func parentEmployee(c *Ctx, listing bool) (a *models.Account, fromElid bool, err error) {
 	id, fromElid := parentID(c, listing)
 	if id == "" {
-		return nil, false, models.Invalid("plid", "", "Name the employee: plid=ID")
+		return nil, false, errs.Invalid("plid", "", "Name the employee: plid=ID")
 	}
 	a, err = models.FindEmployee(c, c.DB, id)
-	if isMissed(err) {
-		return nil, false, models.Missing("plid", id)
+	if errors.Is(err, errs.Missed) {
+		return nil, false, errs.Missing("plid", id)
 	}
 	return a, fromElid, err
 }
@@ -207,15 +210,15 @@ func membershipAction(change func(c *Ctx, db *gorm.DB, account, department int64
 			return err
 		}
 		if c.ownAccount(a.ID) {
-			return models.NewError(models.ErrAccess, "plid", strconv.FormatInt(a.ID, 10),
+			return errs.New(errs.Access, "plid", strconv.FormatInt(a.ID, 10),
 				"You cannot change your own departments: ask root or another admin")
 		}
 		if err := c.dominate("plid", a.ID, false); err != nil {
 			return err
 		}
-		d, err := models.FindDepartment(c, c.DB, "elid", elid)
+		d, err := models.FindDepartment(c, c.DB, elid)
 		if err != nil {
-			return err
+			return errs.At("elid", err)
 		}
 		if err := change(c, c.DB, a.ID, d.ID); err != nil {
 			return err
@@ -239,6 +242,6 @@ var (
 		return models.SetMembership(c, db, account, department, false)
 	})
 	membershipDelete = membershipAction(func(c *Ctx, db *gorm.DB, account, department int64) error {
-		return models.DeleteMembership(c, db, account, department)
+		return errs.At("elid", models.DeleteMembership(c, db, account, department))
 	})
 )

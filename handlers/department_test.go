@@ -21,7 +21,7 @@ func departmentRows(t *testing.T, e *env, sid string) map[string]map[string]stri
 // mustDepartment reads a department as stored.
 func mustDepartment(t *testing.T, e *env, id int64) *models.Department {
 	t.Helper()
-	d, err := models.FindDepartment(context.Background(), e.db, "elid", fmt.Sprint(id))
+	d, err := models.FindDepartment(context.Background(), e.db, fmt.Sprint(id))
 	if err != nil {
 		t.Fatalf("department %d: %v", id, err)
 	}

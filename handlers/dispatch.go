@@ -5,12 +5,15 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strings"
 	"time"
+
+	"staffmgr/models/errs"
 
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
@@ -133,9 +136,9 @@ func (a *App) serve(ec echo.Context) error {
 	var err error
 	switch {
 	case perr != nil:
-		err = models.Invalid("request", "", "The request's parameters cannot be read: %v", perr)
+		err = errs.Invalid("request", "", "The request's parameters cannot be read: %v", perr)
 	case ferr != nil:
-		err = models.Invalid("out", params.Get("out"), "Unknown output format; use xml, devel, json, sjson, JSONdata or text")
+		err = errs.Invalid("out", params.Get("out"), "Unknown output format; use xml, devel, json, sjson, JSONdata or text")
 	default:
 		res, err = a.dispatchSafely(c, name)
 	}
@@ -154,7 +157,7 @@ func (a *App) serve(ec echo.Context) error {
 		attrs = append(attrs, "account", c.Actor.Login)
 	}
 	if appErr != nil {
-		attrs = append(attrs, "error", string(appErr.Type), "object", appErr.Object)
+		attrs = append(attrs, "error", string(appErr.Kind), "object", appErr.Object)
 	}
 	log.Info("request", attrs...)
 	return nil
@@ -185,7 +188,7 @@ func (a *App) dispatch(c *Ctx, name string) (render.Result, error) {
 	}
 	fn := a.funcs[name]
 	if fn == nil {
-		return nil, models.NewError(models.ErrMissed, "func", name, "Unknown function %q", name)
+		return nil, errs.New(errs.Missed, "func", name, "Unknown function %q", name)
 	}
 	c.Func = fn
 	if err := a.authenticate(c); err != nil {
@@ -199,12 +202,12 @@ func (a *App) dispatch(c *Ctx, name string) (render.Result, error) {
 	}
 	if !rights.Allows(c.Level(), fn.Level) {
 		if c.Actor == nil {
-			return nil, models.Denied("session", "Log in first: the session is unknown or has expired")
+			return nil, errs.Denied("session", "Log in first: the session is unknown or has expired")
 		}
-		return nil, models.Denied(fn.Name, "Insufficient privileges to perform %q", fn.Name)
+		return nil, errs.Denied(fn.Name, "Insufficient privileges to perform %q", fn.Name)
 	}
 	if fn.Only && c.Level() != fn.Level {
-		return nil, models.Denied(fn.Name, "%q is for %s accounts only", fn.Name, fn.Level)
+		return nil, errs.Denied(fn.Name, "%q is for %s accounts only", fn.Name, fn.Level)
 	}
 	if err := a.authorize(c, fn); err != nil {
 		return nil, err
@@ -252,7 +255,7 @@ func (a *App) authenticate(c *Ctx) error {
 	}
 	acc, err := models.FindAccount(ctx, a.db, a.sessions.Actor(ctx))
 	if err != nil || !acc.Enabled {
-		if err != nil && !isMissed(err) {
+		if err != nil && !errors.Is(err, errs.Missed) {
 			return err
 		}
 		return a.sessions.Destroy(ctx) // the account is gone or disabled: so is the session
@@ -260,7 +263,7 @@ func (a *App) authenticate(c *Ctx) error {
 	if id := a.sessions.Impersonator(ctx); id != 0 {
 		real, err := models.FindAccount(ctx, a.db, id)
 		if err != nil || !real.Enabled || a.sessions.ImpersonationOver(ctx) {
-			if err != nil && !isMissed(err) {
+			if err != nil && !errors.Is(err, errs.Missed) {
 				return err
 			}
 			return a.sessions.Destroy(ctx) // an su session ends with its time or its opener
@@ -309,7 +312,7 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 		if fn.Each != nil {
 			return confirmForm(c)
 		}
-		return nil, models.Invalid("sok", "", "%s changes data: confirm it with sok=ok", fn.Name)
+		return nil, errs.Invalid("sok", "", "%s changes data: confirm it with sok=ok", fn.Name)
 	}
 	if err := a.checkCSRF(c); err != nil {
 		return nil, err
@@ -326,14 +329,14 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 	}
 	elids := c.Params.Elids()
 	if len(elids) == 0 {
-		return nil, models.Invalid("elid", "", "Select at least one element")
+		return nil, errs.Invalid("elid", "", "Select at least one element")
 	}
 	res, err := a.inTx(c, func(c *Ctx) (render.Result, error) {
 		for _, id := range elids {
 			if err := fn.Each(c, id); err != nil {
 				// The failing element is the error's value, unless the error is about
 				// the parent (plid), whose value says which parent.
-				if e, ok := models.AsError(err); ok && e.Object != "plid" {
+				if e, ok := errs.As(err); ok && e.Object != "plid" {
 					return nil, e.WithValue(id)
 				} else if ok {
 					return nil, e
@@ -433,7 +436,7 @@ func runSafely(c *Ctx, h func(*Ctx) (render.Result, error)) (res render.Result, 
 func confirmForm(c *Ctx) (render.Result, error) {
 	elids := c.Params.Elids()
 	if len(elids) == 0 {
-		return nil, models.Invalid("elid", "", "Select at least one element")
+		return nil, errs.Invalid("elid", "", "Select at least one element")
 	}
 	return &render.Form{Fields: []*render.Node{
 		render.Text("elid", strings.Join(elids, ", ")),
@@ -455,7 +458,7 @@ func (a *App) checkCSRF(c *Ctx) error {
 	}
 	want := a.sessions.CSRF(c)
 	if r.Method != http.MethodPost || want == "" || subtle.ConstantTimeCompare([]byte(token), []byte(want)) != 1 {
-		return models.Denied("csrf", "A change from the web panel must be a POST carrying the page's CSRF token")
+		return errs.Denied("csrf", "A change from the web panel must be a POST carrying the page's CSRF token")
 	}
 	return nil
 }
@@ -487,20 +490,20 @@ func (a *App) saveSession(ec echo.Context, c *Ctx) error {
 
 // appError turns any error into the application error a client sees. Internal errors
 // are logged with the request id, and the client sees only that id.
-func (a *App) appError(log *slog.Logger, reqID string, err error) *models.Error {
+func (a *App) appError(log *slog.Logger, reqID string, err error) *errs.E {
 	if err == nil {
 		return nil
 	}
-	if e, ok := models.AsError(err); ok {
+	if e, ok := errs.As(err); ok {
 		return safeError(e)
 	}
 	log.Error("internal error", "error", err.Error())
-	return &models.Error{Type: models.ErrInternal, Object: "internal", Value: reqID,
+	return &errs.E{Kind: errs.Internal, Object: "internal", Value: reqID,
 		Msg: "Internal error; the server log has the details under request id " + reqID}
 }
 
 // write renders a result or an error in the requested format, always with HTTP 200.
-func (a *App) write(ec echo.Context, format render.Format, meta render.Meta, res render.Result, appErr *models.Error) {
+func (a *App) write(ec echo.Context, format render.Format, meta render.Meta, res render.Result, appErr *errs.E) {
 	var data []*render.Node
 	if appErr != nil {
 		meta = errorMeta(meta)

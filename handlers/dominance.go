@@ -3,6 +3,8 @@ package handlers
 import (
 	"strconv"
 
+	"staffmgr/models/errs"
+
 	"staffmgr/models"
 	"staffmgr/rights"
 )
@@ -70,7 +72,7 @@ func (c *Ctx) lacks(actor, target *models.Account) (string, error) {
 func (c *Ctx) dominate(object string, id int64, after bool) error {
 	person := c.person()
 	if person == nil {
-		return models.Denied(object, "Log in first")
+		return errs.Denied(object, "Log in first")
 	}
 	if person.Level >= rights.Root {
 		return nil
@@ -117,29 +119,29 @@ func (c *Ctx) dominateMembers(object string, department int64, after bool) error
 
 // dominanceError says what the caller lacks to act on a; the param lacks names it
 // for scripts: a right, default_access_allow, not_admin_to_admin, root or level.
-func dominanceError(object string, a *models.Account, lacks string, after bool) *models.Error {
+func dominanceError(object string, a *models.Account, lacks string, after bool) *errs.E {
 	holds, has := "holds", "has"
 	if after {
 		holds, has = "would then hold", "would then have"
 	}
-	var e *models.Error
+	var e *errs.E
 	id := strconv.FormatInt(a.ID, 10)
 	switch lacks {
 	case rights.LacksRoot:
-		e = models.NewError(models.ErrAccess, object, id, "Only root may act on the account %s", a.Login)
+		e = errs.New(errs.Access, object, id, "Only root may act on the account %s", a.Login)
 	case rights.LacksLevel:
-		e = models.NewError(models.ErrAccess, object, id, "Only staff may act on other accounts")
+		e = errs.New(errs.Access, object, id, "Only staff may act on other accounts")
 	case rights.LacksFullAccess:
-		e = models.NewError(models.ErrAccess, object, id,
+		e = errs.New(errs.Access, object, id,
 			"%s %s full access (default_access_allow), which you have not: only root or a full-access employee may act on them", a.Login, has)
 	case rights.LacksAdminToAdmin:
-		e = models.NewError(models.ErrAccess, object, id,
+		e = errs.New(errs.Access, object, id,
 			"%s %s full access: only root may act on another full-access employee (not_admin_to_admin)", a.Login, has)
 	default:
-		e = models.NewError(models.ErrAccess, object, id,
+		e = errs.New(errs.Access, object, id,
 			"%s %s the right %q, which you do not: you may act only on accounts whose rights are all yours", a.Login, holds, lacks)
 	}
-	e.Params = append(e.Params, models.ErrorParam{Name: "lacks", Value: lacks})
+	e.Params = append(e.Params, errs.Param{Name: "lacks", Value: lacks})
 	return e
 }
 
@@ -148,10 +150,4 @@ func dominanceError(object string, a *models.Account, lacks string, after bool) 
 func (c *Ctx) ownAccount(id int64) bool {
 	p := c.person()
 	return p.ID == id && p.Level < rights.Root
-}
-
-// isMissed reports whether err is a missed error.
-func isMissed(err error) bool {
-	e, ok := models.AsError(err)
-	return ok && e.Type == models.ErrMissed
 }

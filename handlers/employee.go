@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 
 	"staffmgr/handlers/render"
@@ -210,7 +212,7 @@ func employeeSave(c *Ctx) (render.Result, error) {
 	}
 	if err := readCardFields(p,
 		realnameField(&a.Realname),
-		cardField{"position", &a.Position, func(f, v string) error { return models.CheckText(f, v, models.MaxPosition) }},
+		cardField{"position", &a.Position, func(v string) error { return models.CheckText(v, models.MaxPosition) }},
 		emailField(&a.Email),
 		cardField{"phone", &a.Phone, models.CheckPhone},
 		cardField{"mobile", &a.Mobile, models.CheckPhone},
@@ -224,25 +226,25 @@ func employeeSave(c *Ctx) (render.Result, error) {
 		a.AllIPAccess = p.On("all_ip_access")
 	}
 	if p.Has("ip_access") {
-		list, err := models.ParseIPList("ip_access", p.Get("ip_access"))
+		list, err := models.ParseIPList(p.Get("ip_access"))
 		if err != nil {
-			return nil, err
+			return nil, errs.At("ip_access", err)
 		}
 		a.IPAccess = list
 	}
 	if !a.AllIPAccess && a.IPAccess == "" {
-		return nil, models.Invalid("ip_access", "", "List the addresses the employee may log in from, or turn on all_ip_access")
+		return nil, errs.Invalid("ip_access", "", "List the addresses the employee may log in from, or turn on all_ip_access")
 	}
 
 	var departments []int64
 	changeDepartments := p.Has("department")
 	if changeDepartments {
 		var err error
-		if departments, err = models.ParseIDs("department", strings.Join(p.Values("department"), ",")); err != nil {
-			return nil, err
+		if departments, err = models.ParseIDs(strings.Join(p.Values("department"), ",")); err != nil {
+			return nil, errs.At("department", err)
 		}
-		if err := models.CheckDepartments(c, c.DB, "department", departments); err != nil {
-			return nil, err
+		if err := models.CheckDepartments(c, c.DB, departments); err != nil {
+			return nil, errs.At("department", err)
 		}
 		if !creating {
 			current, err := models.Memberships(c, c.DB, a.ID)
@@ -263,15 +265,15 @@ func employeeSave(c *Ctx) (render.Result, error) {
 	if self && person.Level < rights.Root {
 		switch {
 		case a.DefaultAccessAllow != before.DefaultAccessAllow:
-			return nil, models.Denied("default_access_allow", "You cannot change your own access: ask root or another admin")
+			return nil, errs.Denied("default_access_allow", "You cannot change your own access: ask root or another admin")
 		case a.AllIPAccess != before.AllIPAccess || a.IPAccess != before.IPAccess:
-			return nil, models.Denied("ip_access", "You cannot change your own address restrictions: ask root or another admin")
+			return nil, errs.Denied("ip_access", "You cannot change your own address restrictions: ask root or another admin")
 		case changeDepartments:
-			return nil, models.Denied("department", "You cannot change your own departments: ask root or another admin")
+			return nil, errs.Denied("department", "You cannot change your own departments: ask root or another admin")
 		}
 	}
 	if self && !a.AllowsIP(c.IP) {
-		return nil, models.Invalid("ip_access", a.IPAccess,
+		return nil, errs.Invalid("ip_access", a.IPAccess,
 			"Your current address %s is not in the list: saving it would lock you out", c.IP)
 	}
 
@@ -328,7 +330,7 @@ func sameDepartments(current map[int64]bool, ids []int64) bool {
 func manageable(c *Ctx, elid string) (*models.Account, error) {
 	a, err := models.FindEmployee(c, c.DB, elid)
 	if err != nil {
-		return nil, err
+		return nil, errs.At("elid", err)
 	}
 	if !rights.CanManage(c.person().Level, a.Level) {
 		return nil, dominanceError("elid", a, rights.LacksRoot, false)
@@ -345,10 +347,10 @@ func other(c *Ctx, elid, action string, allowRoot bool) (*models.Account, error)
 		return nil, err
 	}
 	if a.ID == c.person().ID {
-		return nil, models.Invalid("elid", elid, "You cannot %s your own account", action)
+		return nil, errs.Invalid("elid", elid, "You cannot %s your own account", action)
 	}
 	if a.Level == rights.Root && !allowRoot {
-		return nil, models.Invalid("elid", elid, "The account %s cannot be %s", a.Login, pastTense[action])
+		return nil, errs.Invalid("elid", elid, "The account %s cannot be %s", a.Login, pastTense[action])
 	}
 	if err := c.dominate("elid", a.ID, false); err != nil {
 		return nil, err
@@ -368,7 +370,7 @@ func employeeDelete(c *Ctx, elid string) error {
 	if err := models.ReleaseTickets(c, c.DB, a.ID, c.Actor.Login, realLogin(c), a.Login+" deleted"); err != nil {
 		return err
 	}
-	return models.DeleteAccount(c, c.DB, a.ID)
+	return errs.At("elid", models.DeleteAccount(c, c.DB, a.ID))
 }
 
 // employeeSuspend disables an employee, ends all of their sessions at once and hands

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"staffmgr/models/errs"
+
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/rights"
@@ -268,7 +270,7 @@ func TestGroupOperationIsAtomic(t *testing.T) {
 		// A group func whose second element fails after the first changed data.
 		f := &Func{Name: "test.group", Caption: "Test", Level: rights.Admin, Each: func(c *Ctx, elid string) error {
 			if elid == "bad" {
-				return models.Invalid("elid", "", "refused")
+				return errs.Invalid("elid", "", "refused")
 			}
 			_, err := models.CreateAccount(c, c.DB, fastTest, "made"+elid, rights.User, Password)
 			return err

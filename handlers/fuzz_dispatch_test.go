@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 
 	"staffmgr/models"
@@ -294,7 +296,7 @@ func FuzzDispatch(f *testing.F) {
 		s.logs.Reset()
 		doc, body := s.call(t, v)
 		e, refused := doc["error"].(map[string]any)
-		if refused && e["$type"] == string(models.ErrInternal) {
+		if refused && e["$type"] == string(errs.Internal) {
 			t.Fatalf("internal error for %q: %s\nserver log:\n%s", v.Encode(), body, s.logs)
 		}
 		after := s.digest(t)

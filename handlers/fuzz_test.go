@@ -10,6 +10,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"staffmgr/models/errs"
+
 	"staffmgr/models"
 	"staffmgr/models/dbtest"
 )
@@ -99,8 +101,8 @@ func FuzzReadParams(f *testing.F) {
 			}
 		}
 		if err := p.check(); err != nil {
-			e, ok := models.AsError(err)
-			if !ok || e.Type != models.ErrValue || !isText(e.Object) || !isText(e.Value) || !isText(e.Msg) {
+			e, ok := errs.As(err)
+			if !ok || e.Kind != errs.Value || !isText(e.Object) || !isText(e.Value) || !isText(e.Msg) {
 				t.Fatalf("check: %#v", err)
 			}
 			return
@@ -160,7 +162,7 @@ func FuzzIDLists(f *testing.F) {
 		err := p.check()
 		switch {
 		case !isText(v) || len(elids) > models.MaxIDs:
-			if e, ok := models.AsError(err); !ok || e.Type != models.ErrValue || !isText(e.Value) ||
+			if e, ok := errs.As(err); !ok || e.Kind != errs.Value || !isText(e.Value) ||
 				utf8.RuneCountInString(e.Value) > maxErrorValue+1 {
 				t.Fatalf("check of %d elids: %v", len(elids), err)
 			}
@@ -168,9 +170,9 @@ func FuzzIDLists(f *testing.F) {
 			t.Fatalf("check refused %d elids: %v", len(elids), err)
 		}
 
-		ids, err := models.ParseIDs("department", v)
+		ids, err := models.ParseIDs(v)
 		if err != nil {
-			if e, ok := models.AsError(err); !ok || e.Type != models.ErrValue || e.Object != "department" {
+			if e, ok := errs.As(err); !ok || e.Kind != errs.Value || e.Object != "" {
 				t.Fatalf("ParseIDs(%q): %v", v, err)
 			}
 			return

@@ -143,7 +143,7 @@ func TestHostileBytes(t *testing.T) {
 				})
 			}
 		}
-		if n, err := models.FindDepartment(t.Context(), e.db, "elid", fmt.Sprint(dept.ID)); err != nil || n.Description != "" {
+		if n, err := models.FindDepartment(t.Context(), e.db, fmt.Sprint(dept.ID)); err != nil || n.Description != "" {
 			t.Fatalf("the department changed: %+v, %v", n, err)
 		}
 	})

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 
 	"staffmgr/handlers/render"
@@ -27,15 +29,15 @@ var journalSpec = &ListSpec{
 		{Name: "funcname", SQL: "j.func", Filter: Wildcard},
 		{Name: "result", SQL: "j.result", Filter: Choice, Choices: []render.Option{
 			{Key: models.JournalOK, Label: "Done"},
-			{Key: string(models.ErrAccess), Label: "Access denied"},
-			{Key: string(models.ErrValue), Label: "Invalid value"},
-			{Key: string(models.ErrMissed), Label: "Not found"},
-			{Key: string(models.ErrExists), Label: "Already exists"},
-			{Key: string(models.ErrLimit), Label: "Limit reached"},
-			{Key: string(models.ErrAuth), Label: "Authentication failed"},
-			{Key: string(models.ErrNotConfigured), Label: "Not configured"},
-			{Key: string(models.ErrGateway), Label: "Gateway failed"},
-			{Key: string(models.ErrInternal), Label: "Internal error"}}},
+			{Key: string(errs.Access), Label: "Access denied"},
+			{Key: string(errs.Value), Label: "Invalid value"},
+			{Key: string(errs.Missed), Label: "Not found"},
+			{Key: string(errs.Exists), Label: "Already exists"},
+			{Key: string(errs.Limit), Label: "Limit reached"},
+			{Key: string(errs.Auth), Label: "Authentication failed"},
+			{Key: string(errs.NotConfigured), Label: "Not configured"},
+			{Key: string(errs.Gateway), Label: "Gateway failed"},
+			{Key: string(errs.Internal), Label: "Internal error"}}},
 		{Name: "date_from", Filter: Exact, Check: checkDate, Where: func(_ *Query, db *gorm.DB, v string) *gorm.DB {
 			day, _ := parseDate(v)
 			return db.Where("j.created_at >= ?", day.UTC())
@@ -61,7 +63,7 @@ func parseDate(v string) (time.Time, error) {
 // checkDate refuses a date filter that is no YYYY-MM-DD day.
 func checkDate(field, v string) error {
 	if _, err := parseDate(v); err != nil {
-		return models.Invalid(field, v, "%s must be a date as YYYY-MM-DD", field)
+		return errs.Invalid(field, v, "%s must be a date as YYYY-MM-DD", field)
 	}
 	return nil
 }
@@ -108,14 +110,14 @@ func journalEntry(c *Ctx, res render.Result, err error) *models.JournalEntry {
 		e.Elid = ok.ID // a create: the new element
 	}
 	if err != nil {
-		if ae, ok := models.AsError(err); ok {
+		if ae, ok := errs.As(err); ok {
 			err = safeError(ae) // the row keeps what the client was told
 		}
 		e.SetError(err)
 		if secret(e.ErrorObject) {
 			e.ErrorValue = ""
 		}
-		if e.Result == string(models.ErrInternal) {
+		if e.Result == string(errs.Internal) {
 			e.ErrorValue, e.Error = c.reqID, "Internal error; the server log has the details under request id "+c.reqID
 		}
 	}

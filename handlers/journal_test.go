@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"staffmgr/models/errs"
+
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/rights"
@@ -97,7 +99,7 @@ func TestJournalSameTransaction(t *testing.T) {
 		}
 		e.addFunc(&Func{Name: "test.fail", Caption: "Fails after its change", Level: rights.Admin,
 			Save: createThen("Doomed", func(*Ctx) error {
-				return models.Invalid("name", "Doomed", "Refused after the change")
+				return errs.Invalid("name", "Doomed", "Refused after the change")
 			})})
 		e.get("func=test.fail&sok=ok"+rootAuth).fails("value", "name")
 		if n := countDepartments(t, e, "Doomed"); n != 0 {

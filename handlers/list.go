@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 
 	"staffmgr/handlers/render"
@@ -147,7 +149,7 @@ func (a *App) listQuery(c *Ctx, list string, spec *ListSpec) (*Query, error) {
 			col, desc = col[1:], true
 		}
 		if c := spec.column(col); c == nil || !c.Sort {
-			return nil, models.Invalid(param, raw, "The list cannot be sorted by %q", col)
+			return nil, errs.Invalid(param, raw, "The list cannot be sorted by %q", col)
 		}
 		q.Sort, q.Desc = col, desc
 		break
@@ -187,10 +189,10 @@ func readFilter(p Params, spec *ListSpec) (map[string]string, error) {
 			continue
 		}
 		if len(v) > 200 {
-			return nil, models.Invalid(col.Name, v, "A filter value is at most 200 characters")
+			return nil, errs.Invalid(col.Name, v, "A filter value is at most 200 characters")
 		}
 		if col.Filter == Choice && !hasChoice(col.Choices, v) {
-			return nil, models.Invalid(col.Name, v, "Unknown value for filter %q", col.Name)
+			return nil, errs.Invalid(col.Name, v, "Unknown value for filter %q", col.Name)
 		}
 		if col.Check != nil {
 			if err := col.Check(col.Name, v); err != nil {
@@ -350,7 +352,7 @@ func filterForm(c *Ctx, list string, spec *ListSpec) (render.Result, error) {
 // reset=on or clicked_button=reset, and answers with the filter form.
 func filterSave(c *Ctx, list string, spec *ListSpec) (render.Result, error) {
 	if !c.HasSession() {
-		return nil, models.Invalid("session", "",
+		return nil, errs.Invalid("session", "",
 			"A filter is stored in a session: log in with func=auth and pass auth=SID, "+
 				"or filter inline: func=%s&filter=on&field=value", list)
 	}

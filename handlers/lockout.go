@@ -2,9 +2,12 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
+
+	"staffmgr/models/errs"
 
 	"staffmgr/models"
 )
@@ -39,7 +42,7 @@ func (a *App) guardLogin(c *Ctx, login string, attempt func() (*models.Account, 
 		}
 		return acc, nil
 	}
-	if e, ok := models.AsError(err); ok && e.Type == models.ErrAuth {
+	if errors.Is(err, errs.Auth) {
 		return nil, err
 	}
 	if rerr := res.Release(ctx, a.db); rerr != nil {
@@ -54,7 +57,7 @@ func (a *App) guardLogin(c *Ctx, login string, attempt func() (*models.Account, 
 // the allow-list. It counts as no attempt.
 func (a *App) addressFirst(c *Ctx, login string) error {
 	acc, err := models.FindAccountByLogin(c, a.db, login)
-	if isMissed(err) {
+	if errors.Is(err, errs.Missed) {
 		return nil
 	}
 	if err != nil {
@@ -87,9 +90,9 @@ func blockedError(b *models.Block, now time.Time) error {
 	if b.Kind == models.LockIP {
 		who = "from this address"
 	}
-	e := models.NewError(models.ErrLimit, "badpassword", until,
+	e := errs.New(errs.Limit, "badpassword", until,
 		"Too many failed logins %s; try again after %s (in %s)", who, until, wait)
-	e.Params = append(e.Params, models.ErrorParam{Name: "retry_after", Value: strconv.Itoa(int(wait / time.Second))})
+	e.Params = append(e.Params, errs.Param{Name: "retry_after", Value: strconv.Itoa(int(wait / time.Second))})
 	return e
 }
 

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"staffmgr/models/errs"
+
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 )
@@ -99,7 +101,7 @@ func (p Params) Int(name string, min, max int) (n int, ok bool, err error) {
 	}
 	n, convErr := strconv.Atoi(s)
 	if convErr != nil || n < min || n > max {
-		return 0, false, models.Invalid(name, s, "%s must be a whole number from %d to %d", name, min, max)
+		return 0, false, errs.Invalid(name, s, "%s must be a whole number from %d to %d", name, min, max)
 	}
 	return n, true, nil
 }
@@ -319,7 +321,7 @@ func (p Params) check() error {
 		}
 	}
 	if elids := p.Elids(); len(elids) > models.MaxIDs {
-		return models.Invalid("elid", models.Clamp(p.Get("elid"), maxErrorValue),
+		return errs.Invalid("elid", models.Clamp(p.Get("elid"), maxErrorValue),
 			"elid names %d elements; at most %d are allowed at once", len(elids), models.MaxIDs)
 	}
 	return nil
@@ -331,7 +333,7 @@ func (p Params) check() error {
 func (p Params) checkRepeats(group bool) error {
 	for _, name := range []string{"plid", "elid"} {
 		if vals := p.Values(name); len(vals) > 1 && (name == "plid" || !group) {
-			return models.Invalid(name, models.Clamp(cleanText(strings.Join(vals, ",")), maxErrorValue),
+			return errs.Invalid(name, models.Clamp(cleanText(strings.Join(vals, ",")), maxErrorValue),
 				"%s is sent %d times; send it once", name, len(vals))
 		}
 	}
@@ -353,13 +355,13 @@ func textError(name, v string, isName bool) error {
 	}
 	object := models.Clamp(cleanText(name), maxErrorValue)
 	if isName {
-		return models.Invalid(object, "", "A parameter name %s", what)
+		return errs.Invalid(object, "", "A parameter name %s", what)
 	}
 	value := models.Clamp(cleanText(v), maxErrorValue)
 	if secret(name) || secret(strings.ToLower(name)) {
 		value = ""
 	}
-	return models.Invalid(object, value, "The value of %s %s", object, what)
+	return errs.Invalid(object, value, "The value of %s %s", object, what)
 }
 
 // checkParams refuses a request whose parameters are not text or name too many

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"staffmgr/models/errs"
+
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/rights"
@@ -43,7 +45,7 @@ func (a *App) authorize(c *Ctx, fn *Func) error {
 		return err
 	}
 	if !ok {
-		return models.NewError(models.ErrAccess, fn.Name, fn.Name,
+		return errs.New(errs.Access, fn.Name, fn.Name,
 			"%s has no right to %q: ask root or an admin to grant it", c.Actor.Login, fn.right())
 	}
 	return nil
@@ -141,7 +143,7 @@ func keepNames(rows []map[string]string, names []string) []map[string]string {
 func checkRight(c *Ctx, name string, granting bool) error {
 	f := c.App.funcs[name]
 	if f == nil || f.Level != rights.Admin || f.Right != "" {
-		return models.NewError(models.ErrMissed, "elid", name, "There is no right %q", name)
+		return errs.New(errs.Missed, "elid", name, "There is no right %q", name)
 	}
 	if !granting {
 		return nil
@@ -151,7 +153,7 @@ func checkRight(c *Ctx, name string, granting bool) error {
 		return err
 	}
 	if !ok {
-		return models.Denied("elid", "You cannot grant %q: you do not hold it yourself", name)
+		return errs.Denied("elid", "You cannot grant %q: you do not hold it yourself", name)
 	}
 	return nil
 }
@@ -166,10 +168,10 @@ func personalRight(allow *bool) func(c *Ctx, elid string) error {
 		}
 		switch {
 		case c.ownAccount(a.ID):
-			return models.NewError(models.ErrAccess, "plid", strconv.FormatInt(a.ID, 10),
+			return errs.New(errs.Access, "plid", strconv.FormatInt(a.ID, 10),
 				"You cannot change your own rights: ask root or another admin")
 		case a.Level >= rights.Root || a.DefaultAccessAllow:
-			return models.Invalid("plid", strconv.FormatInt(a.ID, 10),
+			return errs.Invalid("plid", strconv.FormatInt(a.ID, 10),
 				"%s has full access to every function, so single rights cannot change: turn off default_access_allow first", a.Login)
 		}
 		if err := c.dominate("plid", a.ID, false); err != nil {
@@ -201,9 +203,10 @@ var (
 func rightsDepartment(c *Ctx, listing bool) (*models.Department, error) {
 	id, _ := parentID(c, listing)
 	if id == "" {
-		return nil, models.Invalid("plid", "", "Name the department: plid=ID")
+		return nil, errs.Invalid("plid", "", "Name the department: plid=ID")
 	}
-	return models.FindDepartment(c, c.DB, "plid", id)
+	d, err := models.FindDepartment(c, c.DB, id)
+	return d, errs.At("plid", err)
 }
 
 // rightsGroupList is rights2.group: every right with whether the department grants it.
@@ -242,7 +245,7 @@ func departmentRight(on bool) func(c *Ctx, elid string) error {
 				return err
 			}
 			if member[d.ID] {
-				return models.NewError(models.ErrAccess, "plid", strconv.FormatInt(d.ID, 10),
+				return errs.New(errs.Access, "plid", strconv.FormatInt(d.ID, 10),
 					"You cannot change the rights of your own department: ask root or another admin")
 			}
 		}

@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"errors"
 	"time"
+
+	"staffmgr/models/errs"
 
 	"gorm.io/gorm"
 
@@ -105,11 +108,11 @@ func endOwnSession(c *Ctx, db *gorm.DB, person int64, id string) error {
 func sessionNewKey(c *Ctx) (render.Result, error) {
 	login := c.Params.Get("username")
 	if login == "" {
-		return nil, models.Invalid("username", "", "Enter the login the key is for")
+		return nil, errs.Invalid("username", "", "Enter the login the key is for")
 	}
 	acc, err := models.FindAccountByLogin(c, c.DB, login)
-	if isMissed(err) {
-		return nil, models.Missing("username", login)
+	if errors.Is(err, errs.Missed) {
+		return nil, errs.Missing("username", login)
 	}
 	if err != nil {
 		return nil, err

@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"staffmgr/models/errs"
+
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 )
@@ -83,13 +85,13 @@ func (g httpGateway) deliver(ctx context.Context, to, message string) (string, e
 				reason = "no answer within " + g.client.Timeout.String()
 			}
 		}
-		return reason, models.NewError(models.ErrGateway, "gateway", "", "The SMS gateway could not be reached: %s", reason)
+		return reason, errs.New(errs.Gateway, "gateway", "", "The SMS gateway could not be reached: %s", reason)
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 4*models.MaxSMSAnswer))
 	answer := strings.TrimSpace(resp.Status + " " + string(raw))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return answer, models.NewError(models.ErrGateway, "gateway", strconv.Itoa(resp.StatusCode),
+		return answer, errs.New(errs.Gateway, "gateway", strconv.Itoa(resp.StatusCode),
 			"The SMS gateway refused the message: %s", short(answer, 200))
 	}
 	return answer, nil
@@ -125,7 +127,7 @@ func (g fileGateway) deliver(_ context.Context, to, message string) (string, err
 		}
 	}
 	if err != nil {
-		return err.Error(), models.NewError(models.ErrGateway, "gateway", "", "The SMS file gateway failed: %v", err)
+		return err.Error(), errs.New(errs.Gateway, "gateway", "", "The SMS file gateway failed: %v", err)
 	}
 	return "appended", nil
 }
@@ -185,17 +187,17 @@ func employeeSMS(c *Ctx) (keep func(*Ctx) error, res render.Result, err error) {
 	}
 	gateway := c.App.sms
 	if gateway == nil {
-		return nil, nil, models.NewError(models.ErrNotConfigured, "gateway", "",
+		return nil, nil, errs.New(errs.NotConfigured, "gateway", "",
 			"No SMS gateway is configured: set STAFFMGR_SMS_GATEWAY")
 	}
 	message := p.Get("message")
 	if n := utf8.RuneCountInString(message); strings.TrimSpace(message) == "" || n > models.MaxSMS {
-		return nil, nil, models.Invalid("message", message, "A message is 1 to %d characters", models.MaxSMS)
+		return nil, nil, errs.Invalid("message", message, "A message is 1 to %d characters", models.MaxSMS)
 	}
 	number := strings.TrimSpace(p.Get("phone"))
 	if number != "" {
-		if err := models.CheckPhone("phone", number); err != nil {
-			return nil, nil, err
+		if err := models.CheckPhone(number); err != nil {
+			return nil, nil, errs.At("phone", err)
 		}
 	} else {
 		kind := p.Get("type")
@@ -208,10 +210,10 @@ func employeeSMS(c *Ctx) (keep func(*Ctx) error, res render.Result, err error) {
 		case "mobile":
 			number = a.Mobile
 		default:
-			return nil, nil, models.Invalid("type", kind, "The number to text is phone or mobile")
+			return nil, nil, errs.Invalid("type", kind, "The number to text is phone or mobile")
 		}
 		if number == "" {
-			return nil, nil, models.Invalid("type", kind, "%s has no %s number", a.Login, kind)
+			return nil, nil, errs.Invalid("type", kind, "%s has no %s number", a.Login, kind)
 		}
 	}
 

@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
+
+	"staffmgr/models/errs"
 
 	"staffmgr/handlers/render"
 	"staffmgr/models"
@@ -31,22 +34,22 @@ func (a *App) checkSu(c *Ctx, real, target *models.Account, object string) error
 	id := strconv.FormatInt(target.ID, 10)
 	switch {
 	case c.Real != nil || a.sessions.Impersonator(c) != 0:
-		return models.Denied("su", "An su session cannot act as yet another account: return first with func=chlevel&lp=1")
+		return errs.Denied("su", "An su session cannot act as yet another account: return first with func=chlevel&lp=1")
 	case real.Level < rights.Admin:
-		return models.Denied("su", "Only root and admins may act as another account")
+		return errs.Denied("su", "Only root and admins may act as another account")
 	case target.ID == real.ID:
-		return models.Invalid(object, id, "You already act as yourself")
+		return errs.Invalid(object, id, "You already act as yourself")
 	case !target.Enabled:
-		return models.Invalid(object, id, "The account %s is suspended", target.Login)
+		return errs.Invalid(object, id, "The account %s is suspended", target.Login)
 	}
 	if err := c.dominate(object, target.ID, false); err != nil {
 		return err
 	}
 	reason := strings.TrimSpace(c.Params.Get("reason"))
 	if a.cfg.Su.ReasonRequired && reason == "" {
-		return models.Invalid("reason", "", "Say why you act as %s: reason=…", target.Login)
+		return errs.Invalid("reason", "", "Say why you act as %s: reason=…", target.Login)
 	}
-	return models.CheckText("reason", reason, maxReason)
+	return errs.At("reason", models.CheckText(reason, maxReason))
 }
 
 // suParam runs the request as the account the su parameter names (a login or an
@@ -57,13 +60,13 @@ func (a *App) suParam(c *Ctx) error {
 		return nil
 	}
 	target, err := models.FindAccountByLogin(c, a.db, name)
-	if isMissed(err) {
+	if errors.Is(err, errs.Missed) {
 		if id, perr := strconv.ParseInt(name, 10, 64); perr == nil {
 			target, err = models.FindAccount(c, a.db, id)
 		}
 	}
-	if isMissed(err) {
-		return models.Missing("su", name)
+	if errors.Is(err, errs.Missed) {
+		return errs.Missing("su", name)
 	}
 	if err != nil {
 		return err
@@ -74,7 +77,7 @@ func (a *App) suParam(c *Ctx) error {
 		return err
 	}
 	if !ok {
-		return models.Denied("su", "%s has no right to act as another account (employee.su)", c.Actor.Login)
+		return errs.Denied("su", "%s has no right to act as another account (employee.su)", c.Actor.Login)
 	}
 	if err := a.checkSu(c, c.Actor, target, "su"); err != nil {
 		return err
@@ -89,11 +92,11 @@ func (a *App) suParam(c *Ctx) error {
 func employeeSu(c *Ctx) (render.Result, error) {
 	elid := c.Params.Get("elid")
 	if elid == "" {
-		return nil, models.Invalid("elid", "", "Name the employee: elid=ID")
+		return nil, errs.Invalid("elid", "", "Name the employee: elid=ID")
 	}
 	target, err := models.FindEmployee(c, c.DB, elid)
 	if err != nil {
-		return nil, err
+		return nil, errs.At("elid", err)
 	}
 	if err := c.App.checkSu(c, c.Actor, target, "elid"); err != nil {
 		return nil, err
@@ -130,7 +133,7 @@ func openerStillCurrent(c *Ctx) error {
 		}
 	}
 	if !current {
-		return models.Denied("session", "Log in first: the session is unknown or has expired")
+		return errs.Denied("session", "Log in first: the session is unknown or has expired")
 	}
 	return nil
 }
@@ -155,7 +158,7 @@ func (a *App) suStillAllowed(c *Ctx, real, target *models.Account) (bool, error)
 // never touched, so the client goes back to it.
 func chlevel(c *Ctx) (render.Result, error) {
 	if !c.HasSession() || c.App.sessions.Impersonator(c) == 0 {
-		return nil, models.Invalid("lp", c.Params.Get("lp"), "This session acts as nobody else: there is no level to return to")
+		return nil, errs.Invalid("lp", c.Params.Get("lp"), "This session acts as nobody else: there is no level to return to")
 	}
 	if err := c.App.checkCSRF(c); err != nil {
 		return nil, err
@@ -179,7 +182,7 @@ func (a *App) checkAddress(c *Ctx) error {
 }
 
 func addressRefused(a *models.Account, ip string) error {
-	return models.NewError(models.ErrAccess, "ip", ip, "%s may not work from the address %s", a.Login, ip)
+	return errs.New(errs.Access, "ip", ip, "%s may not work from the address %s", a.Login, ip)
 }
 
 // person is who is behind the request: the opener of an su, or else the actor.

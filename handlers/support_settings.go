@@ -3,6 +3,8 @@ package handlers
 import (
 	"strconv"
 
+	"staffmgr/models/errs"
+
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 )
@@ -61,7 +63,7 @@ func supportSettingsSave(c *Ctx) (render.Result, error) {
 	}
 	if p.Has("param_name") {
 		if p.Get("param_name") == "" {
-			return nil, models.Invalid("param_name", "", "Name the setting to change")
+			return nil, errs.Invalid("param_name", "", "Name the setting to change")
 		}
 		if err := s.Set(p.Get("param_name"), p.Get("param_value")); err != nil {
 			return nil, err

@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
+
+	"staffmgr/models/errs"
 
 	"gorm.io/gorm"
 
@@ -233,14 +236,14 @@ func ticketEditSave(c *Ctx) (render.Result, error) {
 	}
 	reply, note, status := c.Params.Get("message"), c.Params.Get("note_message"), c.Params.Get("status")
 	if reply == "" && note == "" && status == "" {
-		return nil, models.Invalid("message", "", "Write a reply (message), a note (note_message), or set the status")
+		return nil, errs.Invalid("message", "", "Write a reply (message), a note (note_message), or set the status")
 	}
 	if status != "" && !hasChoice(ticketStatusOptions, status) {
-		return nil, models.Invalid("status", status, "Unknown status; use new, in_progress, awaiting_client or closed")
+		return nil, errs.Invalid("status", status, "Unknown status; use new, in_progress, awaiting_client or closed")
 	}
 	if reply != "" {
-		if err := models.CheckMessage("message", reply); err != nil {
-			return nil, err
+		if err := models.CheckMessage(reply); err != nil {
+			return nil, errs.At("message", err)
 		}
 		next := models.TicketAwaitingClient
 		if status != "" {
@@ -258,8 +261,8 @@ func ticketEditSave(c *Ctx) (render.Result, error) {
 		}
 	}
 	if note != "" {
-		if err := models.CheckMessage("note_message", note); err != nil {
-			return nil, err
+		if err := models.CheckMessage(note); err != nil {
+			return nil, errs.At("note_message", err)
 		}
 		if err := models.AddMessage(c, c.DB, t, c.Actor, note, true, ""); err != nil {
 			return nil, err
@@ -317,12 +320,12 @@ func clientTicketList(c *Ctx, q *Query) (*render.List, error) {
 // ownTicket is the caller's ticket elid names; another client's is missed.
 func ownTicket(c *Ctx) (*models.Ticket, error) {
 	elid := c.Params.Get("elid")
-	t, err := models.FindTicket(c, c.DB, "elid", elid)
+	t, err := models.FindTicket(c, c.DB, elid)
 	if err != nil {
-		return nil, err
+		return nil, errs.At("elid", err)
 	}
 	if t.ClientID != c.Actor.ID {
-		return nil, models.Missing("elid", elid)
+		return nil, errs.Missing("elid", elid)
 	}
 	return t, nil
 }
@@ -376,28 +379,28 @@ func clientTicketSave(c *Ctx) (render.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := models.CheckMessage("message", message); err != nil {
-			return nil, err
+		if err := models.CheckMessage(message); err != nil {
+			return nil, errs.At("message", err)
 		}
 		return &render.OK{}, models.AddMessage(c, c.DB, t, c.Actor, message, false, models.TicketInProgress)
 	}
 	subject := strings.TrimSpace(c.Params.Get("subject"))
 	if subject == "" {
-		return nil, models.Invalid("subject", "", "Give the ticket a subject")
+		return nil, errs.Invalid("subject", "", "Give the ticket a subject")
 	}
-	if err := models.CheckText("subject", subject, models.MaxSubject); err != nil {
-		return nil, err
+	if err := models.CheckText(subject, models.MaxSubject); err != nil {
+		return nil, errs.At("subject", err)
 	}
-	if err := models.CheckMessage("message", message); err != nil {
-		return nil, err
+	if err := models.CheckMessage(message); err != nil {
+		return nil, errs.At("message", err)
 	}
 	depID := c.Params.Get("client_department")
-	d, err := models.FindDepartment(c, c.DB, "client_department", depID)
+	d, err := models.FindDepartment(c, c.DB, depID)
 	if err != nil || !d.ShowInSupport {
-		if e, ok := models.AsError(err); err != nil && (!ok || e.Type != models.ErrMissed) {
+		if err != nil && !errors.Is(err, errs.Missed) {
 			return nil, err
 		}
-		return nil, models.Invalid("client_department", depID, "Choose one of the support departments")
+		return nil, errs.Invalid("client_department", depID, "Choose one of the support departments")
 	}
 	t := &models.Ticket{Subject: subject, ClientID: c.Actor.ID, DepartmentID: d.ID}
 	if err := models.OpenTicket(c, c.DB, t, c.Actor, message); err != nil {
@@ -425,7 +428,8 @@ func realLogin(c *Ctx) string {
 func namedTicket(c *Ctx) (*models.Ticket, error) {
 	elid := c.Params.Get("elid")
 	if elid == "" {
-		return nil, models.Invalid("elid", "", "Name the ticket: elid=ID")
+		return nil, errs.Invalid("elid", "", "Name the ticket: elid=ID")
 	}
-	return models.FindTicket(c, c.DB, "elid", elid)
+	t, err := models.FindTicket(c, c.DB, elid)
+	return t, errs.At("elid", err)
 }

@@ -1,8 +1,11 @@
 package handlers
 
 import (
+	"errors"
 	"strconv"
 	"strings"
+
+	"staffmgr/models/errs"
 
 	"staffmgr/handlers/render"
 	"staffmgr/models"
@@ -12,15 +15,16 @@ import (
 // ticket id from ticket_all, or plid, an assignment from the caller's own queue.
 func transferTicket(c *Ctx) (*models.Ticket, error) {
 	if elid := c.Params.Get("elid"); elid != "" {
-		return models.FindTicket(c, c.DB, "elid", elid)
+		t, err := models.FindTicket(c, c.DB, elid)
+		return t, errs.At("elid", err)
 	}
 	plid := c.Params.Get("plid")
 	if plid == "" {
-		return nil, models.Invalid("elid", "", "Name the ticket: elid=TICKET, or plid=ASSIGNMENT from your queue")
+		return nil, errs.Invalid("elid", "", "Name the ticket: elid=TICKET, or plid=ASSIGNMENT from your queue")
 	}
-	a, err := models.FindAssignment(c, c.DB, "plid", plid)
+	a, err := models.FindAssignment(c, c.DB, plid)
 	if err != nil {
-		return nil, err
+		return nil, errs.At("plid", err)
 	}
 	var mine int64
 	if err := inQueueOf(c.DB.WithContext(c).Table("ticket_assignments AS a"), c.Actor.ID).
@@ -28,9 +32,10 @@ func transferTicket(c *Ctx) (*models.Ticket, error) {
 		return nil, err
 	}
 	if mine == 0 {
-		return nil, models.Denied("plid", "The assignment %s is not in your queue: use elid with a ticket id from ticket_all", plid)
+		return nil, errs.Denied("plid", "The assignment %s is not in your queue: use elid with a ticket id from ticket_all", plid)
 	}
-	return models.FindTicket(c, c.DB, "plid", strconv.FormatInt(a.TicketID, 10))
+	t, err := models.FindTicket(c, c.DB, strconv.FormatInt(a.TicketID, 10))
+	return t, errs.At("plid", err)
 }
 
 // transferForm is support_tool_responsible without sok: who holds the ticket and
@@ -76,8 +81,8 @@ func transferForm(c *Ctx) (render.Result, error) {
 // queue. The change is kept in the ticket's history.
 func transferSave(c *Ctx) (render.Result, error) {
 	reason := strings.TrimSpace(c.Params.Get("reason"))
-	if err := models.CheckText("reason", reason, 200); err != nil {
-		return nil, err
+	if err := models.CheckText(reason, 200); err != nil {
+		return nil, errs.At("reason", err)
 	}
 	t, err := transferTicket(c)
 	if err != nil {
@@ -90,9 +95,9 @@ func transferSave(c *Ctx) (render.Result, error) {
 	// ticket: the order ReleaseTickets takes them in when an employee is suspended.
 	var to models.Holder
 	if c.Params.On("set_responsible_default") {
-		d, err := models.FindDepartment(c, c.DB, "elid", strconv.FormatInt(t.DepartmentID, 10))
+		d, err := models.FindDepartment(c, c.DB, strconv.FormatInt(t.DepartmentID, 10))
 		if err != nil {
-			return nil, err
+			return nil, errs.At("elid", err)
 		}
 		if to, err = models.DefaultHolder(c, c.DB, d); err != nil {
 			return nil, err
@@ -101,8 +106,8 @@ func transferSave(c *Ctx) (render.Result, error) {
 		return nil, err
 	}
 	// Read again under the lock: a concurrent transfer or reply may have changed it.
-	if t, err = models.LockTicket(c, c.DB, "elid", t.ID); err != nil {
-		return nil, err
+	if t, err = models.LockTicket(c, c.DB, t.ID); err != nil {
+		return nil, errs.At("elid", err)
 	}
 	if err := checkOpen(t); err != nil {
 		return nil, err
@@ -133,7 +138,7 @@ func transferSave(c *Ctx) (render.Result, error) {
 // checkOpen refuses to transfer a closed ticket.
 func checkOpen(t *models.Ticket) error {
 	if t.Status == models.TicketClosed {
-		return models.Invalid("elid", strconv.FormatInt(t.ID, 10), "The ticket is closed")
+		return errs.Invalid("elid", strconv.FormatInt(t.ID, 10), "The ticket is closed")
 	}
 	return nil
 }
@@ -143,25 +148,25 @@ func checkOpen(t *models.Ticket) error {
 // whether they are enabled and how many tickets they hold cannot change meanwhile.
 func readHolder(c *Ctx, v string) (models.Holder, error) {
 	if v == "" {
-		return models.Holder{}, models.Invalid("set_responsible", "", "Choose an employee or a department, or set_responsible_default=on")
+		return models.Holder{}, errs.Invalid("set_responsible", "", "Choose an employee or a department, or set_responsible_default=on")
 	}
 	if id, ok := strings.CutPrefix(v, "d_"); ok {
-		d, err := models.FindDepartment(c, c.DB, "set_responsible", id)
-		if isMissed(err) {
-			return models.Holder{}, models.Invalid("set_responsible", v, "There is no department %s", id)
+		d, err := models.FindDepartment(c, c.DB, id)
+		if errors.Is(err, errs.Missed) {
+			return models.Holder{}, errs.Invalid("set_responsible", v, "There is no department %s", id)
 		}
 		return models.Holder{Department: d}, err
 	}
 	id := strings.TrimPrefix(v, "e_")
 	a, err := models.LockEmployee(c, c.DB, id)
-	if isMissed(err) {
-		return models.Holder{}, models.Invalid("set_responsible", v, "There is no employee %s", id)
+	if errors.Is(err, errs.Missed) {
+		return models.Holder{}, errs.Invalid("set_responsible", v, "There is no employee %s", id)
 	}
 	if err != nil {
 		return models.Holder{}, err
 	}
 	if !a.Enabled {
-		return models.Holder{}, models.Invalid("set_responsible", v, "%s is suspended: a ticket cannot go to them", a.Login)
+		return models.Holder{}, errs.Invalid("set_responsible", v, "%s is suspended: a ticket cannot go to them", a.Login)
 	}
 	return models.Holder{Employee: a}, nil
 }
@@ -178,7 +183,7 @@ func checkTicketLimit(c *Ctx, a *models.Account) error {
 		return err
 	}
 	if open >= int64(settings.MaxOpenTickets) {
-		return models.NewError(models.ErrLimit, "set_responsible", strconv.FormatInt(a.ID, 10),
+		return errs.New(errs.Limit, "set_responsible", strconv.FormatInt(a.ID, 10),
 			"%s already holds %d open tickets, their limit", a.Login, open)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 
 	"staffmgr/handlers/render"
 	"staffmgr/models"
+	"staffmgr/models/errs"
 	"staffmgr/session"
 )
 
@@ -71,7 +72,7 @@ func userForm(c *Ctx) (render.Result, error) {
 	if elid := c.Params.Get("elid"); elid != "" {
 		var err error
 		if a, err = models.FindClient(c, c.DB, elid); err != nil {
-			return nil, err
+			return nil, errs.At("elid", err)
 		}
 		f.Fields = append(f.Fields, render.Text("elid", strconv.FormatInt(a.ID, 10)))
 	}
@@ -95,7 +96,7 @@ func userSave(c *Ctx) (render.Result, error) {
 	if !creating {
 		var err error
 		if a, err = models.FindClient(c, c.DB, p.Get("elid")); err != nil {
-			return nil, err
+			return nil, errs.At("elid", err)
 		}
 		if err := c.dominate("elid", a.ID, false); err != nil {
 			return nil, err
@@ -135,19 +136,19 @@ func userSave(c *Ctx) (render.Result, error) {
 func userDelete(c *Ctx, elid string) error {
 	a, err := models.FindClient(c, c.DB, elid)
 	if err != nil {
-		return err
+		return errs.At("elid", err)
 	}
 	if err := c.dominate("elid", a.ID, false); err != nil {
 		return err
 	}
-	return models.DeleteAccount(c, c.DB, a.ID)
+	return errs.At("elid", models.DeleteAccount(c, c.DB, a.ID))
 }
 
 // userSuspend disables a client and ends all of their sessions at once.
 func userSuspend(c *Ctx, elid string) error {
 	a, err := models.FindClient(c, c.DB, elid)
 	if err != nil {
-		return err
+		return errs.At("elid", err)
 	}
 	if err := c.dominate("elid", a.ID, false); err != nil {
 		return err
@@ -159,7 +160,7 @@ func userSuspend(c *Ctx, elid string) error {
 func userResume(c *Ctx, elid string) error {
 	a, err := models.FindClient(c, c.DB, elid)
 	if err != nil {
-		return err
+		return errs.At("elid", err)
 	}
 	if err := c.dominate("elid", a.ID, false); err != nil {
 		return err

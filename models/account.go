@@ -2,9 +2,12 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
+
+	"staffmgr/models/errs"
 
 	"gorm.io/gorm"
 
@@ -69,7 +72,7 @@ func FindAccountByLogin(ctx context.Context, db *gorm.DB, login string) (*Accoun
 // CreateAccount stores a new enabled account with the given password.
 func CreateAccount(ctx context.Context, db *gorm.DB, p PasswordParams, login string, level rights.Level, password string) (*Account, error) {
 	if !level.Valid() {
-		return nil, Invalid("level", fmt.Sprint(int(level)), "no account can have level %d", int(level))
+		return nil, errs.Invalid("level", fmt.Sprint(int(level)), "no account can have level %d", int(level))
 	}
 	hash, err := HashPassword(ctx, p, password)
 	if err != nil {
@@ -100,15 +103,15 @@ func SetPasswordHash(ctx context.Context, db *gorm.DB, id int64, hash string) er
 		return fmt.Errorf("set password of account %d: %w", id, res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return Missing("account", fmt.Sprint(id))
+		return errs.Missing("account", fmt.Sprint(id))
 	}
 	return nil
 }
 
 // badPassword is the one answer to every failed login, whatever the reason, so that
 // a caller cannot tell an unknown login from a wrong password or a disabled account.
-func badPassword() *Error {
-	return NewError(ErrAuth, "badpassword", "", "Invalid username or password")
+func badPassword() *errs.E {
+	return errs.New(errs.Auth, "badpassword", "", "Invalid username or password")
 }
 
 // dummyHash is checked against when the login is unknown, so that an unknown login
@@ -138,7 +141,7 @@ func SetUnknownLoginCost(ctx context.Context, p PasswordParams) error {
 func Authenticate(ctx context.Context, db *gorm.DB, login, password string) (*Account, error) {
 	a, err := FindAccountByLogin(ctx, db, login)
 	if err != nil {
-		if e, ok := AsError(err); ok && e.Type == ErrMissed {
+		if errors.Is(err, errs.Missed) {
 			if _, err := CheckPassword(ctx, *dummyHash.Load(), password); err != nil {
 				return nil, err
 			}
@@ -148,7 +151,7 @@ func Authenticate(ctx context.Context, db *gorm.DB, login, password string) (*Ac
 	}
 	ok, err := CheckPassword(ctx, a.PasswordHash, password)
 	if err != nil {
-		if _, isApp := AsError(err); isApp {
+		if _, isApp := errs.As(err); isApp {
 			return nil, err
 		}
 		return nil, fmt.Errorf("account %d: %w", a.ID, err)
@@ -166,11 +169,11 @@ func EnsureRoot(ctx context.Context, db *gorm.DB, p PasswordParams, password str
 	if err == nil {
 		return false, nil
 	}
-	if e, ok := AsError(err); !ok || e.Type != ErrMissed {
+	if !errors.Is(err, errs.Missed) {
 		return false, err
 	}
 	if _, err := CreateAccount(ctx, db, p, RootLogin, rights.Root, password); err != nil {
-		if e, ok := AsError(err); ok && e.Type == ErrExists {
+		if errors.Is(err, errs.Exists) {
 			return false, nil // another process created it first
 		}
 		return false, err

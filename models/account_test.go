@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 
 	"staffmgr/models"
@@ -45,15 +47,15 @@ func TestCreateAccount(t *testing.T) {
 		}
 
 		_, err = models.FindAccountByLogin(ctx, db, "nobody")
-		if e := MustAppError(t, err, models.ErrMissed, "account"); e.Value != "nobody" {
+		if e := MustAppError(t, err, errs.Missed, "account"); e.Value != "nobody" {
 			t.Errorf("missed value %q, want nobody", e.Value)
 		}
 		_, err = models.FindAccount(ctx, db, a.ID+1000)
-		MustAppError(t, err, models.ErrMissed, "account")
+		MustAppError(t, err, errs.Missed, "account")
 
 		// A login is unique; the second one is an exists error, not a driver error.
 		_, err = models.CreateAccount(ctx, db, dbtest.FastPasswords, "alice", rights.User, "Other-pass1")
-		if e := MustAppError(t, err, models.ErrExists, "name"); e.Value != "alice" {
+		if e := MustAppError(t, err, errs.Exists, "name"); e.Value != "alice" {
 			t.Errorf("exists value %q, want alice", e.Value)
 		}
 		var n int64
@@ -74,7 +76,7 @@ func TestCreateAccountLevel(t *testing.T) {
 	}
 	for _, level := range []rights.Level{rights.Guest, 7, -1, 32} {
 		_, err := models.CreateAccount(context.Background(), db, dbtest.FastPasswords, "bad", level, Password)
-		MustAppError(t, err, models.ErrValue, "level")
+		MustAppError(t, err, errs.Value, "level")
 	}
 	var n int64
 	db.Model(&models.Account{}).Where("login = ?", "bad").Count(&n)
@@ -114,7 +116,7 @@ func TestAuthenticate(t *testing.T) {
 			if a != nil {
 				t.Errorf("%s: Authenticate returned account %+v", f.name, a)
 			}
-			e := MustAppError(t, err, models.ErrAuth, "badpassword")
+			e := MustAppError(t, err, errs.Auth, "badpassword")
 			if e.Value != "" {
 				t.Errorf("%s: error value %q, want none", f.name, e.Value)
 			}
@@ -140,14 +142,14 @@ func TestSetPassword(t *testing.T) {
 			t.Errorf("the new password fails: %v", err)
 		}
 		_, err := models.Authenticate(ctx, db, "alice", Password)
-		MustAppError(t, err, models.ErrAuth, "badpassword")
+		MustAppError(t, err, errs.Auth, "badpassword")
 		got, _ := models.FindAccount(ctx, db, a.ID)
 		if !got.UpdatedAt.After(a.UpdatedAt) {
 			t.Errorf("updated_at %v not after %v", got.UpdatedAt, a.UpdatedAt)
 		}
 
 		err = models.SetPassword(ctx, db, dbtest.FastPasswords, a.ID+1000, "New-pass2")
-		MustAppError(t, err, models.ErrMissed, "account")
+		MustAppError(t, err, errs.Missed, "account")
 	})
 }
 
@@ -189,9 +191,9 @@ func TestMapDBError(t *testing.T) {
 	if models.MapDBError(nil, "x", "1") != nil {
 		t.Error("MapDBError(nil) is not nil")
 	}
-	MustAppError(t, models.MapDBError(gorm.ErrRecordNotFound, "account", "7"), models.ErrMissed, "account")
-	MustAppError(t, models.MapDBError(gorm.ErrDuplicatedKey, "name", "a"), models.ErrExists, "name")
-	app := models.Invalid("f", "v", "bad")
+	MustAppError(t, models.MapDBError(gorm.ErrRecordNotFound, "account", "7"), errs.Missed, "account")
+	MustAppError(t, models.MapDBError(gorm.ErrDuplicatedKey, "name", "a"), errs.Exists, "name")
+	app := errs.Invalid("f", "v", "bad")
 	if got := models.MapDBError(app, "x", "y"); got != error(app) {
 		t.Errorf("an application error was replaced by %v", got)
 	}
@@ -199,7 +201,7 @@ func TestMapDBError(t *testing.T) {
 	if got := models.MapDBError(other, "x", "y"); got != other {
 		t.Errorf("an internal error became %v", got)
 	}
-	if got, want := models.NewError(models.ErrValue, "login", "a b", "bad %s", "login").Error(), "value login (a b): bad login"; got != want {
+	if got, want := errs.New(errs.Value, "login", "a b", "bad %s", "login").Error(), "value login (a b): bad login"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }

@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
+
+	"staffmgr/models/errs"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -42,7 +45,7 @@ func Digest(secret string) string {
 // whether another account has the key.
 func RegisterKey(ctx context.Context, db *gorm.DB, accountID, createdBy int64, key string, ttl time.Duration) error {
 	if len(key) < MinKeyLength || len(key) > MaxKeyLength {
-		return Invalid("key", "", "The key must be %d to %d characters long", MinKeyLength, MaxKeyLength)
+		return errs.Invalid("key", "", "The key must be %d to %d characters long", MinKeyLength, MaxKeyLength)
 	}
 	now := Now()
 	k := AuthKey{AccountID: accountID, KeyHash: Digest(key), CreatedAt: now, ExpiresAt: now.Add(ttl)}
@@ -65,7 +68,7 @@ func RegisterKey(ctx context.Context, db *gorm.DB, accountID, createdBy int64, k
 func ConsumeKey(ctx context.Context, db *gorm.DB, login, key string) (*Account, int64, error) {
 	a, err := FindAccountByLogin(ctx, db, login)
 	if err != nil {
-		if e, ok := AsError(err); ok && e.Type == ErrMissed {
+		if errors.Is(err, errs.Missed) {
 			return nil, 0, badPassword()
 		}
 		return nil, 0, err

@@ -2,10 +2,13 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"staffmgr/models/errs"
 
 	"gorm.io/gorm"
 
@@ -25,7 +28,7 @@ func TestRegisterKey(t *testing.T) {
 
 		for _, short := range []string{"", "x", strings.Repeat("k", models.MinKeyLength-1)} {
 			err := models.RegisterKey(ctx, db, a.ID, 0, short, time.Hour)
-			MustAppError(t, err, models.ErrValue, "key")
+			MustAppError(t, err, errs.Value, "key")
 		}
 		MustRegisterKey(t, db, a.ID, strings.Repeat("k", models.MinKeyLength), time.Hour)
 		MustRegisterKey(t, db, a.ID, key, time.Hour)
@@ -58,7 +61,7 @@ func TestRegisterKey(t *testing.T) {
 			t.Errorf("%d keys after registering one again, want 2", len(keys))
 		}
 		err := models.RegisterKey(ctx, db, a.ID, 0, strings.Repeat("k", models.MaxKeyLength+1), time.Hour)
-		MustAppError(t, err, models.ErrValue, "key")
+		MustAppError(t, err, errs.Value, "key")
 	})
 }
 
@@ -80,7 +83,7 @@ func TestConsumeKey(t *testing.T) {
 			t.Errorf("ConsumeKey returned account %d, want %d", got.ID, alice.ID)
 		}
 		_, _, err = models.ConsumeKey(ctx, db, "alice", key)
-		MustAppError(t, err, models.ErrAuth, "badpassword")
+		MustAppError(t, err, errs.Auth, "badpassword")
 
 		tests := []struct {
 			name  string
@@ -102,7 +105,7 @@ func TestConsumeKey(t *testing.T) {
 			if a != nil {
 				t.Errorf("%s: ConsumeKey returned account %d", tt.name, a.ID)
 			}
-			if e, ok := models.AsError(err); !ok || e.Type != models.ErrAuth || e.Object != "badpassword" {
+			if !errors.Is(err, errs.Auth) || objectOf(err) != "badpassword" {
 				t.Errorf("%s: ConsumeKey error %v, want auth badpassword", tt.name, err)
 			}
 		}
@@ -116,7 +119,7 @@ func TestConsumeKey(t *testing.T) {
 		MustRegisterKey(t, db, bob.ID, "bobs-key-00000002", time.Hour)
 		MustDisable(t, db, bob.ID)
 		_, _, err = models.ConsumeKey(ctx, db, "bob", "bobs-key-00000002")
-		MustAppError(t, err, models.ErrAuth, "badpassword")
+		MustAppError(t, err, errs.Auth, "badpassword")
 
 		n, err := models.DeleteExpiredKeys(ctx, db)
 		if err != nil || n != 2 {
@@ -140,28 +143,28 @@ func TestConsumeKeyConcurrent(t *testing.T) {
 		MustRegisterKey(t, db, a.ID, key, time.Hour)
 
 		var (
-			wg    sync.WaitGroup
-			start = make(chan struct{})
-			errs  = make([]error, users)
+			wg      sync.WaitGroup
+			start   = make(chan struct{})
+			results = make([]error, users)
 		)
 		for i := range users {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				<-start
-				_, _, errs[i] = models.ConsumeKey(context.Background(), db, "alice", key)
+				_, _, results[i] = models.ConsumeKey(context.Background(), db, "alice", key)
 			}()
 		}
 		close(start)
 		wg.Wait()
 
 		ok := 0
-		for i, err := range errs {
+		for i, err := range results {
 			if err == nil {
 				ok++
 				continue
 			}
-			if e, isApp := models.AsError(err); !isApp || e.Type != models.ErrAuth {
+			if !errors.Is(err, errs.Auth) {
 				t.Errorf("use %d: %v, want success or auth badpassword", i, err)
 			}
 		}

@@ -21,7 +21,7 @@ func Clients(ctx context.Context, db *gorm.DB) *gorm.DB {
 // FindClient returns the client account with the given id (as the request spells
 // it); any other id, an employee's too, is a missed error.
 func FindClient(ctx context.Context, db *gorm.DB, id string) (*Account, error) {
-	return findByID[Account](ctx, db.Where(clientCondition), "elid", id)
+	return findByID[Account](ctx, db.Where(clientCondition), "client", id)
 }
 
 // clientColumns are the columns a user.edit writes.

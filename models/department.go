@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 )
 
@@ -46,23 +48,23 @@ const (
 func (d *Department) Validate() error {
 	d.Name = strings.TrimSpace(d.Name)
 	if d.Name == "" {
-		return Invalid("name", "", "Enter the department's name")
+		return errs.Invalid("name", "", "Enter the department's name")
 	}
 	if strings.Contains(d.Name, ",") {
-		return Invalid("name", d.Name, "A department's name cannot contain a comma")
+		return errs.Invalid("name", d.Name, "A department's name cannot contain a comma")
 	}
-	if err := CheckText("name", d.Name, MaxDepartmentName); err != nil {
-		return err
+	if err := CheckText(d.Name, MaxDepartmentName); err != nil {
+		return errs.At("name", err)
 	}
 	if n := len([]rune(d.Description)); n > MaxDepartmentDescription {
-		return Invalid("description", "", "At most %d characters", MaxDepartmentDescription)
+		return errs.Invalid("description", "", "At most %d characters", MaxDepartmentDescription)
 	}
 	return nil
 }
 
 // FindDepartment returns the department with the given id (as the request spells it).
-func FindDepartment(ctx context.Context, db *gorm.DB, object, id string) (*Department, error) {
-	return findByID[Department](ctx, db, object, id)
+func FindDepartment(ctx context.Context, db *gorm.DB, id string) (*Department, error) {
+	return findByID[Department](ctx, db, "department", id)
 }
 
 // AllDepartments returns every department by name.
@@ -87,7 +89,7 @@ func SaveDepartment(ctx context.Context, db *gorm.DB, d *Department) error {
 		err = db.WithContext(ctx).Select("name", "description", "show_in_support", "default_responsible", "updated_at").Updates(d).Error
 	}
 	if IsUniqueViolation(err) {
-		return NewError(ErrExists, "name", d.Name, "A department named %q exists", d.Name)
+		return errs.New(errs.Exists, "name", d.Name, "A department named %q exists", d.Name)
 	}
 	if err != nil || d.ID == 0 {
 		return err
@@ -114,11 +116,11 @@ func DeleteDepartment(ctx context.Context, db *gorm.DB, d *Department, force boo
 		return err
 	}
 	if tickets > 0 {
-		return Invalid("elid", strconv.FormatInt(d.ID, 10),
+		return errs.Invalid("department", strconv.FormatInt(d.ID, 10),
 			"The department %q has %d tickets: they keep it, so it cannot be deleted", d.Name, tickets)
 	}
 	if n > 0 && !force {
-		return Invalid("elid", strconv.FormatInt(d.ID, 10),
+		return errs.Invalid("department", strconv.FormatInt(d.ID, 10),
 			"The department %q has %d members: remove them first, or delete with force=on", d.Name, n)
 	}
 	if err := refreshNames(ctx, db, "id IN (SELECT account_id FROM department_members WHERE department_id = ?)", d.ID, d.ID); err != nil {
@@ -130,8 +132,8 @@ func DeleteDepartment(ctx context.Context, db *gorm.DB, d *Department, force boo
 	return nil
 }
 
-// CheckDepartments returns a value error on field unless every id names a department.
-func CheckDepartments(ctx context.Context, db *gorm.DB, field string, ids []int64) error {
+// CheckDepartments returns a value error unless every id names a department.
+func CheckDepartments(ctx context.Context, db *gorm.DB, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -145,7 +147,7 @@ func CheckDepartments(ctx context.Context, db *gorm.DB, field string, ids []int6
 	}
 	for _, id := range ids {
 		if !have[id] {
-			return Invalid(field, strconv.FormatInt(id, 10), "There is no department %d", id)
+			return errs.Invalid("department", strconv.FormatInt(id, 10), "There is no department %d", id)
 		}
 	}
 	return nil
@@ -208,7 +210,7 @@ func DeleteMembership(ctx context.Context, db *gorm.DB, account, department int6
 		return fmt.Errorf("delete membership: %w", res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return NewError(ErrMissed, "elid", strconv.FormatInt(department, 10),
+		return errs.New(errs.Missed, "department", strconv.FormatInt(department, 10),
 			"The employee has no association with department %d", department)
 	}
 	return refreshNames(ctx, db, "id = ?", 0, account)

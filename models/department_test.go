@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 
 	"staffmgr/models"
@@ -57,7 +59,7 @@ func TestDepartmentValidate(t *testing.T) {
 				t.Errorf("%q: %v", c.d.Name, err)
 			}
 		} else {
-			MustAppError(t, err, models.ErrValue, c.object)
+			MustAppError(t, err, errs.Value, c.object)
 		}
 		if d.Name != c.name {
 			t.Errorf("%q: name after Validate %q, want %q", c.d.Name, d.Name, c.name)
@@ -80,17 +82,17 @@ func TestSaveDepartment(t *testing.T) {
 		if err := models.SaveDepartment(ctx, db, qa); err != nil {
 			t.Fatal(err)
 		}
-		got, err := models.FindDepartment(ctx, db, "elid", itoa(qa.ID))
+		got, err := models.FindDepartment(ctx, db, itoa(qa.ID))
 		if err != nil || got.Name != "QA" || got.Description != "Quality" || got.CreatedAt.IsZero() {
 			t.Errorf("created %+v, %v", got, err)
 		}
 		for _, name := range []string{"qa", "SALES DEPARTMENT", "technical Support"} {
 			err := models.SaveDepartment(ctx, db, &models.Department{Name: name})
-			if e := MustAppError(t, err, models.ErrExists, "name"); e.Value != name {
+			if e := MustAppError(t, err, errs.Exists, "name"); e.Value != name {
 				t.Errorf("exists value %q", e.Value)
 			}
 		}
-		MustAppError(t, models.SaveDepartment(ctx, db, &models.Department{Name: "a,b"}), models.ErrValue, "name")
+		MustAppError(t, models.SaveDepartment(ctx, db, &models.Department{Name: "a,b"}), errs.Value, "name")
 		if all, _ := models.AllDepartments(ctx, db); len(all) != 3 || all[0].Name != "QA" {
 			t.Errorf("departments after refusals: %+v", all)
 		}
@@ -104,7 +106,7 @@ func TestSaveDepartment(t *testing.T) {
 		if err := models.SetMembership(ctx, db, anna.ID, support, false); err != nil {
 			t.Fatal(err)
 		}
-		sup, _ := models.FindDepartment(ctx, db, "elid", itoa(support))
+		sup, _ := models.FindDepartment(ctx, db, itoa(support))
 		sup.Name = "Alpha support"
 		if err := models.SaveDepartment(ctx, db, sup); err != nil {
 			t.Fatal(err)
@@ -116,16 +118,16 @@ func TestSaveDepartment(t *testing.T) {
 			t.Errorf("an inactive association shows: %q", got)
 		}
 		sup.Name = "QA"
-		MustAppError(t, models.SaveDepartment(ctx, db, sup), models.ErrExists, "name")
+		MustAppError(t, models.SaveDepartment(ctx, db, sup), errs.Exists, "name")
 		sup.Name = "ALPHA SUPPORT" // its own name in another case
 		if err := models.SaveDepartment(ctx, db, sup); err != nil {
 			t.Errorf("own name in another case: %v", err)
 		}
 
-		_, err = models.FindDepartment(ctx, db, "elid", "99")
-		MustAppError(t, err, models.ErrMissed, "elid")
-		_, err = models.FindDepartment(ctx, db, "department", "x")
-		MustAppError(t, err, models.ErrMissed, "department")
+		_, err = models.FindDepartment(ctx, db, "99")
+		MustAppError(t, err, errs.Missed, "department")
+		_, err = models.FindDepartment(ctx, db, "x")
+		MustAppError(t, err, errs.Missed, "department")
 	})
 }
 
@@ -213,19 +215,19 @@ func TestMemberships(t *testing.T) {
 			t.Errorf("after DeleteMembership: %v %q", got, departmentNames(t, db, ivan))
 		}
 		err := models.DeleteMembership(ctx, db, ivan, sales)
-		if e := MustAppError(t, err, models.ErrMissed, "elid"); e.Value != itoa(sales) {
+		if e := MustAppError(t, err, errs.Missed, "department"); e.Value != itoa(sales) {
 			t.Errorf("missed value %q", e.Value)
 		}
 
 		// CheckDepartments names the first unknown id.
-		if err := models.CheckDepartments(ctx, db, "department", []int64{sales, support, qa.ID}); err != nil {
+		if err := models.CheckDepartments(ctx, db, []int64{sales, support, qa.ID}); err != nil {
 			t.Error(err)
 		}
-		if err := models.CheckDepartments(ctx, db, "department", nil); err != nil {
+		if err := models.CheckDepartments(ctx, db, nil); err != nil {
 			t.Error(err)
 		}
-		err = models.CheckDepartments(ctx, db, "department", []int64{sales, 99, 98})
-		if e := MustAppError(t, err, models.ErrValue, "department"); e.Value != "99" {
+		err = models.CheckDepartments(ctx, db, []int64{sales, 99, 98})
+		if e := MustAppError(t, err, errs.Value, "department"); e.Value != "99" {
 			t.Errorf("value %q, want 99", e.Value)
 		}
 	})
@@ -246,7 +248,7 @@ func TestDeleteDepartment(t *testing.T) {
 		}
 		find := func(id int64) *models.Department {
 			t.Helper()
-			d, err := models.FindDepartment(ctx, db, "elid", itoa(id))
+			d, err := models.FindDepartment(ctx, db, itoa(id))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -254,7 +256,7 @@ func TestDeleteDepartment(t *testing.T) {
 		}
 
 		err := models.DeleteDepartment(ctx, db, find(sales), false)
-		if e := MustAppError(t, err, models.ErrValue, "elid"); e.Value != itoa(sales) {
+		if e := MustAppError(t, err, errs.Value, "department"); e.Value != itoa(sales) {
 			t.Errorf("value %q", e.Value)
 		}
 		if got := departmentNames(t, db, ivan); got != "Sales department, Technical support" {

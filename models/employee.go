@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 
 	"staffmgr/rights"
@@ -32,46 +34,46 @@ const (
 )
 
 // CheckLogin returns a value error unless login is a valid login.
-func CheckLogin(field, login string) error {
+func CheckLogin(login string) error {
 	if !loginPattern.MatchString(login) {
-		return Invalid(field, login, "A login is 3 to 50 characters: lower-case latin letters, digits, _ . and -, starting with a letter or digit")
+		return errs.Invalid("", login, "A login is 3 to 50 characters: lower-case latin letters, digits, _ . and -, starting with a letter or digit")
 	}
 	return nil
 }
 
 // CheckEmail returns a value error unless v is a plain address (user@domain.tld).
-func CheckEmail(field, v string) error {
+func CheckEmail(v string) error {
 	if v == "" {
 		return nil
 	}
 	a, err := mail.ParseAddress(v)
 	if err != nil || a.Address != v || a.Name != "" || len(v) > MaxEmail {
-		return Invalid(field, v, "Enter an email address such as name@example.com")
+		return errs.Invalid("", v, "Enter an email address such as name@example.com")
 	}
 	_, domain, _ := strings.Cut(v, "@")
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
-		return Invalid(field, v, "Enter an email address such as name@example.com")
+		return errs.Invalid("", v, "Enter an email address such as name@example.com")
 	}
 	return nil
 }
 
 // CheckPhone returns a value error unless v is digits with an optional leading +
 // and an optional extension (x123 or ext. 123).
-func CheckPhone(field, v string) error {
+func CheckPhone(v string) error {
 	if v != "" && !phonePattern.MatchString(v) {
-		return Invalid(field, v, "A phone number is 3 to 20 digits with an optional leading + and an optional extension (x123)")
+		return errs.Invalid("", v, "A phone number is 3 to 20 digits with an optional leading + and an optional extension (x123)")
 	}
 	return nil
 }
 
 // CheckText returns a value error when v is longer than max characters or holds
 // control characters.
-func CheckText(field, v string, max int) error {
+func CheckText(v string, max int) error {
 	if n := len([]rune(v)); n > max {
-		return Invalid(field, v, "At most %d characters", max)
+		return errs.Invalid("", v, "At most %d characters", max)
 	}
 	if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return Invalid(field, v, "Control characters are not allowed")
+		return errs.Invalid("", v, "Control characters are not allowed")
 	}
 	return nil
 }
@@ -79,12 +81,12 @@ func CheckText(field, v string, max int) error {
 // ParseIPList reads an allow-list: IPv4 or IPv6 addresses and CIDR networks,
 // separated by commas, spaces or new lines. It returns the entries in canonical
 // form, without duplicates, comma-separated.
-func ParseIPList(field, v string) (string, error) {
+func ParseIPList(v string) (string, error) {
 	entries := strings.FieldsFunc(v, func(r rune) bool {
 		return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t'
 	})
 	if len(entries) > MaxIPAccess {
-		return "", Invalid(field, "", "At most %d addresses and networks", MaxIPAccess)
+		return "", errs.Invalid("", "", "At most %d addresses and networks", MaxIPAccess)
 	}
 	seen := map[string]bool{}
 	var out []string
@@ -93,13 +95,13 @@ func ParseIPList(field, v string) (string, error) {
 		if strings.Contains(e, "/") {
 			p, err := netip.ParsePrefix(e)
 			if err != nil {
-				return "", Invalid(field, e, "%q is not an IPv4 or IPv6 address or network (such as 192.0.2.0/24)", e)
+				return "", errs.Invalid("", e, "%q is not an IPv4 or IPv6 address or network (such as 192.0.2.0/24)", e)
 			}
 			canon = p.Masked().String()
 		} else {
 			a, err := netip.ParseAddr(e)
 			if err != nil || a.Zone() != "" {
-				return "", Invalid(field, e, "%q is not an IPv4 or IPv6 address or network (such as 192.0.2.0/24)", e)
+				return "", errs.Invalid("", e, "%q is not an IPv4 or IPv6 address or network (such as 192.0.2.0/24)", e)
 			}
 			canon = a.Unmap().String()
 		}
@@ -111,25 +113,25 @@ func ParseIPList(field, v string) (string, error) {
 	return strings.Join(out, ","), nil
 }
 
-// ParseID reads an element id; anything else is a missed error for object.
-func ParseID(object, v string) (int64, error) {
+// parseID reads an element id; anything else is a missed error for entity.
+func parseID(entity, v string) (int64, error) {
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, Missing(object, v)
+		return 0, errs.Missing(entity, v)
 	}
 	return id, nil
 }
 
 // findByID loads the row of T whose id the request spells as id; a malformed or
-// unknown id is a missed error on object.
-func findByID[T any](ctx context.Context, db *gorm.DB, object, id string) (*T, error) {
-	n, err := ParseID(object, id)
+// unknown id is a missed error on entity.
+func findByID[T any](ctx context.Context, db *gorm.DB, entity, id string) (*T, error) {
+	n, err := parseID(entity, id)
 	if err != nil {
 		return nil, err
 	}
 	var row T
 	if err := db.WithContext(ctx).First(&row, n).Error; err != nil {
-		return nil, MapDBError(err, object, id)
+		return nil, MapDBError(err, entity, id)
 	}
 	return &row, nil
 }
@@ -140,18 +142,18 @@ func findByID[T any](ctx context.Context, db *gorm.DB, object, id string) (*T, e
 const MaxIDs = 1000
 
 // ParseIDs reads a comma-separated list of ids (spaces allowed), without duplicates.
-// More than MaxIDs different ids are a value error on field.
-func ParseIDs(field, v string) ([]int64, error) {
+// More than MaxIDs different ids are a value error.
+func ParseIDs(v string) ([]int64, error) {
 	var out []int64
 	seen := map[int64]bool{}
 	for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id <= 0 {
-			return nil, Invalid(field, s, "%q is not an id", s)
+			return nil, errs.Invalid("", s, "%q is not an id", s)
 		}
 		if !seen[id] {
 			if len(out) == MaxIDs {
-				return nil, Invalid(field, Clamp(v, 100), "At most %d ids are allowed in one list", MaxIDs)
+				return nil, errs.Invalid("", Clamp(v, 100), "At most %d ids are allowed in one list", MaxIDs)
 			}
 			seen[id] = true
 			out = append(out, id)
@@ -168,7 +170,7 @@ func Staff(ctx context.Context, db *gorm.DB) *gorm.DB {
 // FindEmployee returns the staff account with the given id (as the request spells
 // it); any other id is a missed error.
 func FindEmployee(ctx context.Context, db *gorm.DB, id string) (*Account, error) {
-	return findByID[Account](ctx, db.Where(staffCondition), "elid", id)
+	return findByID[Account](ctx, db.Where(staffCondition), "employee", id)
 }
 
 // LockEmployee is FindEmployee that also locks the employee's row until the
@@ -176,7 +178,7 @@ func FindEmployee(ctx context.Context, db *gorm.DB, id string) (*Account, error)
 // count of open tickets and whether they are enabled cannot change before it
 // commits. Lock the employee before the tickets (see forUpdate).
 func LockEmployee(ctx context.Context, db *gorm.DB, id string) (*Account, error) {
-	return findByID[Account](ctx, db.Where(staffCondition).Clauses(forUpdate), "elid", id)
+	return findByID[Account](ctx, db.Where(staffCondition).Clauses(forUpdate), "employee", id)
 }
 
 // employeeColumns are the columns an employee.edit writes.
@@ -208,7 +210,7 @@ func saveAccount(ctx context.Context, db *gorm.DB, a *Account, columns []string)
 		err = db.WithContext(ctx).Select(columns).Updates(a).Error
 	}
 	if IsUniqueViolation(err) {
-		return NewError(ErrExists, "name", a.Login, "The login %q is taken", a.Login)
+		return errs.New(errs.Exists, "name", a.Login, "The login %q is taken", a.Login)
 	}
 	if err != nil {
 		return fmt.Errorf("save account %s: %w", a.Login, err)
@@ -223,7 +225,7 @@ func DeleteAccount(ctx context.Context, db *gorm.DB, id int64) error {
 		return fmt.Errorf("delete account %d: %w", id, res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return Missing("elid", strconv.FormatInt(id, 10))
+		return errs.Missing("account", strconv.FormatInt(id, 10))
 	}
 	return nil
 }

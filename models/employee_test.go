@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 
 	"staffmgr/models"
@@ -25,7 +27,7 @@ func checkValue(t *testing.T, what string, err error, ok bool, field, value stri
 		}
 		return
 	}
-	if e := MustAppError(t, err, models.ErrValue, field); e.Value != value || e.Msg == "" {
+	if e := MustAppError(t, err, errs.Value, field); e.Value != value || e.Msg == "" {
 		t.Errorf("%s: error value %q msg %q, want value %q", what, e.Value, e.Msg, value)
 	}
 }
@@ -39,7 +41,7 @@ func TestCheckLogin(t *testing.T) {
 		"iv an": false, "ivan@x": false, "иван": false, "ivan\n": false, " ivan": false,
 		strings.Repeat("x", 51): false,
 	} {
-		checkValue(t, login, models.CheckLogin("name", login), ok, "name", login)
+		checkValue(t, login, models.CheckLogin(login), ok, "", login)
 	}
 }
 
@@ -52,7 +54,7 @@ func TestCheckEmail(t *testing.T) {
 		"ivan@.example.com": false, "ivan@example.com.": false, "iv an@example.com": false,
 		strings.Repeat("a", 250) + "@example.com": false,
 	} {
-		checkValue(t, v, models.CheckEmail("email", v), ok, "email", v)
+		checkValue(t, v, models.CheckEmail(v), ok, "", v)
 	}
 }
 
@@ -66,7 +68,7 @@ func TestCheckPhone(t *testing.T) {
 		"12-34": false, "(495)1234567": false, "79991234567 x": false, "555 x1234567": false,
 		strings.Repeat("1", 21): false, "+": false, "555 y12": false,
 	} {
-		checkValue(t, v, models.CheckPhone("phone", v), ok, "phone", v)
+		checkValue(t, v, models.CheckPhone(v), ok, "", v)
 	}
 }
 
@@ -84,7 +86,7 @@ func TestCheckText(t *testing.T) {
 		{"new\nline", false},
 		{"del\x7f", false},
 	} {
-		checkValue(t, c.v, models.CheckText("realname", c.v, 10), c.ok, "realname", c.v)
+		checkValue(t, c.v, models.CheckText(c.v, 10), c.ok, "", c.v)
 	}
 }
 
@@ -102,7 +104,7 @@ func TestParseIPList(t *testing.T) {
 		"192.0.2.1, 192.0.2.1 10.0.0.0/8 10.9.9.9/8": "192.0.2.1,10.0.0.0/8",
 		"0.0.0.0/0": "0.0.0.0/0",
 	} {
-		got, err := models.ParseIPList("ip_access", in)
+		got, err := models.ParseIPList(in)
 		if err != nil || got != want {
 			t.Errorf("ParseIPList(%q) = %q, %v; want %q", in, got, err, want)
 		}
@@ -118,13 +120,13 @@ func TestParseIPList(t *testing.T) {
 		"192.0.2":                "192.0.2",
 		"2001:db8::/129":         "2001:db8::/129",
 	} {
-		_, err := models.ParseIPList("ip_access", in)
-		checkValue(t, in, err, false, "ip_access", bad)
+		_, err := models.ParseIPList(in)
+		checkValue(t, in, err, false, "", bad)
 	}
 	many := strings.Repeat("192.0.2.1,", models.MaxIPAccess+1)
-	_, err := models.ParseIPList("ip_access", many)
-	MustAppError(t, err, models.ErrValue, "ip_access")
-	if _, err := models.ParseIPList("ip_access", strings.Repeat("192.0.2.1,", models.MaxIPAccess)); err != nil {
+	_, err := models.ParseIPList(many)
+	MustAppError(t, err, errs.Value, "")
+	if _, err := models.ParseIPList(strings.Repeat("192.0.2.1,", models.MaxIPAccess)); err != nil {
 		t.Errorf("%d entries: %v", models.MaxIPAccess, err)
 	}
 }
@@ -138,25 +140,14 @@ func TestParseIDs(t *testing.T) {
 		"1,2,3":     {1, 2, 3},
 		"3, 1, 3,1": {3, 1},
 	} {
-		got, err := models.ParseIDs("department", in)
+		got, err := models.ParseIDs(in)
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("ParseIDs(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
 	for in, bad := range map[string]string{"abc": "abc", "1,x": "x", "0": "0", "-1": "-1", "1;2": "1;2", "1.5": "1.5"} {
-		_, err := models.ParseIDs("department", in)
-		checkValue(t, in, err, false, "department", bad)
-	}
-	for in, ok := range map[string]bool{"1": true, "42": true, "0": false, "-1": false, "x": false, "": false, "1,2": false} {
-		id, err := models.ParseID("elid", in)
-		if ok && (err != nil || id <= 0) {
-			t.Errorf("ParseID(%q) = %d, %v", in, id, err)
-		}
-		if !ok {
-			if e := MustAppError(t, err, models.ErrMissed, "elid"); e.Value != in {
-				t.Errorf("ParseID(%q): value %q", in, e.Value)
-			}
-		}
+		_, err := models.ParseIDs(in)
+		checkValue(t, in, err, false, "", bad)
 	}
 }
 
@@ -177,7 +168,7 @@ func TestFindEmployee(t *testing.T) {
 		}
 		for _, id := range []string{itoa(client.ID), "999", "abc", "0", ""} {
 			_, err := models.FindEmployee(ctx, db, id)
-			if e := MustAppError(t, err, models.ErrMissed, "elid"); e.Value != id {
+			if e := MustAppError(t, err, errs.Missed, "employee"); e.Value != id {
 				t.Errorf("FindEmployee(%q): value %q", id, e.Value)
 			}
 		}
@@ -209,12 +200,12 @@ func TestSaveEmployee(t *testing.T) {
 
 		// Only staff levels; a taken login (of any level) is an exists error.
 		err = models.SaveEmployee(ctx, db, &models.Account{Login: "low", Level: rights.User, PasswordHash: hash})
-		if _, isApp := models.AsError(err); err == nil || isApp {
+		if _, isApp := errs.As(err); err == nil || isApp {
 			t.Errorf("a user-level employee: %v", err)
 		}
 		for _, login := range []string{"ivan", "client"} {
 			err := models.SaveEmployee(ctx, db, &models.Account{Login: login, Level: rights.Admin, PasswordHash: hash})
-			if e := MustAppError(t, err, models.ErrExists, "name"); e.Value != login {
+			if e := MustAppError(t, err, errs.Exists, "name"); e.Value != login {
 				t.Errorf("exists value %q", e.Value)
 			}
 		}
@@ -243,7 +234,7 @@ func TestSaveEmployee(t *testing.T) {
 			t.Errorf("zero values not written: %+v", z)
 		}
 		after.Login = "client"
-		MustAppError(t, models.SaveEmployee(ctx, db, after), models.ErrExists, "name")
+		MustAppError(t, models.SaveEmployee(ctx, db, after), errs.Exists, "name")
 	})
 }
 
@@ -283,7 +274,7 @@ func TestSetEnabledAndDeleteAccount(t *testing.T) {
 			t.Errorf("a deleted account still counts: %d", n)
 		}
 		err := models.DeleteAccount(ctx, db, a.ID)
-		if e := MustAppError(t, err, models.ErrMissed, "elid"); e.Value != itoa(a.ID) {
+		if e := MustAppError(t, err, errs.Missed, "account"); e.Value != itoa(a.ID) {
 			t.Errorf("missed value %q", e.Value)
 		}
 	})
@@ -300,14 +291,14 @@ func TestParseIDsLimit(t *testing.T) {
 		}
 		return strings.Join(parts, ",")
 	}
-	if got, err := models.ParseIDs("department", list(models.MaxIDs)); err != nil || len(got) != models.MaxIDs {
+	if got, err := models.ParseIDs(list(models.MaxIDs)); err != nil || len(got) != models.MaxIDs {
 		t.Fatalf("%d ids: %d, %v", models.MaxIDs, len(got), err)
 	}
-	if got, err := models.ParseIDs("department", list(models.MaxIDs)+strings.Repeat(",1", 5000)); err != nil || len(got) != models.MaxIDs {
+	if got, err := models.ParseIDs(list(models.MaxIDs)+strings.Repeat(",1", 5000)); err != nil || len(got) != models.MaxIDs {
 		t.Fatalf("repeats counted: %d, %v", len(got), err)
 	}
-	_, err := models.ParseIDs("department", list(70000))
-	e := MustAppError(t, err, models.ErrValue, "department")
+	_, err := models.ParseIDs(list(70000))
+	e := MustAppError(t, err, errs.Value, "")
 	if !strings.HasSuffix(e.Value, "…") || len([]rune(e.Value)) != 101 || !strings.HasPrefix(e.Value, "1,2,3,") {
 		t.Errorf("value %q", e.Value)
 	}

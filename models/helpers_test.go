@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 
 	"staffmgr/models"
@@ -43,17 +45,25 @@ func MustRegisterKey(t *testing.T, db *gorm.DB, accountID int64, key string, ttl
 
 // MustAppError fails unless err is an application error of type typ about object,
 // and returns it.
-func MustAppError(t *testing.T, err error, typ models.ErrorType, object string) *models.Error {
+func MustAppError(t *testing.T, err error, typ errs.Kind, object string) *errs.E {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("got no error, want %s %s", typ, object)
 	}
-	e, ok := models.AsError(err)
+	e, ok := errs.As(err)
 	if !ok {
-		t.Fatalf("got %T %v, want an *models.Error %s %s", err, err, typ, object)
+		t.Fatalf("got %T %v, want an *errs.E %s %s", err, err, typ, object)
 	}
-	if e.Type != typ || e.Object != object {
-		t.Fatalf("got error %s %s (%v), want %s %s", e.Type, e.Object, e, typ, object)
+	if e.Kind != typ || e.Object != object {
+		t.Fatalf("got error %s %s (%v), want %s %s", e.Kind, e.Object, e, typ, object)
 	}
 	return e
+}
+
+// objectOf is the object a protocol error names, or "" for any other error.
+func objectOf(err error) string {
+	if e, ok := errs.As(err); ok {
+		return e.Object
+	}
+	return ""
 }

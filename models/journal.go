@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 )
 
@@ -52,11 +54,11 @@ func (e *JournalEntry) SetAccounts(actor, real *Account) {
 // An error that is not an application error is internal, recorded as such without
 // its details, which belong in the server log only.
 func (e *JournalEntry) SetError(err error) {
-	ae, ok := AsError(err)
+	ae, ok := errs.As(err)
 	if !ok {
-		ae = &Error{Type: ErrInternal, Object: "internal", Msg: "Internal error"}
+		ae = &errs.E{Kind: errs.Internal, Object: "internal", Msg: "Internal error"}
 	}
-	e.Result, e.ErrorObject, e.ErrorValue, e.Error = string(ae.Type), ae.Object, ae.Value, ae.Msg
+	e.Result, e.ErrorObject, e.ErrorValue, e.Error = string(ae.Kind), ae.Object, ae.Value, ae.Message()
 }
 
 // Journal is the journal as the list reads it, under the alias j.

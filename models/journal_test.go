@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 
 	"staffmgr/models"
@@ -29,7 +31,7 @@ func TestWriteJournal(t *testing.T) {
 		}
 		failed := &models.JournalEntry{Func: "employee.delete", Elid: strings.Repeat("9", 2000)}
 		failed.SetAccounts(anna, nil)
-		failed.SetError(models.Invalid("elid", strings.Repeat("1", 2000), "No"))
+		failed.SetError(errs.Invalid("elid", strings.Repeat("1", 2000), "No"))
 		if err := models.WriteJournal(ctx, db, failed); err != nil {
 			t.Fatalf("long texts are cut to their columns: %v", err)
 		}

@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 
+	"staffmgr/models/errs"
+
 	"golang.org/x/crypto/argon2"
 )
 
@@ -78,8 +80,8 @@ func SetHashLimit(l *HashLimit) *HashLimit { return hashLimit.Swap(l) }
 
 // errBusy is the answer when no slot frees in time; it is a limit error, so a login
 // refused with it is not counted as a failure.
-func errBusy() *Error {
-	return NewError(ErrLimit, "busy", "", "Too many password checks are running; try again in a moment")
+func errBusy() *errs.E {
+	return errs.New(errs.Limit, "busy", "", "Too many password checks are running; try again in a moment")
 }
 
 // Acquire takes a slot of l, waiting at most l's wait and no longer than ctx lasts,
@@ -199,11 +201,11 @@ var PasswordClasses = map[string]string{
 	"symbol": "a symbol",
 }
 
-// Check returns a value error naming field when password breaks the policy. The
+// Check returns a value error when password breaks the policy. The
 // password itself is never put in the error.
-func (p PasswordPolicy) Check(field, password string) error {
+func (p PasswordPolicy) Check(password string) error {
 	if n := len([]rune(password)); n < p.MinLength {
-		return Invalid(field, "", "The password must be at least %d characters long", p.MinLength)
+		return errs.Invalid("", "", "The password must be at least %d characters long", p.MinLength)
 	}
 	has := map[string]bool{}
 	for _, r := range password {
@@ -225,7 +227,7 @@ func (p PasswordPolicy) Check(field, password string) error {
 		}
 	}
 	if len(missing) > 0 {
-		return Invalid(field, "", "The password must contain %s", strings.Join(missing, ", "))
+		return errs.Invalid("", "", "The password must contain %s", strings.Join(missing, ", "))
 	}
 	return nil
 }
@@ -234,7 +236,7 @@ func (p PasswordPolicy) Check(field, password string) error {
 func GeneratePassword() string {
 	for {
 		pw := RandomToken(15) // 20 characters of A-Z a-z 0-9 - _
-		if DefaultPasswordPolicy.Check("password", pw) == nil {
+		if DefaultPasswordPolicy.Check(pw) == nil {
 			return pw
 		}
 	}

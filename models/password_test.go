@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 
 	"staffmgr/models"
@@ -168,14 +170,14 @@ func TestPasswordPolicyCheck(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			err := tt.policy.Check("passwd", tt.password)
+			err := tt.policy.Check(tt.password)
 			if len(tt.want) == 0 {
 				if err != nil {
 					t.Fatalf("Check(%q) = %v, want nil", tt.password, err)
 				}
 				return
 			}
-			e := MustAppError(t, err, models.ErrValue, "passwd")
+			e := MustAppError(t, err, errs.Value, "")
 			for _, w := range tt.want {
 				if !strings.Contains(e.Msg, w) {
 					t.Errorf("Check(%q) message %q lacks %q", tt.password, e.Msg, w)
@@ -198,7 +200,7 @@ func TestGeneratePassword(t *testing.T) {
 	seen := map[string]bool{}
 	for range 50 {
 		pw := models.GeneratePassword()
-		if err := models.DefaultPasswordPolicy.Check("password", pw); err != nil {
+		if err := models.DefaultPasswordPolicy.Check(pw); err != nil {
 			t.Fatalf("GeneratePassword() = %q, which the default policy refuses: %v", pw, err)
 		}
 		if len(pw) < 16 {
@@ -232,8 +234,8 @@ func setHashLimit(t *testing.T, l *models.HashLimit) {
 
 // isBusy reports whether err is the HashLimit's refusal.
 func isBusy(err error) bool {
-	e, ok := models.AsError(err)
-	return ok && e.Type == models.ErrLimit && e.Object == "busy"
+	e, ok := errs.As(err)
+	return ok && e.Kind == errs.Limit && e.Object == "busy"
 }
 
 // mustAcquire takes a slot of l.

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -89,10 +91,10 @@ func (s SupportSettings) Validate() error {
 	switch s.NotifyChannel {
 	case NotifyEmail, NotifySMS, NotifyNone:
 	default:
-		return Invalid("notify_channel", s.NotifyChannel, "The channel is email, sms or none")
+		return errs.Invalid("notify_channel", s.NotifyChannel, "The channel is email, sms or none")
 	}
 	if s.MaxOpenTickets < 0 || s.MaxOpenTickets > MaxOpenTicketsCap {
-		return Invalid("max_open_tickets", strconv.Itoa(s.MaxOpenTickets),
+		return errs.Invalid("max_open_tickets", strconv.Itoa(s.MaxOpenTickets),
 			"max_open_tickets must be a whole number from 0 (no limit) to %d", MaxOpenTicketsCap)
 	}
 	return nil
@@ -114,7 +116,7 @@ func (s *SupportSettings) Set(name, value string) error {
 		case "off", "no", "false", "0", "":
 			s.NotifyNewTicket = false
 		default:
-			return Invalid(name, value, "notify_new_ticket is on or off")
+			return errs.Invalid(name, value, "notify_new_ticket is on or off")
 		}
 	case "notify_channel":
 		v := strings.TrimSpace(value)
@@ -122,16 +124,16 @@ func (s *SupportSettings) Set(name, value string) error {
 		case NotifyEmail, NotifySMS, NotifyNone:
 			s.NotifyChannel = v
 		default:
-			return Invalid(name, value, "The channel is email, sms or none")
+			return errs.Invalid(name, value, "The channel is email, sms or none")
 		}
 	case "max_open_tickets":
 		n, err := strconv.Atoi(strings.TrimSpace(value))
 		if err != nil || n < 0 || n > MaxOpenTicketsCap {
-			return Invalid(name, value, "max_open_tickets must be a whole number from 0 (no limit) to %d", MaxOpenTicketsCap)
+			return errs.Invalid(name, value, "max_open_tickets must be a whole number from 0 (no limit) to %d", MaxOpenTicketsCap)
 		}
 		s.MaxOpenTickets = n
 	default:
-		return Invalid(name, name, "Unknown setting %q; the settings are %s", name, strings.Join(SupportSettingNames, ", "))
+		return errs.Invalid(name, name, "Unknown setting %q; the settings are %s", name, strings.Join(SupportSettingNames, ", "))
 	}
 	return nil
 }
@@ -139,10 +141,10 @@ func (s *SupportSettings) Set(name, value string) error {
 // checkSignature allows several lines of text but no other control characters.
 func checkSignature(v string) error {
 	if n := len([]rune(v)); n > MaxSignature {
-		return Invalid("signature", v, "A signature is at most %d characters", MaxSignature)
+		return errs.Invalid("signature", v, "A signature is at most %d characters", MaxSignature)
 	}
 	if strings.ContainsFunc(v, func(r rune) bool { return (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f }) {
-		return Invalid("signature", v, "Control characters other than line breaks and tabs are not allowed")
+		return errs.Invalid("signature", v, "Control characters other than line breaks and tabs are not allowed")
 	}
 	return nil
 }

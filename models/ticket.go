@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"staffmgr/models/errs"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -81,21 +83,21 @@ type TicketEvent struct {
 // TableName implements gorm's tabler.
 func (TicketEvent) TableName() string { return "ticket_history" }
 
-// CheckMessage returns a value error on field unless body is a message: not empty
+// CheckMessage returns a value error unless body is a message: not empty
 // and at most MaxMessage characters.
-func CheckMessage(field, body string) error {
+func CheckMessage(body string) error {
 	if strings.TrimSpace(body) == "" {
-		return Invalid(field, "", "Write the message")
+		return errs.Invalid("", "", "Write the message")
 	}
 	if len([]rune(body)) > MaxMessage {
-		return Invalid(field, "", "A message is at most %d characters", MaxMessage)
+		return errs.Invalid("", "", "A message is at most %d characters", MaxMessage)
 	}
 	return nil
 }
 
 // FindTicket returns the ticket with the given id (as the request spells it).
-func FindTicket(ctx context.Context, db *gorm.DB, object, id string) (*Ticket, error) {
-	return findByID[Ticket](ctx, db, object, id)
+func FindTicket(ctx context.Context, db *gorm.DB, id string) (*Ticket, error) {
+	return findByID[Ticket](ctx, db, "ticket", id)
 }
 
 // forUpdate locks the rows a query reads until the transaction ends, so that a
@@ -116,8 +118,8 @@ var forUpdate = clause.Locking{Strength: "NO KEY UPDATE"}
 // LockTicket is FindTicket that also locks the ticket's row until the transaction
 // ends: who holds it can be read and changed without a concurrent transfer doing
 // the same. Lock the employee who receives it first (LockEmployee).
-func LockTicket(ctx context.Context, db *gorm.DB, object string, id int64) (*Ticket, error) {
-	return findByID[Ticket](ctx, db.Clauses(forUpdate), object, strconv.FormatInt(id, 10))
+func LockTicket(ctx context.Context, db *gorm.DB, id int64) (*Ticket, error) {
+	return findByID[Ticket](ctx, db.Clauses(forUpdate), "ticket", strconv.FormatInt(id, 10))
 }
 
 // OpenTicket stores a new ticket with its first message.
@@ -175,8 +177,8 @@ func History(ctx context.Context, db *gorm.DB, ticket int64) ([]TicketEvent, err
 }
 
 // FindAssignment returns an assignment by its id (as the request spells it).
-func FindAssignment(ctx context.Context, db *gorm.DB, object, id string) (*Assignment, error) {
-	return findByID[Assignment](ctx, db, object, id)
+func FindAssignment(ctx context.Context, db *gorm.DB, id string) (*Assignment, error) {
+	return findByID[Assignment](ctx, db, "assignment", id)
 }
 
 // Holder is who a ticket goes to: an employee, or a department's queue.

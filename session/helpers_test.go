@@ -9,6 +9,7 @@ import (
 
 	"staffmgr/models"
 	"staffmgr/models/dbtest"
+	"staffmgr/models/errs"
 	"staffmgr/rights"
 	"staffmgr/session"
 )
@@ -104,4 +105,12 @@ func MustExpire(t *testing.T, db *gorm.DB, token string) {
 func valid(t *testing.T, m *session.Manager, token string) bool {
 	t.Helper()
 	return m.Valid(MustLoad(t, m, token))
+}
+
+// objectOf is the object a protocol error names, or "" for any other error.
+func objectOf(err error) string {
+	if e, ok := errs.As(err); ok {
+		return e.Object
+	}
+	return ""
 }

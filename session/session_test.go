@@ -3,11 +3,14 @@ package session_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"testing"
 	"time"
+
+	"staffmgr/models/errs"
 
 	"gorm.io/gorm"
 
@@ -475,7 +478,7 @@ func TestFindActiveEnd(t *testing.T) {
 
 		for _, missing := range []string{a, models.Digest(gone), "nope"} {
 			_, err := session.Find(ctx, db, missing)
-			if e, ok := models.AsError(err); !ok || e.Type != models.ErrMissed || e.Object != "session" {
+			if !errors.Is(err, errs.Missed) || objectOf(err) != "session" {
 				t.Errorf("Find(%q) error %v, want missed session", missing, err)
 			}
 		}
@@ -495,7 +498,7 @@ func TestFindActiveEnd(t *testing.T) {
 			t.Error("the ended session still loads")
 		}
 		err = session.End(ctx, db, id)
-		if e, ok := models.AsError(err); !ok || e.Type != models.ErrMissed {
+		if !errors.Is(err, errs.Missed) {
 			t.Errorf("second End error %v, want missed", err)
 		}
 		if !valid(t, m, b) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"staffmgr/models/errs"
+
 	"github.com/alexedwards/scs/v2"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -218,7 +220,7 @@ func End(ctx context.Context, db *gorm.DB, id string) error {
 		return fmt.Errorf("end session: %w", res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return models.Missing("session", id)
+		return errs.Missing("session", id)
 	}
 	return nil
 }

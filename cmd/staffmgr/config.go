@@ -157,7 +157,7 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 		return nil
 	})
 	set("STAFFMGR_TRUSTED_PROXIES", func(v string) error {
-		list, e := models.ParseIPList("trusted proxies", v)
+		list, e := models.ParseIPList(v)
 		if e != nil {
 			return e
 		}

@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"time"
 
+	"staffmgr/models/errs"
+
 	"golang.org/x/term"
 	"gorm.io/gorm"
 
@@ -75,8 +77,8 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	default:
 		err = serve(ctx, cfg, log, stdout)
 	}
-	if e, ok := models.AsError(err); ok {
-		fmt.Fprintln(stderr, "staffmgr:", e.Msg)
+	if e, ok := errs.As(err); ok {
+		fmt.Fprintln(stderr, "staffmgr:", e.Message())
 		return 1
 	}
 	if err != nil {
@@ -214,12 +216,12 @@ func (m *Main) ensureRoot(ctx context.Context) error {
 	generated := password == ""
 	if generated {
 		password = models.GeneratePassword()
-	} else if err := m.Config.PasswordPolicy.Check("STAFFMGR_ROOT_PASSWORD", password); err != nil {
+	} else if err := m.Config.PasswordPolicy.Check(password); err != nil {
 		if _, findErr := models.FindAccountByLogin(ctx, m.DB, models.RootLogin); findErr == nil {
 			password = "" // root exists: the variable is not used, so its strength does not matter
 		} else {
-			e, _ := models.AsError(err)
-			return fmt.Errorf("STAFFMGR_ROOT_PASSWORD: %s", e.Msg)
+			e, _ := errs.As(err)
+			return fmt.Errorf("STAFFMGR_ROOT_PASSWORD: %s", e.Message())
 		}
 	}
 	if password == "" {
@@ -325,7 +327,7 @@ func passwdCommand(ctx context.Context, cfg Config, login string, stdin io.Reade
 	if err != nil {
 		return err
 	}
-	if err := cfg.PasswordPolicy.Check("password", password); err != nil {
+	if err := cfg.PasswordPolicy.Check(password); err != nil {
 		return err
 	}
 	if err := models.SetPassword(ctx, db, cfg.Passwords, acc.ID, password); err != nil {

@@ -11,8 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"staffmgr/models/errs"
+
 	"staffmgr/handlers/render"
-	"staffmgr/models"
 )
 
 // tree is a document as a client sees it, whatever the format: attributes, text and
@@ -189,8 +190,8 @@ func consistencyDocs() map[string]*render.Node {
 			render.Row(render.Text("name", ""), render.Text("note", "$")),
 		}, Total: 2, Page: 1, PageSize: 30, Sort: "name"}).Nodes())
 	docs["error-awkward"] = render.Document(render.Meta{Func: "x", Lang: "en"},
-		[]*render.Node{render.ErrorNode(&models.Error{Type: models.ErrValue, Object: "a&b", Value: awkward, Msg: awkward,
-			Params: []models.ErrorParam{{Name: "max", Value: "200"}}}, "en")})
+		[]*render.Node{render.ErrorNode(&errs.E{Kind: errs.Value, Object: "a&b", Value: awkward, Msg: awkward,
+			Params: []errs.Param{{Name: "max", Value: "200"}}}, "en")})
 	return docs
 }
 

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"staffmgr/models/errs"
+
 	"staffmgr/handlers/render"
-	"staffmgr/models"
 )
 
 // The names a fuzzed document is built of. Names come from code, never from a
@@ -64,9 +65,9 @@ func fuzzDoc(shape []byte, texts string) *render.Node {
 			}
 		}
 		if i == 0 && b&0x80 != 0 {
-			e := &models.Error{Type: models.ErrorType(text()), Object: text(), Value: text(), Msg: text()}
+			e := &errs.E{Kind: errs.Kind(text()), Object: text(), Value: text(), Msg: text()}
 			if b&0x40 != 0 {
-				e.Params = []models.ErrorParam{{Name: text(), Value: text()}}
+				e.Params = []errs.Param{{Name: text(), Value: text()}}
 			}
 			data = append(data, render.ErrorNode(e, text()))
 		}

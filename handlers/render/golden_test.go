@@ -11,8 +11,9 @@ import (
 	"sort"
 	"testing"
 
+	"staffmgr/models/errs"
+
 	"staffmgr/handlers/render"
-	"staffmgr/models"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -24,7 +25,7 @@ type goldenCase struct {
 	name   string
 	meta   render.Meta
 	result render.Result
-	err    *models.Error
+	err    *errs.E
 }
 
 // goldenFormats are the machine formats, each with the suffix of its golden file.
@@ -172,15 +173,15 @@ func goldenCases() []goldenCase {
 			name: "error",
 			meta: render.Meta{Func: "employee.edit", Lang: "en",
 				Params: params("elid", "7", "email", "bad@<x>", "func", "employee.edit", "sok", "ok")},
-			err: &models.Error{Type: models.ErrValue, Object: "email", Value: "bad@<x>",
+			err: &errs.E{Kind: errs.Value, Object: "email", Value: "bad@<x>",
 				Msg:    `Invalid value of field "E-mail"`,
-				Params: []models.ErrorParam{{Name: "field", Value: "E-mail"}}},
+				Params: []errs.Param{{Name: "field", Value: "E-mail"}}},
 		},
 		{
 			// no value: <param name="value"/> is still there
 			name: "erroraccess",
 			meta: render.Meta{Func: "session", Lang: "en", Params: params("func", "session")},
-			err:  models.NewError(models.ErrAccess, "session", "", "No valid session; log in with func=auth"),
+			err:  errs.New(errs.Access, "session", "", "No valid session; log in with func=auth"),
 		},
 	}
 }

@@ -5,8 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"staffmgr/models/errs"
+
 	"staffmgr/handlers/render"
-	"staffmgr/models"
 )
 
 func page(t *testing.T, doc *render.Node) string {
@@ -49,9 +50,9 @@ func TestPageEscapes(t *testing.T) {
 		}).Nodes()),
 		"form": render.Document(render.Meta{Func: "f", Lang: "en"}, []*render.Node{render.Text("realname", evil)}),
 		"error": render.Document(render.Meta{Func: "f", Lang: "en"}, []*render.Node{
-			render.ErrorNode(&models.Error{Type: models.ErrValue, Object: evil, Value: evil, Msg: evil}, "en")}),
+			render.ErrorNode(&errs.E{Kind: errs.Value, Object: evil, Value: evil, Msg: evil}, "en")}),
 		"attribute": render.Document(render.Meta{Func: "f", Lang: "en"}, []*render.Node{
-			render.ErrorNode(&models.Error{Type: `access" onmouseover="alert(1)`, Object: "x", Msg: "m"}, "en")}),
+			render.ErrorNode(&errs.E{Kind: `access" onmouseover="alert(1)`, Object: "x", Msg: "m"}, "en")}),
 	}
 	for name, doc := range docs {
 		t.Run(name, func(t *testing.T) {
@@ -68,12 +69,12 @@ func TestPageEscapes(t *testing.T) {
 }
 
 func TestPageShowsLoginOnAccessErrors(t *testing.T) {
-	for _, typ := range []models.ErrorType{models.ErrAccess, models.ErrAuth, models.ErrValue} {
+	for _, typ := range []errs.Kind{errs.Access, errs.Auth, errs.Value} {
 		doc := render.Document(render.Meta{Func: "session", Lang: "en"},
-			[]*render.Node{render.ErrorNode(models.NewError(typ, "session", "", "No"), "en")})
+			[]*render.Node{render.ErrorNode(errs.New(typ, "session", "", "No"), "en")})
 		s := page(t, doc)
 		login := strings.Contains(s, `name="password"`)
-		if want := typ != models.ErrValue; login != want {
+		if want := typ != errs.Value; login != want {
 			t.Errorf("%s: login form shown %v, want %v", typ, login, want)
 		}
 		if !strings.Contains(s, `class="error" data-type="`+string(typ)+`"`) {

@@ -3,7 +3,7 @@ package render
 import (
 	"strconv"
 
-	"staffmgr/models"
+	"staffmgr/models/errs"
 )
 
 // Result is what a handler returns: the data elements of its document.
@@ -140,8 +140,8 @@ func AuthNode(id string, level int) *Node {
 }
 
 // ErrorNode is the <error> element of an application error.
-func ErrorNode(e *models.Error, lang string) *Node {
-	n := El("error").With("type", string(e.Type)).With("object", e.Object).With("lang", lang)
+func ErrorNode(e *errs.E, lang string) *Node {
+	n := El("error").With("type", string(e.Kind)).With("object", e.Object).With("lang", lang)
 	n.Add(
 		(&Node{Name: "param", Text: e.Object, Many: true}).With("name", "object").With("type", "msg"),
 		(&Node{Name: "param", Text: e.Value, Many: true}).With("name", "value"),
@@ -149,5 +149,5 @@ func ErrorNode(e *models.Error, lang string) *Node {
 	for _, p := range e.Params {
 		n.Add((&Node{Name: "param", Text: p.Value, Many: true}).With("name", p.Name))
 	}
-	return n.Add(Text("detail", e.Msg), Text("msg", e.Msg))
+	return n.Add(Text("detail", e.Message()), Text("msg", e.Message()))
 }
