@@ -1,121 +1,65 @@
 package handlers
 
 import (
-	"strings"
-
+	"staffmgr/handlers/form"
 	"staffmgr/models/errs"
 
 	"staffmgr/models"
 	"staffmgr/session"
 )
 
-// The fields that every account card shares. employee.edit and user.edit read and
-// check them here alike, so that a login or password one refuses the other refuses
-// too, with the same error on the same field.
+// The inputs every account card shares. employee.edit and user.edit declare them
+// alike, so that a login or password one refuses the other refuses too, with the
+// same error on the same field.
+var (
+	loginInput = form.Field{Name: "name", Caption: "Login", Need: form.Required, Check: models.CheckLogin,
+		Help: "3 to 50 characters: lower-case latin letters, digits, _ . and -, starting with a letter or digit"}
+	realnameInput = form.Field{Name: "realname", Caption: "Full name", Max: models.MaxRealname}
+	emailInput    = form.Field{Name: "email", Caption: "Email", Type: form.Email, Max: models.MaxEmail}
+	passwordInput = form.Field{Name: "passwd", Caption: "Password", Type: form.Password, Need: form.Required, Confirm: "confirm", Raw: true,
+		Help: "Left empty, the password stays as it is"}
+	confirmInput = form.Field{Name: "confirm", Caption: "Confirm the password", Type: form.Password, Raw: true}
+)
 
-// readLogin sets a.Login from name when the request names it (always on a create).
-// who names the kind of account in messages: "employee", "client".
-func readLogin(p Params, a *models.Account, creating bool, who string) error {
-	if !creating && !p.Has("name") {
+// setLogin sets a.Login from name when the request gave it (always on a create).
+func setLogin(in *form.Input, a *models.Account) error {
+	name, given := in.Text("name")
+	if !given {
 		return nil
-	}
-	name := strings.TrimSpace(p.Get("name"))
-	if name == "" {
-		return errs.Invalid("name", "", "Enter the %s's login", who)
 	}
 	if a.Login == models.RootLogin && name != a.Login {
 		return errs.Invalid("name", name, "The login of root cannot change")
-	}
-	if err := models.CheckLogin(name); err != nil {
-		return errs.At("name", err)
 	}
 	a.Login = name
 	return nil
 }
 
-// cardField is an optional text field of an account card: a request that leaves it
-// out keeps its value; one that sends it empty clears it.
-type cardField struct {
-	name  string
-	dst   *string
-	check func(v string) error
+// setText sets *dst to a text field the request gave: one it leaves out keeps its
+// value, one it sends empty clears it.
+func setText(in *form.Input, name string, dst *string) {
+	if v, given := in.Text(name); given {
+		*dst = v
+	}
 }
 
-func realnameField(dst *string) cardField {
-	return cardField{"realname", dst, func(v string) error { return models.CheckText(v, models.MaxRealname) }}
+// text is a text field's value, "" when the request left it out.
+func text(in *form.Input, name string) string {
+	v, _ := in.Text(name)
+	return v
 }
 
-func emailField(dst *string) cardField { return cardField{"email", dst, models.CheckEmail} }
-
-// readCardFields checks and sets the fields the request names, in order; the first
-// failing one is the error.
-func readCardFields(p Params, fields ...cardField) error {
-	for _, f := range fields {
-		if !p.Has(f.name) {
-			continue
-		}
-		v := strings.TrimSpace(p.Get(f.name))
-		if err := f.check(v); err != nil {
-			return errs.At(f.name, err)
-		}
-		*f.dst = v
+// setFlag sets *dst to a flag the request gave; a flag sent empty is off.
+func setFlag(in *form.Input, name string, dst *bool) {
+	if on, given := in.Flag(name); given {
+		*dst = on
 	}
-	return nil
 }
 
-// readPassword returns the new password of passwd, checked against the policy and
-// confirm; "" keeps the current one, which a create cannot.
-func readPassword(c *Ctx, creating bool, who string) (string, error) {
-	password := c.Params.Get("passwd")
-	switch {
-	case password == "" && creating:
-		return "", errs.Invalid("passwd", "", "Enter a password for the new %s", who)
-	case password != "":
-		if err := c.App.cfg.PasswordPolicy.Check(password); err != nil {
-			return "", errs.At("passwd", err)
-		}
-		if c.Params.Get("confirm") != password {
-			return "", errs.Invalid("confirm", "", "The password and its confirmation differ")
-		}
-	}
-	return password, nil
-}
-
-// hashNewPassword hashes the password a NewPassword func sets, before the change's
-// transaction opens. One that readPassword refuses is left for the form to refuse.
-func (a *App) hashNewPassword(c *Ctx) error {
-	if !c.Func.NewPassword {
-		return nil
-	}
-	password, err := readPassword(c, false, "")
-	if err != nil || password == "" {
-		return nil
-	}
-	hash, err := models.HashPassword(c, a.cfg.Passwords, password)
-	if err != nil {
-		return err
-	}
-	c.newPassword, c.newHash = password, hash
-	return nil
-}
-
-// hashPassword returns the hash of a new password: the one made before the
-// transaction opened when it is of this password, or else a new one.
-func (c *Ctx) hashPassword(password string) (string, error) {
-	if c.newHash != "" && c.newPassword == password {
-		return c.newHash, nil
-	}
-	return models.HashPassword(c, c.App.cfg.Passwords, password)
-}
-
-// changePassword replaces the password of a stored account and ends the sessions
-// opened with the old one, and the su sessions they opened: every one of them when
-// someone else sets it, all but the current one when a person changes their own.
-func changePassword(c *Ctx, id int64, password string) error {
-	hash, err := c.hashPassword(password)
-	if err != nil {
-		return err
-	}
+// changePassword replaces the password of a stored account with the one whose hash
+// is given, and ends the sessions opened with the old one, and the su sessions they
+// opened: every one of them when someone else sets it, all but the current one when
+// a person changes their own.
+func changePassword(c *Ctx, id int64, hash string) error {
 	if err := models.SetPasswordHash(c, c.DB, id, hash); err != nil {
 		return err
 	}

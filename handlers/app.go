@@ -89,43 +89,41 @@ func New(db *gorm.DB, sessions *session.Manager, cfg Config, log *slog.Logger) (
 	return a, nil
 }
 
-// checkFunc refuses a func table row whose shape the dispatcher cannot run.
+// checkFunc refuses a func table row the dispatcher cannot run: each shape with
+// every handler it needs.
 func checkFunc(f *Func) error {
-	shapes := 0
-	if f.List != nil {
-		shapes++
-		if f.Spec == nil {
-			return fmt.Errorf("func %s: a list needs its spec", f.Name)
+	if f.Name == "" || f.Caption == "" {
+		return fmt.Errorf("func %q: name and caption are required", f.Name)
+	}
+	if f.Level != rights.Guest && !f.Level.Valid() || f.Only && !f.Level.Valid() {
+		return fmt.Errorf("func %s: level %d is no account level", f.Name, f.Level)
+	}
+	var ok bool
+	switch s := f.Shape.(type) {
+	case *List:
+		if s.Spec == nil || s.Rows == nil {
+			return fmt.Errorf("func %s: a list needs its spec and rows", f.Name)
 		}
-		for _, c := range f.Spec.Columns {
-			if c.SQL == "" && !f.Spec.Memory && (c.Sort || c.Filter != NoFilter && c.Where == nil) {
+		for _, c := range s.Spec.Columns {
+			if c.SQL == "" && !s.Spec.Memory && (c.Sort || c.Filter != NoFilter && c.Where == nil) {
 				return fmt.Errorf("func %s: column %s sorts or filters without SQL", f.Name, c.Name)
 			}
 		}
-		if f.Spec.column(f.Spec.DefaultSort) == nil {
-			return fmt.Errorf("func %s: default sort %q is no column", f.Name, f.Spec.DefaultSort)
+		if s.Spec.column(s.Spec.DefaultSort) == nil {
+			return fmt.Errorf("func %s: default sort %q is no column", f.Name, s.Spec.DefaultSort)
 		}
+		ok = true
+	case *Form:
+		ok = s != nil && s.Show != nil && s.Save != nil
+	case *Send:
+		ok = s != nil && s.Show != nil && s.Deliver != nil
+	case *Group:
+		ok = s != nil && s.Each != nil
+	case *Op:
+		ok = s != nil && s.Run != nil
 	}
-	if f.Form != nil || f.Save != nil || f.Send != nil {
-		shapes++
-	}
-	if f.Each != nil {
-		shapes++
-	}
-	if f.Run != nil {
-		shapes++
-	}
-	switch {
-	case f.Name == "" || f.Caption == "":
-		return fmt.Errorf("func %q: name and caption are required", f.Name)
-	case shapes != 1:
-		return fmt.Errorf("func %s: exactly one of List, Form/Save, Form/Send, Each or Run", f.Name)
-	case f.Save != nil && f.Send != nil:
-		return fmt.Errorf("func %s: Save or Send, not both", f.Name)
-	case f.Only && !f.Level.Valid():
-		return fmt.Errorf("func %s: Only needs an account level", f.Name)
-	case f.Level != rights.Guest && !f.Level.Valid():
-		return fmt.Errorf("func %s: level %d is no account level", f.Name, f.Level)
+	if !ok {
+		return fmt.Errorf("func %s: its shape lacks a handler", f.Name)
 	}
 	return nil
 }

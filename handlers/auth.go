@@ -69,7 +69,6 @@ func authLogout(c *Ctx) (render.Result, error) {
 	if err := c.App.sessions.Destroy(c); err != nil {
 		return nil, err
 	}
-	c.ended = true
 	return &render.OK{}, nil
 }
 

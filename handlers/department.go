@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 )
@@ -85,32 +86,38 @@ func departmentForm(c *Ctx) (render.Result, error) {
 	return f, nil
 }
 
+// departmentInput is what department.edit reads.
+var departmentInput = form.Creating(
+	form.Field{Name: "name", Caption: "Name", Need: form.Required, Max: models.MaxDepartmentName, Pattern: "[^,]*",
+		Help: "Unique, without commas"},
+	form.Field{Name: "description", Caption: "Description", Type: form.TextArea, Max: models.MaxDepartmentDescription, Raw: true,
+		Unrepeated: true},
+	form.Field{Name: "show_in_support", Caption: "Clients may write to it", Type: form.Flag},
+	form.Field{Name: "default_responsible", Caption: "Default responsible", Type: form.Select, ChoicesFrom: "employee",
+		Help: "The employee who gets its new tickets; empty: the department's queue"},
+)
+
 // departmentSave is department.edit&sok=ok: create without elid, edit with it. A
 // field the request leaves out keeps its value.
-func departmentSave(c *Ctx) (render.Result, error) {
+func departmentSave(c *Ctx, in *form.Input) (render.Result, error) {
 	d := &models.Department{ShowInSupport: true}
-	elid := c.Params.Get("elid")
-	if elid != "" {
+	if !in.Creating() {
 		var err error
-		if d, err = models.FindDepartment(c, c.DB, elid); err != nil {
+		if d, err = models.FindDepartment(c, c.DB, c.Params.Get("elid")); err != nil {
 			return nil, errs.At("elid", err)
 		}
 	}
-	if elid == "" || c.Params.Has("name") {
-		d.Name = c.Params.Get("name")
-	}
-	if c.Params.Has("description") {
-		d.Description = c.Params.Get("description")
-	}
-	if c.Params.Has("show_in_support") {
-		d.ShowInSupport = c.Params.On("show_in_support")
-	}
-	if c.Params.Has("default_responsible") {
+	setText(in, "name", &d.Name)
+	setText(in, "description", &d.Description)
+	setFlag(in, "show_in_support", &d.ShowInSupport)
+	if v, given := in.Text("default_responsible"); given {
 		d.DefaultResponsible = nil
-		if v := c.Params.Get("default_responsible"); v != "" {
+		if v != "" {
 			a, err := models.FindEmployee(c, c.DB, v)
-			if err != nil {
+			if errors.Is(err, errs.Missed) {
 				return nil, errs.Invalid("default_responsible", v, "There is no employee %s", v)
+			} else if err != nil {
+				return nil, err
 			}
 			if !a.Enabled {
 				return nil, errs.Invalid("default_responsible", v, "%s is suspended", a.Login)
@@ -121,7 +128,7 @@ func departmentSave(c *Ctx) (render.Result, error) {
 	if err := models.SaveDepartment(c, c.DB, d); err != nil {
 		return nil, err
 	}
-	if elid == "" {
+	if in.Creating() {
 		return &render.OK{ID: strconv.FormatInt(d.ID, 10)}, nil
 	}
 	return &render.OK{}, nil

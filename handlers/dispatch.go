@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"staffmgr/handlers/form"
+
 	"staffmgr/models/errs"
 
 	"github.com/labstack/echo/v4"
@@ -57,13 +59,6 @@ type Ctx struct {
 	// so it answers only Value, which no driver goroutine calls.
 	sess context.Context
 	via  via
-	// opened is set when the request logged in: the response carries the new session.
-	opened bool
-	// ended is set when the request ended its own session.
-	ended bool
-	// newPassword is the password a NewPassword func sets, hashed before its
-	// transaction opened (hashNewPassword); both empty when none.
-	newPassword, newHash string
 }
 
 // Deadline is the request's deadline.
@@ -98,7 +93,7 @@ func (c *Ctx) Login(account *models.Account) (token string, err error) {
 	if err := c.App.sessions.Login(ctx, account.ID, c.IP); err != nil {
 		return "", err
 	}
-	c.sess, c.Actor, c.via, c.opened = ctx, account, viaParam, true
+	c.sess, c.Actor, c.via = ctx, account, viaParam
 	return c.App.sessions.Token(ctx), nil
 }
 
@@ -147,7 +142,7 @@ func (a *App) serve(ec echo.Context) error {
 	}
 
 	appErr := a.appError(log, reqID, err)
-	if format == render.HTML && appErr == nil && c.opened {
+	if format == render.HTML && appErr == nil && a.sessions.Opened(c) {
 		return ec.Redirect(http.StatusSeeOther, render.Binary)
 	}
 	a.write(ec, format, render.Meta{Func: name, Lang: lang(params), Params: params.Echo()}, res, appErr)
@@ -284,56 +279,93 @@ func (a *App) authenticate(c *Ctx) error {
 // Request returns the HTTP request.
 func (c *Ctx) Request() *http.Request { return c.req }
 
-// run applies the func's sok rule and runs its handler.
+// run applies the func's sok rule and runs its handler by the func's shape.
 func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
-	switch {
-	case fn.List != nil:
-		q, err := a.listQuery(c, fn.Name, fn.Spec)
+	sok := c.Params.Sok()
+	switch s := fn.Shape.(type) {
+	case *List:
+		q, err := a.listQuery(c, fn.Name, s.Spec)
 		if err != nil {
 			return nil, err
 		}
-		list, err := fn.List(c, q)
+		list, err := s.Rows(c, q)
 		if err != nil {
 			return nil, err
 		}
 		return list, a.rememberPageSize(c, fn.Name, q)
-	case fn.Run != nil:
-		if !fn.Writes {
-			return fn.Run(c)
+	case *Op:
+		if !s.Writes {
+			return s.Run(c)
 		}
 		if err := a.checkCSRF(c); err != nil {
 			return nil, err
 		}
-		return a.inTx(c, fn.Run)
-	case !c.Params.Sok():
-		if fn.Form != nil {
-			return fn.Form(c)
+		return a.inTx(c, s.Run)
+	case *Form:
+		if !sok {
+			return s.Show(c)
 		}
-		if fn.Each != nil {
+		in, err := a.readInput(c, s.Input)
+		if err != nil {
+			return nil, err
+		}
+		return a.inTx(c, func(c *Ctx) (render.Result, error) { return s.Save(c, in) })
+	case *Send:
+		if !sok {
+			return s.Show(c)
+		}
+		in, err := a.readInput(c, s.Input)
+		if err != nil {
+			return nil, err
+		}
+		return a.deliver(c, s, in)
+	case *Group:
+		if !sok {
 			return confirmForm(c)
 		}
-		return nil, errs.Invalid("sok", "", "%s changes data: confirm it with sok=ok", fn.Name)
+		if err := a.checkCSRF(c); err != nil {
+			return nil, err
+		}
+		return a.each(c, fn.Name, s)
 	}
+	return nil, fmt.Errorf("func %s has no shape", fn.Name)
+}
+
+// readInput checks a confirmed change's CSRF token and reads its declared input:
+// every field is checked before anything is written, and a new password is hashed
+// before the change's transaction opens, so that the slow hash, which may wait for
+// a slot, holds no database lock. A refused input is journaled as a failed change.
+func (a *App) readInput(c *Ctx, def *form.Def) (*form.Input, error) {
 	if err := a.checkCSRF(c); err != nil {
 		return nil, err
 	}
-	if fn.Save != nil {
-		if err := a.hashNewPassword(c); err != nil {
-			a.journalFailure(c, err)
-			return nil, err
+	in, err := def.Read(c.Params, form.Options{Creating: def != nil && def.Creates && c.Params.Get("elid") == "", CheckPassword: a.cfg.PasswordPolicy.Check})
+	if err == nil {
+		for _, name := range in.NewPasswords() {
+			password, _ := in.Password(name)
+			var hash string
+			if hash, err = models.HashPassword(c, a.cfg.Passwords, password); err != nil {
+				break
+			}
+			in.SetHash(name, hash)
 		}
-		return a.inTx(c, fn.Save)
 	}
-	if fn.Send != nil {
-		return a.outside(c, fn.Send)
+	if err != nil {
+		a.journalFailure(c, err)
+		return nil, err
 	}
+	return in, nil
+}
+
+// each runs a group operation on every element elid names, in one transaction.
+func (a *App) each(c *Ctx, name string, g *Group) (render.Result, error) {
 	elids := c.Params.Elids()
 	if len(elids) == 0 {
 		return nil, errs.Invalid("elid", "", "Select at least one element")
 	}
-	res, err := a.inTx(c, func(c *Ctx) (render.Result, error) {
+	return a.inTx(c, func(c *Ctx) (render.Result, error) {
 		for _, id := range elids {
-			if err := fn.Each(c, id); err != nil {
+			if err := g.Each(c, id); err != nil {
 				// The failing element is the error's value, unless the error is about
 				// the parent (plid), whose value says which parent.
 				if e, ok := errs.As(err); ok && e.Object != "plid" {
@@ -341,31 +373,28 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 				} else if ok {
 					return nil, e
 				}
-				return nil, fmt.Errorf("%s elid %s: %w", fn.Name, id, err)
+				return nil, fmt.Errorf("%s elid %s: %w", name, id, err)
 			}
 		}
 		return &render.OK{}, nil
 	})
-	if err != nil {
-		c.ended = false // rolled back: the caller's own session, if among them, was not ended
-	}
-	return res, err
 }
 
-// inTx runs h inside one transaction: everything it changes is kept, or nothing.
-// It is the one place that writes the journal: a change that succeeds gets its row
-// at the end of its own transaction; one that fails gets a row with the error, in a
-// transaction of its own after the rollback.
+// inTx runs h inside one transaction, on a copy of the request whose DB is the
+// transaction: everything it changes is kept, or nothing. It is the one place that
+// writes the journal: a change that succeeds gets its row at the end of its own
+// transaction; one that fails gets a row with the error, in a transaction of its
+// own after the rollback.
 func (a *App) inTx(c *Ctx, h func(*Ctx) (render.Result, error)) (render.Result, error) {
 	var res render.Result
 	err := a.db.WithContext(c.base).Transaction(func(tx *gorm.DB) error {
-		c.DB = tx
-		defer func() { c.DB = a.db }()
+		tc := *c
+		tc.DB = tx
 		var err error
-		if res, err = runSafely(c, h); err != nil {
+		if res, err = runSafely(&tc, h); err != nil {
 			return err
 		}
-		return models.WriteJournal(c.base, tx, journalEntry(c, res, nil))
+		return models.WriteJournal(c.base, tx, journalEntry(&tc, res, nil))
 	})
 	if err != nil {
 		a.journalFailure(c, err)
@@ -374,36 +403,40 @@ func (a *App) inTx(c *Ctx, h func(*Ctx) (render.Result, error)) (render.Result, 
 	return res, nil
 }
 
-// outside runs a Send: the handler works outside any transaction, so that waiting
-// on an outside service holds no database lock, and what it returns to keep is
-// written afterwards in one short transaction with the journal row of the outcome.
-// A handler that fails after the service answered still has its record kept, in the
-// row's transaction and journaled with the error the client sees; one that fails
-// with nothing to keep is journaled like any failed change.
-func (a *App) outside(c *Ctx, h func(*Ctx) (func(*Ctx) error, render.Result, error)) (render.Result, error) {
-	var keep func(*Ctx) error
-	res, err := runSafely(c, func(c *Ctx) (render.Result, error) {
-		var res render.Result
+// deliver runs a Send: Deliver works outside any transaction, so that waiting on
+// the outside service holds no database lock, and what it delivered is recorded
+// afterwards in one short transaction with the journal row of the outcome. A
+// delivery the service refused is recorded too, journaled with the error the
+// client sees; an input refused before the service was called is journaled like
+// any failed change.
+func (a *App) deliver(c *Ctx, s *Send, in *form.Input) (render.Result, error) {
+	var d Delivery
+	_, err := runSafely(c, func(c *Ctx) (render.Result, error) {
 		var err error
-		keep, res, err = h(c)
-		return res, err
+		d, err = s.Deliver(c, in)
+		return nil, err
 	})
-	if keep == nil {
-		if err != nil {
-			a.journalFailure(c, err)
-			return nil, err
+	if d == nil {
+		if err == nil {
+			err = fmt.Errorf("%s delivered nothing and reported no error", c.Func.Name)
 		}
-		keep = func(*Ctx) error { return nil }
+		a.journalFailure(c, err)
+		return nil, err
 	}
 	// What the service did is done: its record is kept even when the client hung up.
-	// The keeping runs on a copy of the request detached from its cancellation, as
-	// a driver goroutine of the Send may still be watching c.
+	// The record is written on a copy of the request detached from its cancellation,
+	// as a driver goroutine of the delivery may still be watching c.
 	kc := *c
 	kc.base = context.WithoutCancel(c.base)
+	var res render.Result
 	kerr := a.db.WithContext(kc.base).Transaction(func(tx *gorm.DB) error {
 		kc.DB = tx
-		if _, kerr := runSafely(&kc, func(c *Ctx) (render.Result, error) { return nil, keep(c) }); kerr != nil {
-			return kerr
+		r, rerr := runSafely(&kc, d.Record)
+		if rerr != nil {
+			return rerr
+		}
+		if err == nil {
+			res = r
 		}
 		return models.WriteJournal(kc.base, tx, journalEntry(&kc, res, err))
 	})
@@ -463,15 +496,10 @@ func (a *App) checkCSRF(c *Ctx) error {
 	return nil
 }
 
-// saveSession commits the request's session and tells the browser about it.
+// saveSession commits the request's session and tells the browser about it: a new
+// session's cookie, or the clearing of one that is over.
 func (a *App) saveSession(ec echo.Context, c *Ctx) error {
 	secure := a.cfg.SecureCookies || ec.Request().TLS != nil
-	if c.ended {
-		if c.via == viaCookie {
-			session.ClearCookie(ec.Response(), secure)
-		}
-		return nil
-	}
 	if !c.HasSession() {
 		if c.via == viaNone && session.CookieToken(ec.Request()) != "" {
 			session.ClearCookie(ec.Response(), secure) // a stale cookie
@@ -482,7 +510,12 @@ func (a *App) saveSession(ec echo.Context, c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	if c.opened && token != "" {
+	switch {
+	case a.sessions.Ended(c):
+		if c.via == viaCookie {
+			session.ClearCookie(ec.Response(), secure)
+		}
+	case a.sessions.Opened(c) && token != "":
 		session.WriteCookie(ec.Response(), token, secure)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/rights"
@@ -189,16 +190,33 @@ func employeeForm(c *Ctx) (render.Result, error) {
 	return f, nil
 }
 
+// employeeInput is what employee.edit reads.
+var employeeInput = form.Creating(
+	loginInput,
+	realnameInput,
+	form.Field{Name: "position", Caption: "Position", Max: models.MaxPosition},
+	emailInput,
+	form.Field{Name: "phone", Caption: "Phone", Type: form.Phone},
+	form.Field{Name: "mobile", Caption: "Mobile phone", Type: form.Phone, Help: "Where employee.sms texts by default"},
+	form.Field{Name: "department", Caption: "Departments", Type: form.Multi, ChoicesFrom: "department"},
+	form.Field{Name: "default_access_allow", Caption: "Full access", Type: form.Flag,
+		Help: "Every right, whatever the departments grant"},
+	form.Field{Name: "all_ip_access", Caption: "Access from any address", Type: form.Flag},
+	form.Field{Name: "ip_access", Caption: "Addresses allowed", Type: form.Addresses,
+		Help: "IPv4 and IPv6 addresses and networks, used when all_ip_access is off"},
+	passwordInput,
+	confirmInput,
+)
+
 // employeeSave is employee.edit&sok=ok: without elid it creates an employee, with
 // elid it edits one. A field the request leaves out keeps its value; a flag sent
-// empty is off. Every field is checked before anything is written.
-func employeeSave(c *Ctx) (render.Result, error) {
-	p := c.Params
-	creating := p.Get("elid") == ""
+// empty is off. Every field was checked before anything is written.
+func employeeSave(c *Ctx, in *form.Input) (render.Result, error) {
+	creating := in.Creating()
 	a := &models.Account{Level: rights.Admin, AllIPAccess: true}
 	if !creating {
 		var err error
-		if a, err = manageable(c, p.Get("elid")); err != nil {
+		if a, err = manageable(c, c.Params.Get("elid")); err != nil {
 			return nil, err
 		}
 		if err := c.dominate("elid", a.ID, false); err != nil {
@@ -207,42 +225,23 @@ func employeeSave(c *Ctx) (render.Result, error) {
 	}
 	before := *a
 
-	if err := readLogin(p, a, creating, "employee"); err != nil {
+	if err := setLogin(in, a); err != nil {
 		return nil, err
 	}
-	if err := readCardFields(p,
-		realnameField(&a.Realname),
-		cardField{"position", &a.Position, func(v string) error { return models.CheckText(v, models.MaxPosition) }},
-		emailField(&a.Email),
-		cardField{"phone", &a.Phone, models.CheckPhone},
-		cardField{"mobile", &a.Mobile, models.CheckPhone},
-	); err != nil {
-		return nil, err
-	}
-	if p.Has("default_access_allow") {
-		a.DefaultAccessAllow = p.On("default_access_allow")
-	}
-	if p.Has("all_ip_access") {
-		a.AllIPAccess = p.On("all_ip_access")
-	}
-	if p.Has("ip_access") {
-		list, err := models.ParseIPList(p.Get("ip_access"))
-		if err != nil {
-			return nil, errs.At("ip_access", err)
-		}
-		a.IPAccess = list
-	}
+	setText(in, "realname", &a.Realname)
+	setText(in, "position", &a.Position)
+	setText(in, "email", &a.Email)
+	setText(in, "phone", &a.Phone)
+	setText(in, "mobile", &a.Mobile)
+	setFlag(in, "default_access_allow", &a.DefaultAccessAllow)
+	setFlag(in, "all_ip_access", &a.AllIPAccess)
+	setText(in, "ip_access", &a.IPAccess)
 	if !a.AllIPAccess && a.IPAccess == "" {
 		return nil, errs.Invalid("ip_access", "", "List the addresses the employee may log in from, or turn on all_ip_access")
 	}
 
-	var departments []int64
-	changeDepartments := p.Has("department")
+	departments, changeDepartments := in.IDs("department")
 	if changeDepartments {
-		var err error
-		if departments, err = models.ParseIDs(strings.Join(p.Values("department"), ",")); err != nil {
-			return nil, errs.At("department", err)
-		}
 		if err := models.CheckDepartments(c, c.DB, departments); err != nil {
 			return nil, errs.At("department", err)
 		}
@@ -254,11 +253,7 @@ func employeeSave(c *Ctx) (render.Result, error) {
 			changeDepartments = !sameDepartments(current, departments)
 		}
 	}
-
-	password, err := readPassword(c, creating, "employee")
-	if err != nil {
-		return nil, err
-	}
+	password, hash := in.Password("passwd")
 
 	person := c.person()
 	self := !creating && a.ID == person.ID
@@ -278,14 +273,10 @@ func employeeSave(c *Ctx) (render.Result, error) {
 	}
 
 	if creating {
-		hash, err := c.hashPassword(password)
-		if err != nil {
-			return nil, err
-		}
 		a.PasswordHash = hash
 	}
 	if err := models.SaveEmployee(c, c.DB, a); err != nil {
-		return nil, err
+		return nil, errs.At("name", err)
 	}
 	if changeDepartments {
 		if err := models.SetDepartments(c, c.DB, a.ID, departments); err != nil {
@@ -293,7 +284,7 @@ func employeeSave(c *Ctx) (render.Result, error) {
 		}
 	}
 	if password != "" && !creating {
-		if err := changePassword(c, a.ID, password); err != nil {
+		if err := changePassword(c, a.ID, hash); err != nil {
 			return nil, err
 		}
 	}

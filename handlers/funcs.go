@@ -1,28 +1,18 @@
 package handlers
 
 import (
+	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
 	"staffmgr/rights"
 )
 
-// Func is one function of the API: what it is called, who may call it and what runs.
+// Func is one function of the API: what it is called, who may call it and what it
+// does. Its Shape is exactly one of List, Form, Send, Group or Op, and the
+// dispatcher runs it by that shape.
 //
-// The dispatcher picks the handler by the func's shape:
-//   - List: a list; the dispatcher normalises paging, sorting and filters by Spec.
-//   - Form and Save: without sok=ok only Form runs, and changes nothing; with sok=ok
-//     Save runs inside one transaction.
-//   - Form and Send: the same sok rule, for a change that waits on an outside service
-//     (the SMS gateway): Send runs outside any transaction, so that the wait holds no
-//     database lock, and returns what to keep; the dispatcher keeps it in one short
-//     transaction with the journal row, also when the service failed.
-//   - Each: a group operation on elid; without sok=ok it answers a confirmation form,
-//     with sok=ok it runs once per element inside one transaction: all or none.
-//   - Run: a session operation with no sok rule (log in, log out, keep alive). Writes
-//     puts it in a transaction and, for cookie sessions, behind the CSRF check.
-//
-// Every Save, every Each and every Run with Writes leaves one row in the journal,
-// written by the dispatcher in the change's transaction (or, when it fails, a row
-// with the error); no handler writes the journal itself.
+// Every confirmed Form, Send and Group, and every Op that writes, leaves one row in
+// the journal, written by the dispatcher in the change's transaction (or, when it
+// fails, a row with the error); no handler writes the journal itself.
 type Func struct {
 	Name    string
 	Caption string
@@ -32,24 +22,65 @@ type Func struct {
 	Right string
 	// Only admits accounts of exactly Level and none above: the client side, which
 	// staff reach only by acting as a client (su).
-	Only bool
+	Only  bool
+	Shape Shape
+}
 
+// Shape is what a func does: one of *List, *Form, *Send, *Group, *Op.
+type Shape interface{ shape() }
+
+// List is a list: the dispatcher reads paging, sorting and filters by Spec and
+// hands Rows the normalised query.
+type List struct {
 	Spec *ListSpec
-	List func(c *Ctx, q *Query) (*render.List, error)
+	Rows func(c *Ctx, q *Query) (*render.List, error)
+}
 
-	Form func(c *Ctx) (render.Result, error)
-	Save func(c *Ctx) (render.Result, error)
-	Send func(c *Ctx) (keep func(*Ctx) error, res render.Result, err error)
+// Form shows an element's fields without sok=ok, and changes nothing; with sok=ok
+// its declared Input is read and checked, then Save runs inside one transaction.
+type Form struct {
+	Input *form.Def
+	Show  func(c *Ctx) (render.Result, error)
+	Save  func(c *Ctx, in *form.Input) (render.Result, error)
+}
+
+// Send is a Form whose change waits on an outside service (the SMS gateway). With
+// sok=ok, Deliver runs outside any transaction, so that the wait holds no database
+// lock; what it delivered is then recorded in one short transaction with the
+// journal row, also when the service failed.
+type Send struct {
+	Input *form.Def
+	Show  func(c *Ctx) (render.Result, error)
+	// Deliver calls the service. It returns nil when the service was never called
+	// (a refused input); otherwise what was delivered, and the service's failure.
+	Deliver func(c *Ctx, in *form.Input) (Delivery, error)
+}
+
+// Delivery is what a Send's service did, kept inside the change's transaction.
+type Delivery interface {
+	// Record keeps the delivery and answers the request.
+	Record(c *Ctx) (render.Result, error)
+}
+
+// Group is an operation on the elements elid names: without sok=ok it answers a
+// confirmation form; with sok=ok Each runs once per element inside one
+// transaction, all or none.
+type Group struct {
 	Each func(c *Ctx, elid string) error
+}
 
+// Op is a session operation with no sok rule (log in, log out, keep alive). Writes
+// puts it in a transaction and, for cookie sessions, behind the CSRF check.
+type Op struct {
 	Run    func(c *Ctx) (render.Result, error)
 	Writes bool
-
-	// NewPassword says the form sets a password (passwd with its confirm). A valid
-	// one is hashed before the change's transaction opens, so that the slow hash,
-	// which may wait for a slot, holds no database lock.
-	NewPassword bool
 }
+
+func (*List) shape()  {}
+func (*Form) shape()  {}
+func (*Send) shape()  {}
+func (*Group) shape() {}
+func (*Op) shape()    {}
 
 // right is the name of the right that opens the func.
 func (f *Func) right() string {
@@ -60,86 +91,119 @@ func (f *Func) right() string {
 }
 
 // changes reports whether the func changes data when confirmed: it needs sok=ok.
-func (f *Func) changes() bool { return f.Save != nil || f.Send != nil || f.Each != nil }
+func (f *Func) changes() bool {
+	switch f.Shape.(type) {
+	case *Form, *Send, *Group:
+		return true
+	}
+	return false
+}
+
+// writes reports whether the request, as it came, changes data: a confirmed change
+// or an Op that writes.
+func (f *Func) writes(sok bool) bool {
+	if op, ok := f.Shape.(*Op); ok {
+		return op.Writes
+	}
+	return f.changes() && sok
+}
+
+// spec is a list's spec, or nil.
+func (f *Func) spec() *ListSpec {
+	if l, ok := f.Shape.(*List); ok {
+		return l.Spec
+	}
+	return nil
+}
+
+// input is the declared input of a form, or nil.
+func (f *Func) input() *form.Def {
+	switch s := f.Shape.(type) {
+	case *Form:
+		return s.Input
+	case *Send:
+		return s.Input
+	}
+	return nil
+}
 
 // funcTable lists every function the server answers.
 func funcTable() []*Func {
 	return []*Func{
 		// Sessions: open to anyone, or to every logged-in account.
-		{Name: "auth", Caption: "Log in", Level: rights.Guest, Run: authLogin},
-		{Name: "logon", Caption: "Log out", Level: rights.Guest, Run: authLogout},
-		{Name: "logout", Caption: "Log out", Level: rights.Guest, Run: authLogout},
-		{Name: "keepalive", Caption: "Keep the session alive", Level: rights.User, Run: keepalive},
-		{Name: "whoami", Caption: "Current account", Level: rights.User, Run: whoami},
-		{Name: "chlevel", Caption: "Return from acting as another account", Level: rights.User, Run: chlevel},
+		{Name: "auth", Caption: "Log in", Level: rights.Guest, Shape: &Op{Run: authLogin}},
+		{Name: "logon", Caption: "Log out", Level: rights.Guest, Shape: &Op{Run: authLogout}},
+		{Name: "logout", Caption: "Log out", Level: rights.Guest, Shape: &Op{Run: authLogout}},
+		{Name: "keepalive", Caption: "Keep the session alive", Level: rights.User, Shape: &Op{Run: keepalive}},
+		{Name: "whoami", Caption: "Current account", Level: rights.User, Shape: &Op{Run: whoami}},
+		{Name: "chlevel", Caption: "Return from acting as another account", Level: rights.User, Shape: &Op{Run: chlevel}},
 
 		// Active sessions and one-time keys: root and admin.
-		{Name: "session", Caption: "Active sessions", Level: rights.Admin, Spec: sessionSpec, List: sessionList},
+		{Name: "session", Caption: "Active sessions", Level: rights.Admin, Shape: &List{Spec: sessionSpec, Rows: sessionList}},
 		filterFunc("session", "Filter active sessions", rights.Admin, sessionSpec),
-		{Name: "session.delete", Caption: "End sessions", Level: rights.Admin, Each: sessionDelete},
-		{Name: "session.newkey", Caption: "Register a one-time login key", Level: rights.Admin, Run: sessionNewKey, Writes: true},
+		{Name: "session.delete", Caption: "End sessions", Level: rights.Admin, Shape: &Group{Each: sessionDelete}},
+		{Name: "session.newkey", Caption: "Register a one-time login key", Level: rights.Admin, Shape: &Op{Run: sessionNewKey, Writes: true}},
 
 		// Staff.
-		{Name: "employee", Caption: "Staff", Level: rights.Admin, Spec: employeeSpec, List: employeeList},
+		{Name: "employee", Caption: "Staff", Level: rights.Admin, Shape: &List{Spec: employeeSpec, Rows: employeeList}},
 		filterFunc("employee", "Filter staff", rights.Admin, employeeSpec),
-		{Name: "employee.edit", Caption: "Create or edit an employee", Level: rights.Admin, Form: employeeForm, Save: employeeSave,
-			NewPassword: true},
-		{Name: "employee.delete", Caption: "Delete employees", Level: rights.Admin, Each: employeeDelete},
-		{Name: "employee.suspend", Caption: "Suspend employees", Level: rights.Admin, Each: employeeSuspend},
-		{Name: "employee.resume", Caption: "Resume employees", Level: rights.Admin, Each: employeeResume},
-		{Name: "employee.logout", Caption: "End the sessions of employees", Level: rights.Admin, Each: employeeLogout},
-		{Name: "employee.unlock", Caption: "Unlock employees blocked by failed logins", Level: rights.Admin, Each: employeeUnlock},
+		{Name: "employee.edit", Caption: "Create or edit an employee", Level: rights.Admin, Shape: &Form{Input: employeeInput, Show: employeeForm, Save: employeeSave}},
+		{Name: "employee.delete", Caption: "Delete employees", Level: rights.Admin, Shape: &Group{Each: employeeDelete}},
+		{Name: "employee.suspend", Caption: "Suspend employees", Level: rights.Admin, Shape: &Group{Each: employeeSuspend}},
+		{Name: "employee.resume", Caption: "Resume employees", Level: rights.Admin, Shape: &Group{Each: employeeResume}},
+		{Name: "employee.logout", Caption: "End the sessions of employees", Level: rights.Admin, Shape: &Group{Each: employeeLogout}},
+		{Name: "employee.unlock", Caption: "Unlock employees blocked by failed logins", Level: rights.Admin, Shape: &Group{Each: employeeUnlock}},
 		{Name: "employee.department", Caption: "Departments of an employee", Level: rights.Admin,
-			Spec: employeeDepartmentSpec, List: employeeDepartmentList},
+			Shape: &List{Spec: employeeDepartmentSpec, Rows: employeeDepartmentList}},
 		filterFunc("employee.department", "Filter departments of an employee", rights.Admin, employeeDepartmentSpec),
-		{Name: "employee.department.resume", Caption: "Include an employee in departments", Level: rights.Admin, Each: membershipResume},
-		{Name: "employee.department.suspend", Caption: "Exclude an employee from departments", Level: rights.Admin, Each: membershipSuspend},
-		{Name: "employee.department.delete", Caption: "Remove an employee's associations with departments", Level: rights.Admin, Each: membershipDelete},
+		{Name: "employee.department.resume", Caption: "Include an employee in departments", Level: rights.Admin, Shape: &Group{Each: membershipResume}},
+		{Name: "employee.department.suspend", Caption: "Exclude an employee from departments", Level: rights.Admin, Shape: &Group{Each: membershipSuspend}},
+		{Name: "employee.department.delete", Caption: "Remove an employee's associations with departments", Level: rights.Admin, Shape: &Group{Each: membershipDelete}},
 
-		{Name: "employee.su", Caption: "Act as an employee", Level: rights.Admin, Run: employeeSu, Writes: true},
+		{Name: "employee.su", Caption: "Act as an employee", Level: rights.Admin, Shape: &Op{Run: employeeSu, Writes: true}},
 		{Name: "employee.support_tool_settings", Caption: "Support settings of an employee", Level: rights.Admin,
-			Form: supportSettingsForm, Save: supportSettingsSave},
-		{Name: "employee.sms", Caption: "Text an employee", Level: rights.Admin, Form: employeeSMSForm, Send: employeeSMS},
+			Shape: &Form{Input: supportSettingsInput, Show: supportSettingsForm, Save: supportSettingsSave}},
+		{Name: "employee.sms", Caption: "Text an employee", Level: rights.Admin, Shape: &Send{Input: employeeSMSInput, Show: employeeSMSForm, Deliver: employeeSMS}},
 
 		// Rights: of one employee, and the grants of one department.
-		{Name: "rights2.user", Caption: "Rights of an employee", Level: rights.Admin, Spec: rightsUserSpec, List: rightsUserList},
+		{Name: "rights2.user", Caption: "Rights of an employee", Level: rights.Admin, Shape: &List{Spec: rightsUserSpec, Rows: rightsUserList}},
 		filterFunc("rights2.user", "Filter rights of an employee", rights.Admin, rightsUserSpec),
-		{Name: "rights2.user.resume", Caption: "Allow rights to an employee", Level: rights.Admin, Each: rightsUserResume},
-		{Name: "rights2.user.suspend", Caption: "Deny rights to an employee", Level: rights.Admin, Each: rightsUserSuspend},
-		{Name: "rights2.user.delete", Caption: "Reset an employee's rights to their departments'", Level: rights.Admin, Each: rightsUserDelete},
-		{Name: "rights2.group", Caption: "Rights of a department", Level: rights.Admin, Spec: rightsGroupSpec, List: rightsGroupList},
+		{Name: "rights2.user.resume", Caption: "Allow rights to an employee", Level: rights.Admin, Shape: &Group{Each: rightsUserResume}},
+		{Name: "rights2.user.suspend", Caption: "Deny rights to an employee", Level: rights.Admin, Shape: &Group{Each: rightsUserSuspend}},
+		{Name: "rights2.user.delete", Caption: "Reset an employee's rights to their departments'", Level: rights.Admin, Shape: &Group{Each: rightsUserDelete}},
+		{Name: "rights2.group", Caption: "Rights of a department", Level: rights.Admin, Shape: &List{Spec: rightsGroupSpec, Rows: rightsGroupList}},
 		filterFunc("rights2.group", "Filter rights of a department", rights.Admin, rightsGroupSpec),
-		{Name: "rights2.group.resume", Caption: "Grant rights to a department", Level: rights.Admin, Each: departmentRight(true)},
-		{Name: "rights2.group.suspend", Caption: "Withdraw rights from a department", Level: rights.Admin, Each: departmentRight(false)},
+		{Name: "rights2.group.resume", Caption: "Grant rights to a department", Level: rights.Admin, Shape: &Group{Each: departmentRight(true)}},
+		{Name: "rights2.group.suspend", Caption: "Withdraw rights from a department", Level: rights.Admin, Shape: &Group{Each: departmentRight(false)}},
 
 		// Departments.
-		{Name: "department", Caption: "Departments", Level: rights.Admin, Spec: departmentSpec, List: departmentList},
+		{Name: "department", Caption: "Departments", Level: rights.Admin, Shape: &List{Spec: departmentSpec, Rows: departmentList}},
 		filterFunc("department", "Filter departments", rights.Admin, departmentSpec),
-		{Name: "department.edit", Caption: "Create or edit a department", Level: rights.Admin, Form: departmentForm, Save: departmentSave},
-		{Name: "department.delete", Caption: "Delete departments", Level: rights.Admin, Each: departmentDelete},
+		{Name: "department.edit", Caption: "Create or edit a department", Level: rights.Admin, Shape: &Form{Input: departmentInput, Show: departmentForm, Save: departmentSave}},
+		{Name: "department.delete", Caption: "Delete departments", Level: rights.Admin, Shape: &Group{Each: departmentDelete}},
 
 		// Clients: accounts of user level.
-		{Name: "user", Caption: "Clients", Level: rights.Admin, Spec: userSpec, List: userList},
+		{Name: "user", Caption: "Clients", Level: rights.Admin, Shape: &List{Spec: userSpec, Rows: userList}},
 		filterFunc("user", "Filter clients", rights.Admin, userSpec),
-		{Name: "user.edit", Caption: "Create or edit a client", Level: rights.Admin, Form: userForm, Save: userSave, NewPassword: true},
-		{Name: "user.delete", Caption: "Delete clients", Level: rights.Admin, Each: userDelete},
-		{Name: "user.suspend", Caption: "Suspend clients", Level: rights.Admin, Each: userSuspend},
-		{Name: "user.resume", Caption: "Resume clients", Level: rights.Admin, Each: userResume},
+		{Name: "user.edit", Caption: "Create or edit a client", Level: rights.Admin, Shape: &Form{Input: userInput, Show: userForm, Save: userSave}},
+		{Name: "user.delete", Caption: "Delete clients", Level: rights.Admin, Shape: &Group{Each: userDelete}},
+		{Name: "user.suspend", Caption: "Suspend clients", Level: rights.Admin, Shape: &Group{Each: userSuspend}},
+		{Name: "user.resume", Caption: "Resume clients", Level: rights.Admin, Shape: &Group{Each: userResume}},
 
 		// The support desk: clients' side, then staff's.
-		{Name: "clientticket", Caption: "My tickets", Level: rights.User, Only: true, Spec: clientTicketSpec, List: clientTicketList},
+		{Name: "clientticket", Caption: "My tickets", Level: rights.User, Only: true, Shape: &List{Spec: clientTicketSpec, Rows: clientTicketList}},
 		only(filterFunc("clientticket", "Filter my tickets", rights.User, clientTicketSpec)),
-		{Name: "clientticket.edit", Caption: "Open or answer a ticket", Level: rights.User, Only: true, Form: clientTicketForm, Save: clientTicketSave},
-		{Name: "ticket_all", Caption: "All tickets", Level: rights.Admin, Spec: ticketAllSpec, List: ticketAll},
+		{Name: "clientticket.edit", Caption: "Open or answer a ticket", Level: rights.User, Only: true, Shape: &Form{Input: clientTicketInput, Show: clientTicketForm, Save: clientTicketSave}},
+		{Name: "ticket_all", Caption: "All tickets", Level: rights.Admin, Shape: &List{Spec: ticketAllSpec, Rows: ticketAll}},
 		filterFunc("ticket_all", "Filter all tickets", rights.Admin, ticketAllSpec),
-		{Name: "ticket", Caption: "My ticket queue", Level: rights.Admin, Spec: ticketQueueSpec, List: ticketQueue},
+		{Name: "ticket", Caption: "My ticket queue", Level: rights.Admin, Shape: &List{Spec: ticketQueueSpec, Rows: ticketQueue}},
 		filterFunc("ticket", "Filter my ticket queue", rights.Admin, ticketQueueSpec),
-		{Name: "ticket.edit", Caption: "Answer a ticket", Level: rights.Admin, Form: ticketEditForm, Save: ticketEditSave},
+		{Name: "ticket.edit", Caption: "Answer a ticket", Level: rights.Admin, Shape: &Form{Input: ticketEditInput, Show: ticketEditForm, Save: ticketEditSave}},
 		{Name: "support_tool_responsible", Caption: "Hand a ticket to an employee or a department", Level: rights.Admin,
-			Form: transferForm, Save: transferSave},
+			Shape: &Form{Input: transferInput, Show: transferForm, Save: transferSave}},
 
 		// The audit journal: every confirmed change, written by the dispatcher.
-		{Name: "journal", Caption: "Journal", Level: rights.Admin, Spec: journalSpec, List: journalList},
+		{Name: "journal", Caption: "Journal", Level: rights.Admin, Shape: &List{Spec: journalSpec, Rows: journalList}},
 		filterFunc("journal", "Filter the journal", rights.Admin, journalSpec),
 	}
 }
@@ -155,7 +219,9 @@ func only(f *Func) *Func {
 func filterFunc(list, caption string, level rights.Level, spec *ListSpec) *Func {
 	return &Func{
 		Name: list + ".filter", Caption: caption, Level: level, Right: list,
-		Form: func(c *Ctx) (render.Result, error) { return filterForm(c, list, spec) },
-		Save: func(c *Ctx) (render.Result, error) { return filterSave(c, list, spec) },
+		Shape: &Form{
+			Show: func(c *Ctx) (render.Result, error) { return filterForm(c, list, spec) },
+			Save: func(c *Ctx, _ *form.Input) (render.Result, error) { return filterSave(c, list, spec) },
+		},
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"staffmgr/models/errs"
 
+	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/rights"
@@ -30,11 +31,12 @@ func TestFuncTableDeclarations(t *testing.T) {
 		}
 	}
 	for _, bad := range []*Func{
-		{Name: "x", Level: rights.Admin, Run: keepalive},                                    // no caption
-		{Name: "x", Caption: "X", Level: rights.Admin},                                      // no handler
-		{Name: "x", Caption: "X", Level: rights.Admin, Run: keepalive, Each: sessionDelete}, // two shapes
-		{Name: "x", Caption: "X", Level: 5, Run: keepalive},                                 // no such level
-		{Name: "x", Caption: "X", Level: rights.Admin, List: sessionList},                   // a list without spec
+		{Name: "x", Level: rights.Admin, Shape: &Op{Run: keepalive}},                    // no caption
+		{Name: "x", Caption: "X", Level: rights.Admin},                                  // no shape
+		{Name: "x", Caption: "X", Level: rights.Admin, Shape: &Group{}},                 // no handler
+		{Name: "x", Caption: "X", Level: rights.Admin, Shape: &Form{Show: userForm}},    // a form without save
+		{Name: "x", Caption: "X", Level: 5, Shape: &Op{Run: keepalive}},                 // no such level
+		{Name: "x", Caption: "X", Level: rights.Admin, Shape: &List{Rows: sessionList}}, // a list without spec
 	} {
 		if checkFunc(bad) == nil {
 			t.Errorf("checkFunc accepted %+v", bad)
@@ -45,27 +47,67 @@ func TestFuncTableDeclarations(t *testing.T) {
 // spy replaces every handler of a func with one that records that it ran.
 func spy(f *Func, ran *bool) {
 	mark := func() { *ran = true }
-	if f.List != nil {
-		f.List = func(c *Ctx, q *Query) (*render.List, error) {
+	switch s := f.Shape.(type) {
+	case *List:
+		f.Shape = &List{Spec: s.Spec, Rows: func(c *Ctx, q *Query) (*render.List, error) {
 			mark()
 			return &render.List{PageSize: q.PageSize, Page: 1}, nil
+		}}
+	case *Form:
+		f.Shape = &Form{Input: s.Input,
+			Show: func(c *Ctx) (render.Result, error) { mark(); return &render.Form{}, nil },
+			Save: func(c *Ctx, _ *form.Input) (render.Result, error) { mark(); return &render.OK{}, nil }}
+	case *Send:
+		f.Shape = &Send{Input: s.Input,
+			Show:    func(c *Ctx) (render.Result, error) { mark(); return &render.Form{}, nil },
+			Deliver: func(c *Ctx, _ *form.Input) (Delivery, error) { mark(); return spyDelivery{}, nil }}
+	case *Group:
+		f.Shape = &Group{Each: func(c *Ctx, elid string) error { mark(); return nil }}
+	case *Op:
+		f.Shape = &Op{Writes: s.Writes, Run: func(c *Ctx) (render.Result, error) { mark(); return &render.OK{}, nil }}
+	}
+}
+
+// sampleInput is a valid value of each field a form always needs, as parameters.
+func sampleInput(def *form.Def) string {
+	if def == nil {
+		return ""
+	}
+	q := url.Values{}
+	for _, f := range def.Fields {
+		if f.Need != form.Always {
+			continue
+		}
+		switch {
+		case len(f.Choices) > 0:
+			q.Set(f.Name, f.Choices[0].Key)
+		case f.Type == form.Number:
+			q.Set(f.Name, fmt.Sprint(f.Min))
+		default:
+			q.Set(f.Name, "sample")
 		}
 	}
-	if f.Form != nil {
-		f.Form = func(c *Ctx) (render.Result, error) { mark(); return &render.Form{}, nil }
+	if len(q) == 0 {
+		return ""
 	}
-	if f.Save != nil {
-		f.Save = func(c *Ctx) (render.Result, error) { mark(); return &render.OK{}, nil }
+	return "&" + q.Encode()
+}
+
+type spyDelivery struct{}
+
+func (spyDelivery) Record(*Ctx) (render.Result, error) { return &render.OK{}, nil }
+
+// showOf replaces the Show of a form or send.
+func showOf(f *Func, show func(c *Ctx) (render.Result, error)) bool {
+	switch s := f.Shape.(type) {
+	case *Form:
+		s.Show = show
+	case *Send:
+		s.Show = show
+	default:
+		return false
 	}
-	if f.Send != nil {
-		f.Send = func(c *Ctx) (func(*Ctx) error, render.Result, error) { mark(); return nil, &render.OK{}, nil }
-	}
-	if f.Each != nil {
-		f.Each = func(c *Ctx, elid string) error { mark(); return nil }
-	}
-	if f.Run != nil {
-		f.Run = func(c *Ctx) (render.Result, error) { mark(); return &render.OK{}, nil }
-	}
+	return true
 }
 
 // TestNoSaveWithoutSok walks the func table: no Save or Each runs without sok=ok,
@@ -83,17 +125,15 @@ func TestNoSaveWithoutSok(t *testing.T) {
 			}
 			saveRan, formRan := false, false
 			spy(f, &saveRan)
-			if f.Form != nil {
-				f.Form = func(c *Ctx) (render.Result, error) { formRan = true; return &render.Form{}, nil }
-			}
-			base := "func=" + f.Name + "&elid=1&authinfo=" + caller + ":" + Password
+			hasForm := showOf(f, func(c *Ctx) (render.Result, error) { formRan = true; return &render.Form{}, nil })
+			base := "func=" + f.Name + "&elid=1&authinfo=" + caller + ":" + Password + sampleInput(f.input())
 			for _, sok := range []string{"", "&sok=", "&sok=no", "&sok=OK"} {
 				e.get(base + sok).ok()
 				if saveRan {
 					t.Errorf("%s: the change ran without sok=ok (%q)", f.Name, sok)
 				}
 			}
-			if f.Form != nil && !formRan {
+			if hasForm && !formRan {
 				t.Errorf("%s: its form did not answer without sok", f.Name)
 			}
 			e.get(base + "&sok=ok").ok()
@@ -122,7 +162,7 @@ func TestLowerLevelRefused(t *testing.T) {
 			spy(f, &ran)
 			for level, cred := range callers {
 				ran = false
-				r := e.get("func=" + f.Name + "&elid=1&sok=ok" + cred)
+				r := e.get("func=" + f.Name + "&elid=1&sok=ok" + cred + sampleInput(f.input()))
 				if level < f.Level || f.Only && level != f.Level {
 					r.fails("access", "")
 					if ran {
@@ -147,7 +187,10 @@ func TestFormatsCarryTheSameData(t *testing.T) {
 		e.login("alice")
 		ticket := e.get("func=clientticket.edit&subject=s&message=m&client_department=2&sok=ok&auth=" + client).ok().text("id")
 		for _, f := range e.app.Funcs() {
-			if f.List == nil && f.Form == nil {
+			_, isList := f.Shape.(*List)
+			_, isForm := f.Shape.(*Form)
+			_, isSend := f.Shape.(*Send)
+			if !isList && !isForm && !isSend {
 				continue
 			}
 			// authinfo, not root's session: a call would move that session's
@@ -156,15 +199,15 @@ func TestFormatsCarryTheSameData(t *testing.T) {
 			if f.Level == rights.User {
 				q = "func=" + f.Name + "&auth=" + client // the client side
 			}
-			if f.Form != nil && formsOfOne[f.Name] != "" {
+			if !isList && formsOfOne[f.Name] != "" {
 				q += "&elid=" + map[string]string{"ticket": ticket, "employee": fmt.Sprint(alice.ID)}[formsOfOne[f.Name]]
 			}
-			if f.List != nil {
+			if isList {
 				// An order that the calls themselves do not change; nested lists
 				// are opened for alice.
 				order := "id"
-				if f.Spec.column("id") == nil {
-					order = f.Spec.DefaultSort
+				if f.spec().column("id") == nil {
+					order = f.spec().DefaultSort
 				}
 				q += fmt.Sprintf("&p_col=%%2B%s&plid=%d", order, alice.ID)
 			}
@@ -268,13 +311,13 @@ func TestUnknownFunc(t *testing.T) {
 func TestGroupOperationIsAtomic(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		// A group func whose second element fails after the first changed data.
-		f := &Func{Name: "test.group", Caption: "Test", Level: rights.Admin, Each: func(c *Ctx, elid string) error {
+		f := &Func{Name: "test.group", Caption: "Test", Level: rights.Admin, Shape: &Group{Each: func(c *Ctx, elid string) error {
 			if elid == "bad" {
 				return errs.Invalid("elid", "", "refused")
 			}
 			_, err := models.CreateAccount(c, c.DB, fastTest, "made"+elid, rights.User, Password)
 			return err
-		}}
+		}}}
 		e.app.funcs[f.Name] = f
 		r := e.get("func=test.group&sok=ok&elid=1,bad,2&authinfo=root:"+Password).fails("value", "elid")
 		if r.errValue() != "bad" {
@@ -297,9 +340,9 @@ var fastTest = models.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
 
 func TestInternalErrorShowsOnlyTheRequestID(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
-		f := &Func{Name: "test.broken", Caption: "Test", Level: rights.Guest, Run: func(c *Ctx) (render.Result, error) {
+		f := &Func{Name: "test.broken", Caption: "Test", Level: rights.Guest, Shape: &Op{Run: func(c *Ctx) (render.Result, error) {
 			return nil, fmt.Errorf("secret detail: %w", c.DB.Exec("SELECT * FROM no_such_table").Error)
-		}}
+		}}}
 		e.app.funcs[f.Name] = f
 		r := e.get("func=test.broken").fails("xml", "")
 		id := r.errValue()
@@ -313,9 +356,9 @@ func TestInternalErrorShowsOnlyTheRequestID(t *testing.T) {
 			t.Errorf("the log lacks the id or the detail:\n%s", logs)
 		}
 
-		p := &Func{Name: "test.panic", Caption: "Test", Level: rights.Guest, Run: func(c *Ctx) (render.Result, error) {
+		p := &Func{Name: "test.panic", Caption: "Test", Level: rights.Guest, Shape: &Op{Run: func(c *Ctx) (render.Result, error) {
 			panic("boom")
-		}}
+		}}}
 		e.app.funcs[p.Name] = p
 		e.get("func=test.panic").fails("xml", "internal")
 	})

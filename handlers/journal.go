@@ -99,7 +99,7 @@ func journalList(c *Ctx, q *Query) (*render.List, error) {
 func journalEntry(c *Ctx, res render.Result, err error) *models.JournalEntry {
 	e := &models.JournalEntry{Func: c.Func.Name, IP: c.IP, Params: journalParams(c.Params)}
 	e.SetAccounts(c.Actor, c.Real)
-	if c.Func.Each != nil {
+	if _, group := c.Func.Shape.(*Group); group {
 		e.Elid = strings.Join(c.Params.Elids(), ", ")
 	} else {
 		e.Elid = c.Params.Get("elid")

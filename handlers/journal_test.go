@@ -11,6 +11,7 @@ import (
 
 	"staffmgr/models/errs"
 
+	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/rights"
@@ -46,6 +47,14 @@ func (e *env) addFunc(f *Func) {
 		e.t.Fatal(err)
 	}
 	e.app.funcs[f.Name] = f
+}
+
+// saveOnly is a form with nothing to show and no declared input whose save is h.
+func saveOnly(h func(c *Ctx) (render.Result, error)) *Form {
+	return &Form{
+		Show: func(*Ctx) (render.Result, error) { return &render.Form{}, nil },
+		Save: func(c *Ctx, _ *form.Input) (render.Result, error) { return h(c) },
+	}
 }
 
 func countDepartments(t *testing.T, e *env, name string) int64 {
@@ -89,16 +98,16 @@ func TestJournalSaveWritesOneRow(t *testing.T) {
 // written undoes the change it records.
 func TestJournalSameTransaction(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
-		createThen := func(name string, after func(c *Ctx) error) func(c *Ctx) (render.Result, error) {
-			return func(c *Ctx) (render.Result, error) {
+		createThen := func(name string, after func(c *Ctx) error) *Form {
+			return saveOnly(func(c *Ctx) (render.Result, error) {
 				if err := models.SaveDepartment(c, c.DB, &models.Department{Name: name}); err != nil {
 					return nil, err
 				}
 				return &render.OK{}, after(c)
-			}
+			})
 		}
 		e.addFunc(&Func{Name: "test.fail", Caption: "Fails after its change", Level: rights.Admin,
-			Save: createThen("Doomed", func(*Ctx) error {
+			Shape: createThen("Doomed", func(*Ctx) error {
 				return errs.Invalid("name", "Doomed", "Refused after the change")
 			})})
 		e.get("func=test.fail&sok=ok"+rootAuth).fails("value", "name")
@@ -114,7 +123,7 @@ func TestJournalSameTransaction(t *testing.T) {
 		// The Save drops the journal inside its transaction, so its row cannot be
 		// written: the change goes with it, and the drop too.
 		e.addFunc(&Func{Name: "test.nojournal", Caption: "Loses its journal", Level: rights.Admin,
-			Save: createThen("Unrecorded", func(c *Ctx) error {
+			Shape: createThen("Unrecorded", func(c *Ctx) error {
 				return c.DB.Exec("DROP TABLE journal").Error
 			})})
 		r := e.get("func=test.nojournal&sok=ok"+rootAuth).fails("xml", "internal")
@@ -132,16 +141,16 @@ func TestJournalSameTransaction(t *testing.T) {
 func TestJournalInternalErrors(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.addFunc(&Func{Name: "test.broken", Caption: "Breaks", Level: rights.Admin,
-			Save: func(c *Ctx) (render.Result, error) {
+			Shape: saveOnly(func(c *Ctx) (render.Result, error) {
 				return nil, errors.New("connection to 10.0.0.5 refused")
-			}})
+			})})
 		e.addFunc(&Func{Name: "test.panic", Caption: "Panics", Level: rights.Admin,
-			Each: func(c *Ctx, elid string) error {
+			Shape: &Group{Each: func(c *Ctx, elid string) error {
 				if err := models.SaveDepartment(c, c.DB, &models.Department{Name: "Panicked"}); err != nil {
 					return err
 				}
 				panic("secret detail")
-			}})
+			}}})
 		e.get("func=test.broken&sok=ok"+rootAuth).fails("xml", "internal")
 		e.get("func=test.panic&sok=ok&elid=1"+rootAuth).fails("xml", "internal")
 		if n := countDepartments(t, e, "Panicked"); n != 0 {

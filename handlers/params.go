@@ -366,18 +366,19 @@ func textError(name, v string, isName bool) error {
 
 // checkParams refuses a request whose parameters are not text or name too many
 // elements (Params.check). It runs after the access checks, so that a refused
-// change is journaled like any other failed change: a confirmed Save, Send or group
-// operation, or a writing Run, leaves its row with the error, unless the CSRF check
+// change is journaled like any other failed change: a confirmed Form, Send or
+// Group, or a writing Op, leaves its row with the error, unless the CSRF check
 // would have refused it before its handler anyway.
 func (a *App) checkParams(c *Ctx) error {
 	err := c.Params.check()
 	if err == nil {
-		err = c.Params.checkRepeats(c.Func.Each != nil)
+		_, group := c.Func.Shape.(*Group)
+		err = c.Params.checkRepeats(group)
 	}
 	if err == nil {
 		return nil
 	}
-	if fn := c.Func; fn.Run != nil && fn.Writes || fn.changes() && c.Params.Sok() {
+	if c.Func.writes(c.Params.Sok()) {
 		if cerr := a.checkCSRF(c); cerr != nil {
 			return cerr
 		}

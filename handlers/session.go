@@ -82,13 +82,7 @@ func sessionDelete(c *Ctx, id string) error {
 	} else {
 		err = session.End(c, c.DB, id)
 	}
-	if err != nil {
-		return err
-	}
-	if id == c.App.sessions.ID(c) {
-		c.ended = true
-	}
-	return nil
+	return err
 }
 
 // endOwnSession ends a person's own session (not an su session) and, with it, the su

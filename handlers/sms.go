@@ -16,6 +16,7 @@ import (
 
 	"staffmgr/models/errs"
 
+	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 )
@@ -150,7 +151,7 @@ func employeeSMSForm(c *Ctx) (render.Result, error) {
 		render.Text("mobile", a.Mobile),
 		render.Text("type", defaultSMSType(a)),
 		render.Text("message", ""),
-		render.Select("type", render.Option{Key: "mobile", Label: "Mobile"}, render.Option{Key: "phone", Label: "Phone"}),
+		render.Select("type", smsTypes...),
 	}}
 	for _, m := range sent {
 		f.Fields = append(f.Fields, render.El("sms_message",
@@ -175,45 +176,52 @@ func defaultSMSType(a *models.Account) string {
 	return "phone"
 }
 
+// employeeSMSInput is what employee.sms reads: the message, and the number to
+// text (phone) or which of the employee's numbers (type).
+var employeeSMSInput = form.New(
+	form.Field{Name: "message", Caption: "Message", Type: form.TextArea, Need: form.Always, Max: models.MaxSMS, Raw: true,
+		Check: notBlank},
+	form.Field{Name: "phone", Caption: "Number", Type: form.Phone, Help: "Another number to text instead of the employee's"},
+	form.Field{Name: "type", Caption: "The employee's number", Type: form.Select, Choices: smsTypes,
+		Help: "Without phone or type: the mobile when there is one"},
+)
+
+var smsTypes = []form.Option{{Key: "mobile", Label: "Mobile"}, {Key: "phone", Label: "Phone"}}
+
+// notBlank refuses a value of spaces only.
+func notBlank(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errs.Invalid("", v, "Write something other than spaces")
+	}
+	return nil
+}
+
 // employeeSMS is employee.sms&sok=ok: it texts message to the number phone names, or
 // to the employee's number of the given type. It runs outside any transaction (see
-// Func.Send): the gateway may take seconds. Every attempt that reached the gateway
-// is recorded, a failed one too, while the caller gets the gateway's error.
-func employeeSMS(c *Ctx) (keep func(*Ctx) error, res render.Result, err error) {
-	p := c.Params
-	a, err := manageable(c, p.Get("elid"))
+// Send): the gateway may take seconds. Every attempt that reached the gateway is
+// recorded, a failed one too, while the caller gets the gateway's error.
+func employeeSMS(c *Ctx, in *form.Input) (Delivery, error) {
+	a, err := manageable(c, c.Params.Get("elid"))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	gateway := c.App.sms
 	if gateway == nil {
-		return nil, nil, errs.New(errs.NotConfigured, "gateway", "",
+		return nil, errs.New(errs.NotConfigured, "gateway", "",
 			"No SMS gateway is configured: set STAFFMGR_SMS_GATEWAY")
 	}
-	message := p.Get("message")
-	if n := utf8.RuneCountInString(message); strings.TrimSpace(message) == "" || n > models.MaxSMS {
-		return nil, nil, errs.Invalid("message", message, "A message is 1 to %d characters", models.MaxSMS)
-	}
-	number := strings.TrimSpace(p.Get("phone"))
-	if number != "" {
-		if err := models.CheckPhone(number); err != nil {
-			return nil, nil, errs.At("phone", err)
-		}
-	} else {
-		kind := p.Get("type")
+	message, _ := in.Text("message")
+	number, _ := in.Text("phone")
+	kind, _ := in.Text("type")
+	if number == "" {
 		if kind == "" {
 			kind = defaultSMSType(a)
 		}
-		switch kind {
-		case "phone":
-			number = a.Phone
-		case "mobile":
+		if number = a.Phone; kind == "mobile" {
 			number = a.Mobile
-		default:
-			return nil, nil, errs.Invalid("type", kind, "The number to text is phone or mobile")
 		}
 		if number == "" {
-			return nil, nil, errs.Invalid("type", kind, "%s has no %s number", a.Login, kind)
+			return nil, errs.Invalid("type", kind, "%s has no %s number", a.Login, kind)
 		}
 	}
 
@@ -227,16 +235,16 @@ func employeeSMS(c *Ctx) (keep func(*Ctx) error, res render.Result, err error) {
 	if sendErr != nil {
 		rec.Status = models.SMSFailed
 	}
-	ok := &render.OK{}
-	keep = func(c *Ctx) error {
-		if err := models.RecordSMS(c, c.DB, rec); err != nil {
-			return err
-		}
-		ok.ID = strconv.FormatInt(rec.ID, 10)
-		return nil
+	return smsDelivery{rec}, sendErr
+}
+
+// smsDelivery is a text the gateway took or refused, recorded either way.
+type smsDelivery struct{ rec *models.SMSMessage }
+
+// Record keeps the text and answers its id.
+func (d smsDelivery) Record(c *Ctx) (render.Result, error) {
+	if err := models.RecordSMS(c, c.DB, d.rec); err != nil {
+		return nil, err
 	}
-	if sendErr != nil {
-		return keep, nil, sendErr
-	}
-	return keep, ok, nil
+	return &render.OK{ID: strconv.FormatInt(d.rec.ID, 10)}, nil
 }

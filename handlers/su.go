@@ -166,7 +166,6 @@ func chlevel(c *Ctx) (render.Result, error) {
 	if err := c.App.sessions.Destroy(c); err != nil {
 		return nil, err
 	}
-	c.ended = true
 	return &render.OK{}, nil
 }
 

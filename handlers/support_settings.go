@@ -3,8 +3,7 @@ package handlers
 import (
 	"strconv"
 
-	"staffmgr/models/errs"
-
+	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 )
@@ -20,10 +19,6 @@ func supportSettingsForm(c *Ctx) (render.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	channels := make([]render.Option, len(models.NotifyChannels))
-	for i, ch := range models.NotifyChannels {
-		channels[i] = render.Option{Key: ch.Key, Label: ch.Label}
-	}
 	return &render.Form{Fields: []*render.Node{
 		render.Text("elid", strconv.FormatInt(a.ID, 10)),
 		render.Text("name", a.Login),
@@ -31,17 +26,45 @@ func supportSettingsForm(c *Ctx) (render.Result, error) {
 		render.Text("notify_new_ticket", render.OnOff(s.NotifyNewTicket)),
 		render.Text("notify_channel", s.NotifyChannel),
 		render.Text("max_open_tickets", strconv.Itoa(s.MaxOpenTickets)),
-		render.Select("notify_channel", channels...),
+		render.Select("notify_channel", notifyChannelOptions...),
 	}}, nil
+}
+
+// supportSettingsInput is what employee.support_tool_settings reads: the settings by
+// name, or one of them as param_name with param_value.
+var supportSettingsInput = form.New(
+	form.Field{Name: "signature", Caption: "Signature", Type: form.TextArea, Max: models.MaxSignature, Raw: true,
+		Help: "Closes every reply the employee writes"},
+	form.Field{Name: "notify_new_ticket", Caption: "Notify of new tickets", Type: form.Flag, Check: settingCheck("notify_new_ticket")},
+	form.Field{Name: "notify_channel", Caption: "Notify by", Type: form.Select, Choices: notifyChannelOptions},
+	form.Field{Name: "max_open_tickets", Caption: "Most open tickets", Type: form.Number, Need: form.Required,
+		Max: models.MaxOpenTicketsCap, Help: "0 is no limit"},
+	form.Field{Name: "param_name", Caption: "Setting", Need: form.Required, Help: "One setting to change, with param_value"},
+	form.Field{Name: "param_value", Caption: "Value", Raw: true},
+)
+
+var notifyChannelOptions = func() []form.Option {
+	out := make([]form.Option, len(models.NotifyChannels))
+	for i, ch := range models.NotifyChannels {
+		out[i] = form.Option{Key: ch.Key, Label: ch.Label}
+	}
+	return out
+}()
+
+// settingCheck checks a value of the setting name as SupportSettings.Set reads it.
+func settingCheck(name string) func(string) error {
+	return func(v string) error {
+		var s models.SupportSettings
+		return s.Set(name, v)
+	}
 }
 
 // supportSettingsSave is employee.support_tool_settings&sok=ok: param_name with
 // param_value changes one setting, named fields change several; a setting the
 // request leaves out keeps its value. Every value is checked before anything is
 // written.
-func supportSettingsSave(c *Ctx) (render.Result, error) {
-	p := c.Params
-	a, err := manageable(c, p.Get("elid"))
+func supportSettingsSave(c *Ctx, in *form.Input) (render.Result, error) {
+	a, err := manageable(c, c.Params.Get("elid"))
 	if err != nil {
 		return nil, err
 	}
@@ -52,28 +75,29 @@ func supportSettingsSave(c *Ctx) (render.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	changed := false
+	setText(in, "signature", &s.Signature)
+	setFlag(in, "notify_new_ticket", &s.NotifyNewTicket)
+	setText(in, "notify_channel", &s.NotifyChannel)
+	if n, given := in.Number("max_open_tickets"); given {
+		s.MaxOpenTickets = n
+	}
+	name, one := in.Text("param_name")
+	if one {
+		value, _ := in.Text("param_value")
+		if err := s.Set(name, value); err != nil {
+			return nil, err
+		}
+	}
 	for _, name := range models.SupportSettingNames {
-		if p.Has(name) {
-			if err := s.Set(name, p.Get(name)); err != nil {
-				return nil, err
-			}
-			changed = true
+		if in.Has(name) {
+			one = true
 		}
 	}
-	if p.Has("param_name") {
-		if p.Get("param_name") == "" {
-			return nil, errs.Invalid("param_name", "", "Name the setting to change")
-		}
-		if err := s.Set(p.Get("param_name"), p.Get("param_value")); err != nil {
-			return nil, err
-		}
-		changed = true
+	if !one {
+		return &render.OK{}, nil
 	}
-	if changed {
-		if err := models.SaveSupportSettings(c, c.DB, s); err != nil {
-			return nil, err
-		}
+	if err := models.SaveSupportSettings(c, c.DB, s); err != nil {
+		return nil, err
 	}
 	return &render.OK{}, nil
 }

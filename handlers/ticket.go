@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 )
@@ -226,25 +227,34 @@ func ticketEditForm(c *Ctx) (render.Result, error) {
 	return f, nil
 }
 
+// messageInput is the text of a ticket message, a reply or a note.
+func messageInput(name, caption string, need form.Need) form.Field {
+	return form.Field{Name: name, Caption: caption, Type: form.TextArea, Need: need, Max: models.MaxMessage, Raw: true,
+		Check: models.CheckMessage}
+}
+
+// ticketEditInput is what ticket.edit reads: at least one of them.
+var ticketEditInput = form.New(
+	messageInput("message", "Reply", form.Optional),
+	messageInput("note_message", "Internal note", form.Optional),
+	form.Field{Name: "status", Caption: "Status", Type: form.Select, Choices: ticketStatusOptions},
+)
+
 // ticketEditSave is ticket.edit&sok=ok: message replies to the client (the ticket
 // then awaits the client) under the employee's signature, note_message adds an
 // internal note, status sets the status (closed closes it). At least one of them.
-func ticketEditSave(c *Ctx) (render.Result, error) {
+func ticketEditSave(c *Ctx, in *form.Input) (render.Result, error) {
 	t, err := namedTicket(c)
 	if err != nil {
 		return nil, err
 	}
-	reply, note, status := c.Params.Get("message"), c.Params.Get("note_message"), c.Params.Get("status")
+	reply, _ := in.Text("message")
+	note, _ := in.Text("note_message")
+	status, _ := in.Text("status")
 	if reply == "" && note == "" && status == "" {
 		return nil, errs.Invalid("message", "", "Write a reply (message), a note (note_message), or set the status")
 	}
-	if status != "" && !hasChoice(ticketStatusOptions, status) {
-		return nil, errs.Invalid("status", status, "Unknown status; use new, in_progress, awaiting_client or closed")
-	}
 	if reply != "" {
-		if err := models.CheckMessage(reply); err != nil {
-			return nil, errs.At("message", err)
-		}
 		next := models.TicketAwaitingClient
 		if status != "" {
 			next = status
@@ -261,9 +271,6 @@ func ticketEditSave(c *Ctx) (render.Result, error) {
 		}
 	}
 	if note != "" {
-		if err := models.CheckMessage(note); err != nil {
-			return nil, errs.At("note_message", err)
-		}
 		if err := models.AddMessage(c, c.DB, t, c.Actor, note, true, ""); err != nil {
 			return nil, err
 		}
@@ -368,33 +375,30 @@ func clientTicketForm(c *Ctx) (render.Result, error) {
 	}}, nil
 }
 
+// clientTicketInput is what clientticket.edit reads: a new ticket's subject,
+// message and department, or a reply's message.
+var clientTicketInput = form.Creating(
+	form.Field{Name: "subject", Caption: "Subject", Need: form.Required, Max: models.MaxSubject},
+	messageInput("message", "Message", form.Always),
+	form.Field{Name: "client_department", Caption: "Department", Type: form.Select, Need: form.Required,
+		ChoicesFrom: "clientticket.edit"},
+)
+
 // clientTicketSave is clientticket.edit&sok=ok: without elid a new ticket (subject,
 // message, client_department), which goes to the department's default responsible
 // employee or its queue; with elid the client's reply, which puts the ticket back
 // in progress.
-func clientTicketSave(c *Ctx) (render.Result, error) {
-	message := c.Params.Get("message")
-	if c.Params.Get("elid") != "" {
+func clientTicketSave(c *Ctx, in *form.Input) (render.Result, error) {
+	message, _ := in.Text("message")
+	subject, _ := in.Text("subject")
+	depID, _ := in.Text("client_department")
+	if !in.Creating() {
 		t, err := ownTicket(c)
 		if err != nil {
 			return nil, err
 		}
-		if err := models.CheckMessage(message); err != nil {
-			return nil, errs.At("message", err)
-		}
 		return &render.OK{}, models.AddMessage(c, c.DB, t, c.Actor, message, false, models.TicketInProgress)
 	}
-	subject := strings.TrimSpace(c.Params.Get("subject"))
-	if subject == "" {
-		return nil, errs.Invalid("subject", "", "Give the ticket a subject")
-	}
-	if err := models.CheckText(subject, models.MaxSubject); err != nil {
-		return nil, errs.At("subject", err)
-	}
-	if err := models.CheckMessage(message); err != nil {
-		return nil, errs.At("message", err)
-	}
-	depID := c.Params.Get("client_department")
 	d, err := models.FindDepartment(c, c.DB, depID)
 	if err != nil || !d.ShowInSupport {
 		if err != nil && !errors.Is(err, errs.Missed) {

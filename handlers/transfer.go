@@ -7,6 +7,7 @@ import (
 
 	"staffmgr/models/errs"
 
+	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 )
@@ -75,15 +76,20 @@ func transferForm(c *Ctx) (render.Result, error) {
 	}}, nil
 }
 
+// transferInput is what support_tool_responsible reads.
+var transferInput = form.New(
+	form.Field{Name: "set_responsible", Caption: "Hand to", Type: form.Select, ChoicesFrom: "support_tool_responsible",
+		Help: "An employee id (or e_ID), or d_ID for a department's queue"},
+	form.Field{Name: "set_responsible_default", Caption: "To the department's default", Type: form.Flag},
+	form.Field{Name: "reason", Caption: "Reason", Max: 200, Help: "Kept in the ticket's history"},
+)
+
 // transferSave is support_tool_responsible&sok=ok: hands the ticket to
 // set_responsible (an employee id, e_ID, or d_ID for a department queue) or, with
 // set_responsible_default=on, to its department's default responsible employee or
 // queue. The change is kept in the ticket's history.
-func transferSave(c *Ctx) (render.Result, error) {
-	reason := strings.TrimSpace(c.Params.Get("reason"))
-	if err := models.CheckText(reason, 200); err != nil {
-		return nil, errs.At("reason", err)
-	}
+func transferSave(c *Ctx, in *form.Input) (render.Result, error) {
+	reason, _ := in.Text("reason")
 	t, err := transferTicket(c)
 	if err != nil {
 		return nil, err
@@ -94,7 +100,7 @@ func transferSave(c *Ctx) (render.Result, error) {
 	// The receiving employee is locked first (readHolder, DefaultHolder), then the
 	// ticket: the order ReleaseTickets takes them in when an employee is suspended.
 	var to models.Holder
-	if c.Params.On("set_responsible_default") {
+	if toDefault, _ := in.Flag("set_responsible_default"); toDefault {
 		d, err := models.FindDepartment(c, c.DB, strconv.FormatInt(t.DepartmentID, 10))
 		if err != nil {
 			return nil, errs.At("elid", err)
@@ -102,7 +108,7 @@ func transferSave(c *Ctx) (render.Result, error) {
 		if to, err = models.DefaultHolder(c, c.DB, d); err != nil {
 			return nil, err
 		}
-	} else if to, err = readHolder(c, c.Params.Get("set_responsible")); err != nil {
+	} else if to, err = readHolder(c, text(in, "set_responsible")); err != nil {
 		return nil, err
 	}
 	// Read again under the lock: a concurrent transfer or reply may have changed it.

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/models/errs"
@@ -86,46 +87,41 @@ func userForm(c *Ctx) (render.Result, error) {
 	return f, nil
 }
 
+// userInput is what user.edit reads.
+var userInput = form.Creating(loginInput, realnameInput, emailInput, passwordInput, confirmInput)
+
 // userSave is user.edit&sok=ok: without elid it creates a client, with elid it edits
-// one. Fields are read and checked as employee.edit reads them; a field the request
-// leaves out keeps its value, and every field is checked before anything is written.
-func userSave(c *Ctx) (render.Result, error) {
-	p := c.Params
-	creating := p.Get("elid") == ""
+// one. Its fields are employee.edit's; a field the request leaves out keeps its
+// value, and every field was checked before anything is written.
+func userSave(c *Ctx, in *form.Input) (render.Result, error) {
+	creating := in.Creating()
 	a := &models.Account{}
 	if !creating {
 		var err error
-		if a, err = models.FindClient(c, c.DB, p.Get("elid")); err != nil {
+		if a, err = models.FindClient(c, c.DB, c.Params.Get("elid")); err != nil {
 			return nil, errs.At("elid", err)
 		}
 		if err := c.dominate("elid", a.ID, false); err != nil {
 			return nil, err
 		}
 	}
-	if err := readLogin(p, a, creating, "client"); err != nil {
+	if err := setLogin(in, a); err != nil {
 		return nil, err
 	}
-	if err := readCardFields(p, realnameField(&a.Realname), emailField(&a.Email)); err != nil {
-		return nil, err
-	}
-	password, err := readPassword(c, creating, "client")
-	if err != nil {
-		return nil, err
-	}
-
+	setText(in, "realname", &a.Realname)
+	setText(in, "email", &a.Email)
+	password, hash := in.Password("passwd")
 	if creating {
-		if a.PasswordHash, err = c.hashPassword(password); err != nil {
-			return nil, err
-		}
+		a.PasswordHash = hash
 	}
 	if err := models.SaveClient(c, c.DB, a); err != nil {
-		return nil, err
+		return nil, errs.At("name", err)
 	}
 	if creating {
 		return &render.OK{ID: strconv.FormatInt(a.ID, 10)}, nil
 	}
 	if password != "" {
-		if err := changePassword(c, a.ID, password); err != nil {
+		if err := changePassword(c, a.ID, hash); err != nil {
 			return nil, err
 		}
 	}

@@ -78,6 +78,18 @@ func CheckText(v string, max int) error {
 	return nil
 }
 
+// CheckLines is CheckText for text of several lines: line breaks and tabs are
+// allowed, other control characters are not.
+func CheckLines(v string, max int) error {
+	if n := len([]rune(v)); n > max {
+		return errs.Invalid("", v, "At most %d characters", max)
+	}
+	if strings.ContainsFunc(v, func(r rune) bool { return (r < 0x20 && r != '\n' && r != '\r' && r != '\t') || r == 0x7f }) {
+		return errs.Invalid("", v, "Control characters other than line breaks and tabs are not allowed")
+	}
+	return nil
+}
+
 // ParseIPList reads an allow-list: IPv4 or IPv6 addresses and CIDR networks,
 // separated by commas, spaces or new lines. It returns the entries in canonical
 // form, without duplicates, comma-separated.
@@ -210,7 +222,7 @@ func saveAccount(ctx context.Context, db *gorm.DB, a *Account, columns []string)
 		err = db.WithContext(ctx).Select(columns).Updates(a).Error
 	}
 	if IsUniqueViolation(err) {
-		return errs.New(errs.Exists, "name", a.Login, "The login %q is taken", a.Login)
+		return errs.New(errs.Exists, "login", a.Login, "The login %q is taken", a.Login)
 	}
 	if err != nil {
 		return fmt.Errorf("save account %s: %w", a.Login, err)

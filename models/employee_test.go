@@ -205,7 +205,7 @@ func TestSaveEmployee(t *testing.T) {
 		}
 		for _, login := range []string{"ivan", "client"} {
 			err := models.SaveEmployee(ctx, db, &models.Account{Login: login, Level: rights.Admin, PasswordHash: hash})
-			if e := MustAppError(t, err, errs.Exists, "name"); e.Value != login {
+			if e := MustAppError(t, err, errs.Exists, "login"); e.Value != login {
 				t.Errorf("exists value %q", e.Value)
 			}
 		}
@@ -294,7 +294,7 @@ func TestParseIDsLimit(t *testing.T) {
 	if got, err := models.ParseIDs(list(models.MaxIDs)); err != nil || len(got) != models.MaxIDs {
 		t.Fatalf("%d ids: %d, %v", models.MaxIDs, len(got), err)
 	}
-	if got, err := models.ParseIDs(list(models.MaxIDs)+strings.Repeat(",1", 5000)); err != nil || len(got) != models.MaxIDs {
+	if got, err := models.ParseIDs(list(models.MaxIDs) + strings.Repeat(",1", 5000)); err != nil || len(got) != models.MaxIDs {
 		t.Fatalf("repeats counted: %d, %v", len(got), err)
 	}
 	_, err := models.ParseIDs(list(70000))

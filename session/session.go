@@ -60,6 +60,7 @@ func New(db *gorm.DB, cfg Config) *Manager {
 // requestState is what one request learned about its session, beyond scs's data.
 type requestState struct {
 	opened bool     // Login ran: the store may insert the row
+	gone   bool     // the stored row was gone when the request committed: it was ended
 	tx     *gorm.DB // when set, the store writes the row in this transaction
 }
 
@@ -105,6 +106,22 @@ func (m *Manager) Commit(ctx context.Context) (string, time.Time, error) {
 		return "", time.Time{}, nil
 	}
 	return m.scs.Commit(ctx)
+}
+
+// Opened reports whether the request logged in: its answer carries the new session.
+func (m *Manager) Opened(ctx context.Context) bool {
+	st := stateOf(ctx)
+	return st != nil && st.opened
+}
+
+// Ended reports, after Commit, whether the request's session is over: destroyed,
+// or ended in the store by the request (session.delete of one's own session).
+func (m *Manager) Ended(ctx context.Context) bool {
+	if m.scs.Status(ctx) == scs.Destroyed {
+		return true
+	}
+	st := stateOf(ctx)
+	return st != nil && st.gone
 }
 
 // Destroy ends the loaded session.

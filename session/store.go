@@ -95,8 +95,13 @@ func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry ti
 			DoUpdates: clause.AssignmentColumns([]string{"data", "expiry", "account_id", "real_account_id", "ip", "last_seen"}),
 		}).Create(&row).Error
 	} else {
-		err = db.Model(&Row{}).Where("id = ?", models.Digest(token)).
-			Updates(map[string]any{"data": b, "expiry": expiry.UTC().Truncate(time.Microsecond), "ip": ip, "last_seen": now}).Error
+		res := db.Model(&Row{}).Where("id = ?", models.Digest(token)).
+			Updates(map[string]any{"data": b, "expiry": expiry.UTC().Truncate(time.Microsecond), "ip": ip, "last_seen": now})
+		if err = res.Error; err == nil && res.RowsAffected == 0 {
+			if st := stateOf(ctx); st != nil {
+				st.gone = true // ended meanwhile: it stays ended
+			}
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("commit session: %w", err)
