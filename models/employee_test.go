@@ -234,7 +234,7 @@ func TestSaveEmployee(t *testing.T) {
 			t.Errorf("zero values not written: %+v", z)
 		}
 		after.Login = "client"
-		MustAppError(t, models.SaveEmployee(ctx, db, after), errs.Exists, "name")
+		MustAppError(t, models.SaveEmployee(ctx, db, after), errs.Exists, "login")
 	})
 }
 
