@@ -104,16 +104,23 @@ func (p Params) Int(name string, min, max int) (n int, ok bool, err error) {
 	return n, true, nil
 }
 
-// secret names parameters never echoed in tparams nor logged.
+// secret reports whether a parameter may carry a credential, in any spelling of its
+// name: a password and its confirm, auth and authinfo, a key, a token, a secret. Its
+// value is never echoed in tparams, kept in the journal nor shown in an error.
 func secret(name string) bool {
-	switch name {
-	case "auth", "authinfo", "password", "passwd", "confirm", "key", "csrf_token":
+	name = strings.ToLower(name)
+	if name == "confirm" {
 		return true
 	}
-	return strings.Contains(name, "passw")
+	for _, part := range []string{"passw", "auth", "key", "token", "secret"} {
+		if strings.Contains(name, part) {
+			return true
+		}
+	}
+	return false
 }
 
-// Echo returns the parameters to echo in tparams: all but credentials, by name.
+// Echo returns the parameters to echo in tparams: all but secret ones, by name.
 func (p Params) Echo() []render.Param {
 	names := make([]string, 0, len(p.v))
 	for name := range p.v {
@@ -356,7 +363,7 @@ func textError(name, v string, isName bool) error {
 		return models.Invalid(object, "", "A parameter name %s", what)
 	}
 	value := models.Clamp(cleanText(v), maxErrorValue)
-	if secret(name) || secret(strings.ToLower(name)) {
+	if secret(name) {
 		value = ""
 	}
 	return models.Invalid(object, value, "The value of %s %s", object, what)
