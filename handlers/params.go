@@ -53,13 +53,11 @@ func (p Params) Has(name string) bool {
 // Values returns every value of a parameter.
 func (p Params) Values(name string) []string { return p.v[name] }
 
-// On reports whether a checkbox parameter is "on" (also yes, true, 1).
+// On reports whether a checkbox parameter is ticked (models.ParseOnOff); a value it
+// cannot read is off.
 func (p Params) On(name string) bool {
-	switch strings.ToLower(p.v.Get(name)) {
-	case "on", "yes", "true", "1":
-		return true
-	}
-	return false
+	on, _ := models.ParseOnOff(p.v.Get(name))
+	return on
 }
 
 // Sok reports whether the request confirms a change.
@@ -229,10 +227,7 @@ func jsonValues(val any) ([]string, error) {
 	case json.Number:
 		return []string{x.String()}, nil
 	case bool:
-		if x {
-			return []string{"on"}, nil
-		}
-		return []string{"off"}, nil
+		return []string{render.OnOff(x)}, nil
 	case nil:
 		return []string{""}, nil
 	case []any:
