@@ -25,7 +25,7 @@ func (e *env) grant(root string, id int64, right string) {
 func TestEveryAdminFuncNeedsItsRight(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
-		for _, f := range e.app.Funcs() {
+		for _, f := range e.app.ordered {
 			if f.Level != rights.Admin {
 				continue
 			}

@@ -128,9 +128,6 @@ func checkFunc(f *Func) error {
 	return nil
 }
 
-// Funcs returns the func table in declaration order.
-func (a *App) Funcs() []*Func { return a.ordered }
-
 // Echo returns the HTTP server: the API on /billmgr and on /.
 func (a *App) Echo() *echo.Echo {
 	e := echo.New()

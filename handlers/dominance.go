@@ -32,7 +32,7 @@ func holderOf(c *Ctx, a *models.Account) (rights.Holder, error) {
 // needsRights reports whether the rule needs the account's rights one by one: for an
 // employee without full access.
 func needsRights(a *models.Account) bool {
-	return a.Level >= rights.Admin && a.Level < rights.Root && !a.DefaultAccessAllow
+	return a.Level >= rights.Admin && !rights.HoldsAll(a.Level, a.DefaultAccessAllow)
 }
 
 // holder is the account with the rights it holds, less any the catalog no longer has.

@@ -138,7 +138,7 @@ var untouching = map[string]string{
 
 func TestDominanceCoversEveryFunc(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
-		for _, f := range e.app.Funcs() {
+		for _, f := range e.app.ordered {
 			_, a := touching[f.Name]
 			_, b := untouching[f.Name]
 			if a == b {

@@ -115,7 +115,7 @@ func showOf(f *Func, show func(c *Ctx) (render.Result, error)) bool {
 func TestNoSaveWithoutSok(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateAccount(t, e.db, "client", rights.User)
-		for _, f := range e.app.Funcs() {
+		for _, f := range e.app.ordered {
 			if !f.changes() {
 				continue
 			}
@@ -157,7 +157,7 @@ func TestLowerLevelRefused(t *testing.T) {
 			rights.Admin: "&authinfo=admin:" + Password,
 			rights.Root:  "&authinfo=root:" + Password,
 		}
-		for _, f := range e.app.Funcs() {
+		for _, f := range e.app.ordered {
 			ran := false
 			spy(f, &ran)
 			for level, cred := range callers {
@@ -186,7 +186,7 @@ func TestFormatsCarryTheSameData(t *testing.T) {
 		client := e.login("carol")
 		e.login("alice")
 		ticket := e.get("func=clientticket.edit&subject=s&message=m&client_department=2&sok=ok&auth=" + client).ok().text("id")
-		for _, f := range e.app.Funcs() {
+		for _, f := range e.app.ordered {
 			_, isList := f.Shape.(*List)
 			_, isForm := f.Shape.(*Form)
 			_, isSend := f.Shape.(*Send)

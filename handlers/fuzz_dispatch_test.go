@@ -228,7 +228,7 @@ func fuzzParams(raw string) url.Values {
 // error, and a refused call changes nothing.
 func FuzzDispatch(f *testing.F) {
 	s := newFuzzServer(f)
-	for _, fn := range s.app.Funcs() {
+	for _, fn := range s.app.ordered {
 		for who := range fuzzAccounts {
 			f.Add(fn.Name, uint8(who), false, "elid=1&plid=1")
 			f.Add(fn.Name, uint8(who), true, "elid=3&plid=3&name=x&message=hi")
@@ -270,7 +270,7 @@ func FuzzDispatch(f *testing.F) {
 	} {
 		f.Add(seed.name, uint8(0), seed.sok, seed.params)
 	}
-	funcs := s.app.Funcs()
+	funcs := s.app.ordered
 	f.Fuzz(func(t *testing.T, name string, who uint8, sok bool, raw string) {
 		if s.dirty {
 			s.reset(t)

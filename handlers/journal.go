@@ -145,12 +145,10 @@ func journalParams(p Params) string {
 	out := map[string]any{}
 	names := make([]string, 0, len(p.v))
 	for name := range p.v {
-		lower := strings.ToLower(name)
 		if cleanText(name) != name || len(name) > maxParamName {
 			continue // a name that is no text, or longer than any, names nothing to show
 		}
-		if journalSkip[lower] || secret(lower) || strings.Contains(lower, "key") ||
-			strings.Contains(lower, "token") || strings.Contains(lower, "secret") || strings.Contains(lower, "auth") {
+		if journalSkip[strings.ToLower(name)] || secret(name) {
 			continue
 		}
 		names = append(names, name)

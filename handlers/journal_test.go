@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -362,5 +363,62 @@ func TestJournalAccess(t *testing.T) {
 		e.get("func=journal.filter&authinfo=client:"+Password).fails("access", "journal.filter")
 		e.get("func=journal").fails("access", "")
 		e.get("func=journal&authinfo=anna:" + Password).ok()
+	})
+}
+
+// TestSecretParamsNeverShown: a parameter that may carry a credential, in any
+// spelling of its name, is echoed in no output format's tparams, successful or
+// failed, and kept in no journal row; the other parameters are.
+func TestSecretParamsNeverShown(t *testing.T) {
+	secrets := []string{"api_token", "API_TOKEN", "Password", "new_passwd", "confirm", "key", "apikey",
+		"csrf_token", "client_secret", "x_auth"}
+	for _, name := range secrets {
+		if !secret(name) {
+			t.Errorf("%s is no secret", name)
+		}
+	}
+	eachEnv(t, func(t *testing.T, e *env) {
+		value := func(name string) string { return "hidden-" + strings.ToLower(name) + "-42" }
+		for i, out := range []string{"xml", "devel", "json", "sjson", "JSONdata", "text", ""} {
+			for _, fail := range []bool{false, true} {
+				params := url.Values{"func": {"department.edit"}, "sok": {"ok"}, "name": {fmt.Sprintf("Dept %d", i)},
+					"note": {"shown-42"}, "authinfo": {"root:" + Password}}
+				if fail {
+					params.Set("name", "")
+				}
+				for _, name := range secrets {
+					params.Set(name, value(name))
+				}
+				if out != "" {
+					params.Set("out", out)
+				}
+				r := e.send(http.MethodPost, "/billmgr", "application/x-www-form-urlencoded",
+					strings.NewReader(params.Encode()), nil, "text/html")
+				body := string(r.body)
+				for _, name := range secrets {
+					if strings.Contains(body, value(name)) {
+						t.Errorf("out=%q fail=%v: the answer shows %s:\n%s", out, fail, name, body)
+					}
+				}
+				if echoes := out == "xml" || out == "devel" || out == "json" || out == "sjson"; echoes && !strings.Contains(body, "shown-42") {
+					t.Errorf("out=%q fail=%v: tparams lack the plain parameter:\n%s", out, fail, body)
+				}
+			}
+		}
+		rows := e.journalRows()
+		if len(rows) != 14 {
+			t.Fatalf("want 14 journal rows, got %d: %+v", len(rows), rows)
+		}
+		for _, row := range rows {
+			text := fmt.Sprintf("%+v", row)
+			if !strings.Contains(row.Params, `"note":"shown-42"`) {
+				t.Errorf("the row lacks the plain parameter: %s", text)
+			}
+			for _, name := range secrets {
+				if strings.Contains(text, value(name)) || strings.Contains(row.Params, `"`+name+`"`) {
+					t.Errorf("the row keeps %s: %s", name, text)
+				}
+			}
+		}
 	})
 }

@@ -55,13 +55,11 @@ func (p Params) Has(name string) bool {
 // Values returns every value of a parameter.
 func (p Params) Values(name string) []string { return p.v[name] }
 
-// On reports whether a checkbox parameter is "on" (also yes, true, 1).
+// On reports whether a checkbox parameter is ticked (models.ParseOnOff); a value it
+// cannot read is off.
 func (p Params) On(name string) bool {
-	switch strings.ToLower(p.v.Get(name)) {
-	case "on", "yes", "true", "1":
-		return true
-	}
-	return false
+	on, _ := models.ParseOnOff(p.v.Get(name))
+	return on
 }
 
 // Sok reports whether the request confirms a change.
@@ -106,16 +104,23 @@ func (p Params) Int(name string, min, max int) (n int, ok bool, err error) {
 	return n, true, nil
 }
 
-// secret names parameters never echoed in tparams nor logged.
+// secret reports whether a parameter may carry a credential, in any spelling of its
+// name: a password and its confirm, auth and authinfo, a key, a token, a secret. Its
+// value is never echoed in tparams, kept in the journal nor shown in an error.
 func secret(name string) bool {
-	switch name {
-	case "auth", "authinfo", "password", "passwd", "confirm", "key", "csrf_token":
+	name = strings.ToLower(name)
+	if name == "confirm" {
 		return true
 	}
-	return strings.Contains(name, "passw")
+	for _, part := range []string{"passw", "auth", "key", "token", "secret"} {
+		if strings.Contains(name, part) {
+			return true
+		}
+	}
+	return false
 }
 
-// Echo returns the parameters to echo in tparams: all but credentials, by name.
+// Echo returns the parameters to echo in tparams: all but secret ones, by name.
 func (p Params) Echo() []render.Param {
 	names := make([]string, 0, len(p.v))
 	for name := range p.v {
@@ -224,10 +229,7 @@ func jsonValues(val any) ([]string, error) {
 	case json.Number:
 		return []string{x.String()}, nil
 	case bool:
-		if x {
-			return []string{"on"}, nil
-		}
-		return []string{"off"}, nil
+		return []string{render.OnOff(x)}, nil
 	case nil:
 		return []string{""}, nil
 	case []any:
@@ -358,7 +360,7 @@ func textError(name, v string, isName bool) error {
 		return errs.Invalid(object, "", "A parameter name %s", what)
 	}
 	value := models.Clamp(cleanText(v), maxErrorValue)
-	if secret(name) || secret(strings.ToLower(name)) {
+	if secret(name) {
 		value = ""
 	}
 	return errs.Invalid(object, value, "The value of %s %s", object, what)

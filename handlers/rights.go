@@ -33,9 +33,8 @@ func rightObject(name string) string {
 	return object
 }
 
-// authorize refuses a call the caller holds no right to: root and full-access
-// employees hold every right, anyone else what their departments grant and their
-// personal settings allow. Funcs below admin level need no right.
+// authorize refuses a call the caller holds no right to (rights.Grants.Decide, the
+// rule rights2.user shows). Funcs below admin level need no right.
 func (a *App) authorize(c *Ctx, fn *Func) error {
 	if fn.Level < rights.Admin || c.Actor == nil {
 		return nil
@@ -101,17 +100,13 @@ func rightsUserList(c *Ctx, q *Query) (*render.List, error) {
 	if err != nil {
 		return nil, err
 	}
-	personal, granting, err := models.AccountGrants(c, c.DB, a)
+	grants, err := models.AccountGrants(c, c.DB, a)
 	if err != nil {
 		return nil, err
 	}
 	var rows []map[string]string
 	for _, f := range c.App.rightCatalog() {
-		g := rights.Grants{Level: a.Level, FullAccess: a.DefaultAccessAllow, Granting: granting[f.Name]}
-		if v, ok := personal[f.Name]; ok {
-			g.Personal = &v
-		}
-		d := rights.Decide(g)
+		d := grants.Decide(f.Name)
 		rows = append(rows, map[string]string{"name": f.Name, "caption": f.Caption, "object": rightObject(f.Name),
 			"access": render.OnOff(d.Allow), "source": d.Source})
 	}
@@ -170,7 +165,7 @@ func personalRight(allow *bool) func(c *Ctx, elid string) error {
 		case c.ownAccount(a.ID):
 			return errs.New(errs.Access, "plid", strconv.FormatInt(a.ID, 10),
 				"You cannot change your own rights: ask root or another admin")
-		case a.Level >= rights.Root || a.DefaultAccessAllow:
+		case rights.HoldsAll(a.Level, a.DefaultAccessAllow):
 			return errs.Invalid("plid", strconv.FormatInt(a.ID, 10),
 				"%s has full access to every function, so single rights cannot change: turn off default_access_allow first", a.Login)
 		}

@@ -99,23 +99,6 @@ func subject(s string) string {
 	return "sha256:" + Digest(s)
 }
 
-// Blocked returns the lock that refuses an attempt by login from ip now, or nil. When
-// both counters are locked it is the one that ends later.
-func (p Lockout) Blocked(ctx context.Context, db *gorm.DB, login, ip string) (*Block, error) {
-	p = p.normalized()
-	var block *Block
-	for _, c := range p.counters(login, ip) {
-		b, err := lockOf(ctx, db, c, p.now())
-		if err != nil {
-			return nil, err
-		}
-		if b != nil && (block == nil || b.Until.After(block.Until)) {
-			block = b
-		}
-	}
-	return block, nil
-}
-
 // lockOf is the lock a counter holds at now, or nil.
 func lockOf(ctx context.Context, db *gorm.DB, c counter, now time.Time) (*Block, error) {
 	var locks []struct{ LockedUntil time.Time }

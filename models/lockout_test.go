@@ -45,12 +45,19 @@ func MustFail(t *testing.T, db *gorm.DB, p models.Lockout, login, ip string, n i
 	}
 }
 
-// blocked returns the lock on login from ip, nil when there is none.
+// blocked returns the lock that refuses an attempt by login from ip, nil when there
+// is none, as a login finds it: an attempt that is not refused gives its reservation
+// back at once, so that asking counts nothing.
 func blocked(t *testing.T, db *gorm.DB, p models.Lockout, login, ip string) *models.Block {
 	t.Helper()
-	b, err := p.Blocked(context.Background(), db, login, ip)
+	r, b, err := p.Reserve(context.Background(), db, login, ip)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if r != nil {
+		if err := r.Release(context.Background(), db); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return b
 }

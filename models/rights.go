@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"gorm.io/gorm"
 
@@ -29,62 +28,40 @@ type DepartmentRight struct {
 // TableName implements gorm's tabler.
 func (DepartmentRight) TableName() string { return "department_rights" }
 
-// HasRight decides whether the account holds the right, reading its personal
-// setting and its departments' grants in one query. Nothing is cached: a change
-// applies from the next call.
+// HasRight decides whether the account holds the right by rights.Grants.Decide,
+// reading its personal setting and the departments that grant the right in one query
+// (none for root and full access). Nothing is cached: a change applies from the next
+// call.
 func HasRight(ctx context.Context, db *gorm.DB, a *Account, right string) (bool, error) {
-	if a.Level >= rights.Root || a.DefaultAccessAllow {
-		return true, nil
-	}
-	var row struct {
-		Personal *bool
-		Granted  bool
-	}
-	err := db.WithContext(ctx).Raw(`SELECT
-		(SELECT allow FROM account_rights WHERE account_id = ? AND func = ?) AS personal,
-		EXISTS (SELECT 1 FROM department_rights r
-			JOIN department_members m ON m.department_id = r.department_id AND m.active
-			WHERE m.account_id = ? AND r.func = ?) AS granted`,
-		a.ID, right, a.ID, right).Scan(&row).Error
+	g, err := accountGrants(ctx, db, a, right)
 	if err != nil {
-		return false, fmt.Errorf("rights of account %d: %w", a.ID, err)
+		return false, err
 	}
-	if row.Personal != nil {
-		return *row.Personal, nil
-	}
-	return row.Granted, nil
+	return g.Decide(right).Allow, nil
 }
 
-// AccountGrants returns what decides each right of the account: its personal
-// settings and, per right, the names of its active departments that grant it.
-func AccountGrants(ctx context.Context, db *gorm.DB, a *Account) (personal map[string]bool, granting map[string][]string, err error) {
-	var own []AccountRight
-	if err := db.WithContext(ctx).Where("account_id = ?", a.ID).Find(&own).Error; err != nil {
-		return nil, nil, err
+// AccountGrants returns what decides each right of the account, for
+// rights.Grants.Decide: its level and full access, its personal settings, and per
+// right the names of its active departments that grant it.
+func AccountGrants(ctx context.Context, db *gorm.DB, a *Account) (rights.Grants, error) {
+	return accountGrants(ctx, db, a, "")
+}
+
+// accountGrants is AccountGrants of one right only, or of every right when right is
+// "". Root and full-access accounts need nothing read.
+func accountGrants(ctx context.Context, db *gorm.DB, a *Account, right string) (rights.Grants, error) {
+	g := rights.Grants{Level: a.Level, FullAccess: a.DefaultAccessAllow}
+	if rights.HoldsAll(g.Level, g.FullAccess) {
+		return g, nil
 	}
-	personal = map[string]bool{}
-	for _, r := range own {
-		personal[r.Func] = r.Allow
-	}
-	var rows []struct {
-		Func string
-		Name string
-	}
-	err = db.WithContext(ctx).Table("department_rights AS r").Select("r.func, d.name").
-		Joins("JOIN department_members AS m ON m.department_id = r.department_id AND m.active").
-		Joins("JOIN departments AS d ON d.id = r.department_id").
-		Where("m.account_id = ?", a.ID).Scan(&rows).Error
+	all, err := grantsOf(ctx, db, []int64{a.ID}, right)
 	if err != nil {
-		return nil, nil, err
+		return g, fmt.Errorf("rights of account %d: %w", a.ID, err)
 	}
-	granting = map[string][]string{}
-	for _, r := range rows {
-		granting[r.Func] = append(granting[r.Func], r.Name)
+	if own := all[a.ID]; own != nil {
+		g.Personal, g.Granting = own.Personal, own.Granting
 	}
-	for _, names := range granting {
-		sort.Strings(names)
-	}
-	return personal, granting, nil
+	return g, nil
 }
 
 // SetPersonalRight allows or denies one right to the account.
@@ -132,56 +109,79 @@ func SetDepartmentRight(ctx context.Context, db *gorm.DB, department int64, righ
 }
 
 // EffectiveRights returns the rights an account holds by its departments and personal
-// settings: what its active departments grant and it allows itself, less what it
-// denies itself. Full access and root are not rights of this list; the caller looks at
-// the account's level and flag.
+// settings (rights.Grants.Held): what its active departments grant and it allows
+// itself, less what it denies itself. Full access and root are not rights of this
+// list; the caller looks at the account's level and flag.
 func EffectiveRights(ctx context.Context, db *gorm.DB, account int64) (map[string]bool, error) {
-	all, err := rightsOf(ctx, db, []int64{account})
+	all, err := grantsOf(ctx, db, []int64{account}, "")
 	if err != nil {
 		return nil, fmt.Errorf("effective rights of account %d: %w", account, err)
 	}
 	if all[account] == nil {
 		return map[string]bool{}, nil
 	}
-	return all[account], nil
+	return all[account].Held(), nil
 }
 
 // MembersRights is EffectiveRights for every active member of a department at once,
-// by account id.
+// by account id, in one query however many members it has. A member who holds no
+// right one by one has no entry.
 func MembersRights(ctx context.Context, db *gorm.DB, department int64) (map[int64]map[string]bool, error) {
 	members := db.Session(&gorm.Session{NewDB: true}).Table("department_members").
 		Select("account_id").Where("department_id = ? AND active", department)
-	all, err := rightsOf(ctx, db, members)
+	all, err := grantsOf(ctx, db, members, "")
 	if err != nil {
 		return nil, fmt.Errorf("rights of the members of department %d: %w", department, err)
 	}
-	return all, nil
+	out := map[int64]map[string]bool{}
+	for id, g := range all {
+		if held := g.Held(); len(held) > 0 {
+			out[id] = held
+		}
+	}
+	return out, nil
 }
 
-// rightsOf is the effective rights of the accounts that accounts (a list of ids or a
-// query of them) names, by account id, in one query.
-func rightsOf(ctx context.Context, db *gorm.DB, accounts any) (map[int64]map[string]bool, error) {
-	var rows []struct {
-		AccountID int64
-		Func      string
+// grantsOf reads the personal settings and the granting active departments of the
+// accounts that accounts names (a list of ids or a query of them), by account id, in
+// one query on the primary keys of account_rights and department_members; of one
+// right only when right is not "". An account with neither has no entry. The level
+// and full access are the caller's to fill in.
+func grantsOf(ctx context.Context, db *gorm.DB, accounts any, right string) (map[int64]*rights.Grants, error) {
+	personal := `SELECT account_id, func, allow, CAST(NULL AS VARCHAR(100)) AS department
+		FROM account_rights WHERE account_id IN (?)`
+	granting := `SELECT m.account_id, r.func, CAST(NULL AS BOOLEAN) AS allow, d.name AS department
+		FROM department_members m
+		JOIN department_rights r ON r.department_id = m.department_id
+		JOIN departments d ON d.id = m.department_id
+		WHERE m.active AND m.account_id IN (?)`
+	args := []any{accounts, accounts}
+	if right != "" {
+		personal += " AND func = ?"
+		granting += " AND r.func = ?"
+		args = []any{accounts, right, accounts, right}
 	}
-	err := db.WithContext(ctx).Raw(`SELECT m.account_id, r.func FROM department_rights r
-			JOIN department_members m ON m.department_id = r.department_id AND m.active
-			WHERE m.account_id IN (?)
-		UNION
-		SELECT account_id, func FROM account_rights WHERE allow AND account_id IN (?)
-		EXCEPT
-		SELECT account_id, func FROM account_rights WHERE NOT allow AND account_id IN (?)`,
-		accounts, accounts, accounts).Scan(&rows).Error
-	if err != nil {
+	var rows []struct {
+		AccountID  int64
+		Func       string
+		Allow      *bool
+		Department *string
+	}
+	if err := db.WithContext(ctx).Raw(personal+"\nUNION ALL\n"+granting, args...).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	out := map[int64]map[string]bool{}
+	out := map[int64]*rights.Grants{}
 	for _, r := range rows {
-		if out[r.AccountID] == nil {
-			out[r.AccountID] = map[string]bool{}
+		g := out[r.AccountID]
+		if g == nil {
+			g = &rights.Grants{Personal: map[string]bool{}, Granting: map[string][]string{}}
+			out[r.AccountID] = g
 		}
-		out[r.AccountID][r.Func] = true
+		if r.Department != nil {
+			g.Granting[r.Func] = append(g.Granting[r.Func], *r.Department)
+		} else if r.Allow != nil {
+			g.Personal[r.Func] = *r.Allow
+		}
 	}
 	return out, nil
 }

@@ -110,14 +110,11 @@ func (s *SupportSettings) Set(name, value string) error {
 		}
 		s.Signature = value
 	case "notify_new_ticket":
-		switch strings.ToLower(strings.TrimSpace(value)) {
-		case "on", "yes", "true", "1":
-			s.NotifyNewTicket = true
-		case "off", "no", "false", "0", "":
-			s.NotifyNewTicket = false
-		default:
+		on, ok := ParseOnOff(strings.TrimSpace(value))
+		if !ok {
 			return errs.Invalid(name, value, "notify_new_ticket is on or off")
 		}
+		s.NotifyNewTicket = on
 	case "notify_channel":
 		v := strings.TrimSpace(value)
 		switch v {

@@ -3,7 +3,8 @@ package rights
 import "sort"
 
 // Holder is an account as the dominance rule sees it: its level, whether it has full
-// access (default_access_allow), and the rights it holds without full access.
+// access (default_access_allow), and the rights it holds without full access
+// (Grants.Held).
 type Holder struct {
 	ID         int64
 	Level      Level
@@ -14,8 +15,8 @@ type Holder struct {
 // Holds reports whether the holder holds a right: every right with full access.
 func (h Holder) Holds(right string) bool { return h.full() || h.Rights[right] }
 
-// full reports whether the holder holds every right: root, or a full-access employee.
-func (h Holder) full() bool { return h.Level >= Root || h.Level >= Admin && h.FullAccess }
+// full reports whether the holder holds every right (HoldsAll).
+func (h Holder) full() bool { return HoldsAll(h.Level, h.FullAccess) }
 
 // What an actor may lack to dominate an account, besides a right of the account's.
 const (

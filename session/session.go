@@ -141,14 +141,6 @@ func (m *Manager) ID(ctx context.Context) string {
 // Actor returns the account the session acts as, or 0.
 func (m *Manager) Actor(ctx context.Context) int64 { return m.scs.GetInt64(ctx, keyAccount) }
 
-// RealActor returns the account behind an impersonation session, or the actor.
-func (m *Manager) RealActor(ctx context.Context) int64 {
-	if r := m.Impersonator(ctx); r != 0 {
-		return r
-	}
-	return m.Actor(ctx)
-}
-
 // Impersonator returns the account that opened an impersonation session, or 0 when
 // the session is an ordinary one.
 func (m *Manager) Impersonator(ctx context.Context) int64 { return m.scs.GetInt64(ctx, keyReal) }

@@ -27,8 +27,8 @@ func TestLoadUnknownToken(t *testing.T) {
 		m := session.New(db, cfg)
 		for _, token := range []string{"", "no-such-token", models.RandomToken(32)} {
 			ctx := MustLoad(t, m, token)
-			if m.Valid(ctx) || m.Actor(ctx) != 0 || m.RealActor(ctx) != 0 {
-				t.Errorf("Load(%q): valid %v, actor %d, real %d; want an invalid session", token, m.Valid(ctx), m.Actor(ctx), m.RealActor(ctx))
+			if m.Valid(ctx) || m.Actor(ctx) != 0 || m.Impersonator(ctx) != 0 {
+				t.Errorf("Load(%q): valid %v, actor %d, impersonator %d; want an invalid session", token, m.Valid(ctx), m.Actor(ctx), m.Impersonator(ctx))
 			}
 			if m.Token(ctx) != "" || m.ID(ctx) != "" || m.CSRF(ctx) != "" {
 				t.Errorf("Load(%q): token %q, id %q, csrf %q; want none", token, m.Token(ctx), m.ID(ctx), m.CSRF(ctx))
@@ -108,8 +108,8 @@ func TestLoginCommitLoad(t *testing.T) {
 			if !m.Valid(ctx) || m.Actor(ctx) != alice.ID {
 				t.Fatalf("Load: valid %v actor %d, want account %d", m.Valid(ctx), m.Actor(ctx), alice.ID)
 			}
-			if m.RealActor(ctx) != m.Actor(ctx) {
-				t.Errorf("RealActor %d, want the actor %d", m.RealActor(ctx), m.Actor(ctx))
+			if m.Impersonator(ctx) != 0 {
+				t.Errorf("Impersonator %d in an ordinary session, want 0", m.Impersonator(ctx))
 			}
 			if m.Token(ctx) != token || m.ID(ctx) != row.ID {
 				t.Errorf("Token/ID %q/%q, want %q/%q", m.Token(ctx), m.ID(ctx), token, row.ID)

@@ -319,7 +319,8 @@ func (in *Input) Text(name string) (string, bool) {
 // Flag returns a flag and whether it was given; a flag sent empty is off.
 func (in *Input) Flag(name string) (on, given bool) {
 	in.field(name, Flag)
-	return IsOn(in.text[name]), in.given[name]
+	on, _ = models.ParseOnOff(in.text[name])
+	return on, in.given[name]
 }
 
 // IDs returns a multi-select's ids, without repeats, and whether it was given.
@@ -381,16 +382,6 @@ func (d *Def) confirmation(name string) bool {
 		if f.Type == Password && f.Confirm == name {
 			return true
 		}
-	}
-	return false
-}
-
-// IsOn reads an on/off value: on, yes, true and 1 (in any case) are on, anything
-// else off.
-func IsOn(v string) bool {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "on", "yes", "true", "1":
-		return true
 	}
 	return false
 }

@@ -79,7 +79,7 @@ type Form struct {
 // Nodes implements Result.
 func (f *Form) Nodes() []*Node { return f.Fields }
 
-// OnOff is the form spelling of a checkbox.
+// OnOff is the form spelling of a checkbox, which models.ParseOnOff reads.
 func OnOff(on bool) string {
 	if on {
 		return "on"
