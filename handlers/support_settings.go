@@ -39,8 +39,9 @@ var supportSettingsInput = form.New(
 	form.Field{Name: "notify_channel", Caption: "Notify by", Type: form.Select, Choices: notifyChannelOptions},
 	form.Field{Name: "max_open_tickets", Caption: "Most open tickets", Type: form.Number, Need: form.Required,
 		Max: models.MaxOpenTicketsCap, Help: "0 is no limit"},
-	form.Field{Name: "param_name", Caption: "Setting", Need: form.Required, Help: "One setting to change, with param_value"},
-	form.Field{Name: "param_value", Caption: "Value", Raw: true},
+	form.Field{Name: "param_name", Caption: "Setting", Need: form.Required, Unshown: true,
+		Help: "One setting to change, with param_value"},
+	form.Field{Name: "param_value", Caption: "Value", Raw: true, Unshown: true},
 )
 
 var notifyChannelOptions = func() []form.Option {

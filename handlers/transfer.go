@@ -72,6 +72,7 @@ func transferForm(c *Ctx) (render.Result, error) {
 		render.Text("elid", strconv.FormatInt(t.ID, 10)),
 		render.Text("set_responsible", now.Holder.Key()),
 		render.Text("set_responsible_default", "off"),
+		render.Text("reason", ""),
 		render.Select("set_responsible", options...),
 	}}, nil
 }

@@ -77,6 +77,9 @@ type Field struct {
 	Raw bool
 	// Unrepeated keeps a refused value out of the error, which names only the field.
 	Unrepeated bool
+	// Unshown is an input the form does not show, as it spells fields the form does
+	// show in another way (param_name with param_value for a named setting).
+	Unshown bool
 	// Check is a further rule on a given, non-empty value (usually a model's); its
 	// error is named after the field.
 	Check func(v string) error

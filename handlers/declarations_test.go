@@ -1,0 +1,136 @@
+package handlers
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"staffmgr/handlers/form"
+	"staffmgr/handlers/render"
+)
+
+// formCalls are, for every func with a declared input, a confirmed call that gives
+// every declared field a valid value: {alice} is the employee alice's id, {ticket}
+// a ticket's, {department} a department's.
+var formCalls = map[string]string{
+	"employee.edit": "name=newbie&realname=New+Bie&position=Engineer&email=nb%40example.com&phone=%2B15550100&mobile=%2B15550101" +
+		"&department={department}&default_access_allow=off&all_ip_access=off&ip_access=192.0.2.1&passwd=Str0ng-pass-1&confirm=Str0ng-pass-1",
+	"user.edit":       "name=newclient&realname=Client&email=c%40example.com&passwd=Str0ng-pass-1&confirm=Str0ng-pass-1",
+	"department.edit": "name=Billing&description=Invoices&show_in_support=on&default_responsible={alice}",
+	"employee.support_tool_settings": "elid={alice}&signature=Regards&notify_new_ticket=on&notify_channel=sms&max_open_tickets=5" +
+		"&param_name=signature&param_value=Best",
+	"employee.sms":             "elid={alice}&message=Hello&phone=%2B15550102&type=mobile",
+	"ticket.edit":              "elid={ticket}&message=On+it&note_message=Checked&status=in_progress",
+	"support_tool_responsible": "elid={ticket}&set_responsible={alice}&set_responsible_default=off&reason=Shift",
+	"clientticket.edit":        "subject=Help&message=Down&client_department={department}",
+}
+
+// TestFormDeclarations walks every func with a declared input: each declared field
+// is one its form shows, and one its change reads.
+func TestFormDeclarations(t *testing.T) {
+	gw := newSMSGatewayStub(t)
+	eachEnvConfig(t, func(c *Config) { c.SMSGateway = gw.URL }, func(t *testing.T, e *env) {
+		d := newDesk(t, e)
+		ticket := d.open("Printer", d.techID)
+		e.get("func=employee.edit&elid=" + fmt.Sprint(d.aliceID) + "&mobile=%2B15550103&sok=ok&auth=" + d.root).ok()
+		for _, f := range e.app.ordered {
+			def := f.input()
+			if def == nil {
+				continue
+			}
+			call, ok := formCalls[f.Name]
+			if !ok {
+				t.Errorf("%s declares an input and has no call in formCalls", f.Name)
+				continue
+			}
+			query := strings.NewReplacer("{alice}", fmt.Sprint(d.aliceID), "{ticket}", ticket, "{department}", d.techID).Replace(call)
+			values, err := url.ParseQuery(query)
+			if err != nil {
+				t.Fatalf("%s: %v", f.Name, err)
+			}
+			auth := d.root
+			if f.Only {
+				auth = d.client
+			}
+			for _, field := range def.Fields {
+				if !values.Has(field.Name) {
+					t.Errorf("%s: the call gives no %s", f.Name, field.Name)
+				}
+			}
+
+			// What the form shows.
+			show := "func=" + f.Name + "&auth=" + auth
+			if elid := values.Get("elid"); elid != "" {
+				show += "&elid=" + elid
+			}
+			shown := map[string]bool{}
+			for _, n := range e.get(show + "&out=json").ok().fieldNames() {
+				shown[n] = true
+			}
+			for _, field := range def.Fields {
+				if !shown[field.Name] && !field.Unshown {
+					t.Errorf("%s declares %s, which its form does not show (it shows %v)", f.Name, field.Name, keys(shown))
+				}
+			}
+
+			// What the change reads.
+			var unread []string
+			read := func(in *form.Input) { unread = in.Unread() }
+			switch s := f.Shape.(type) {
+			case *Form:
+				save := s.Save
+				s.Save = func(c *Ctx, in *form.Input) (render.Result, error) {
+					defer read(in)
+					return save(c, in)
+				}
+			case *Send:
+				deliver := s.Deliver
+				s.Deliver = func(c *Ctx, in *form.Input) (Delivery, error) {
+					defer read(in)
+					return deliver(c, in)
+				}
+			}
+			e.get(query + "&func=" + f.Name + "&sok=ok&auth=" + auth).ok()
+			if len(unread) > 0 {
+				t.Errorf("%s declares %v, which its change never reads", f.Name, unread)
+			}
+		}
+	})
+}
+
+func keys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// fieldNames are the names of the elements a form answer holds, its selects' too.
+func (r *resp) fieldNames() []string {
+	var out []string
+	for name, v := range r.doc {
+		if name == "tparams" || name[0] == '$' {
+			continue
+		}
+		if name != "slist" {
+			out = append(out, name)
+			continue
+		}
+		lists, ok := v.([]any)
+		if !ok {
+			lists = []any{v}
+		}
+		for _, l := range lists {
+			if m, ok := l.(map[string]any); ok {
+				if n, ok := m["$name"].(string); ok {
+					out = append(out, n)
+				}
+			}
+		}
+	}
+	return out
+}
