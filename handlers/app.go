@@ -97,13 +97,8 @@ func checkFunc(f *Func) error {
 		if f.Spec == nil {
 			return fmt.Errorf("func %s: a list needs its spec", f.Name)
 		}
-		for _, c := range f.Spec.Columns {
-			if c.SQL == "" && !f.Spec.Memory && (c.Sort || c.Filter != NoFilter && c.Where == nil) {
-				return fmt.Errorf("func %s: column %s sorts or filters without SQL", f.Name, c.Name)
-			}
-		}
-		if f.Spec.column(f.Spec.DefaultSort) == nil {
-			return fmt.Errorf("func %s: default sort %q is no column", f.Name, f.Spec.DefaultSort)
+		if err := f.Spec.Validate(); err != nil {
+			return fmt.Errorf("func %s: %w", f.Name, err)
 		}
 	}
 	if f.Form != nil || f.Save != nil || f.Send != nil {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"staffmgr/handlers/render"
+	"staffmgr/models/list"
 	"staffmgr/rights"
 )
 
@@ -34,8 +35,8 @@ type Func struct {
 	// staff reach only by acting as a client (su).
 	Only bool
 
-	Spec *ListSpec
-	List func(c *Ctx, q *Query) (*render.List, error)
+	Spec *list.Spec
+	List func(c *Ctx, q *list.Query) (*render.List, error)
 
 	Form func(c *Ctx) (render.Result, error)
 	Save func(c *Ctx) (render.Result, error)
@@ -152,7 +153,7 @@ func only(f *Func) *Func {
 
 // filterFunc is X.filter for the list X: its form shows the stored filter, and with
 // sok=ok it stores a new one in the caller's session.
-func filterFunc(list, caption string, level rights.Level, spec *ListSpec) *Func {
+func filterFunc(list, caption string, level rights.Level, spec *list.Spec) *Func {
 	return &Func{
 		Name: list + ".filter", Caption: caption, Level: level, Right: list,
 		Form: func(c *Ctx) (render.Result, error) { return filterForm(c, list, spec) },

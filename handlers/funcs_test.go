@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"staffmgr/models/errs"
+	"staffmgr/models/list"
 
 	"staffmgr/handlers/render"
 	"staffmgr/models"
@@ -46,7 +47,7 @@ func TestFuncTableDeclarations(t *testing.T) {
 func spy(f *Func, ran *bool) {
 	mark := func() { *ran = true }
 	if f.List != nil {
-		f.List = func(c *Ctx, q *Query) (*render.List, error) {
+		f.List = func(c *Ctx, q *list.Query) (*render.List, error) {
 			mark()
 			return &render.List{PageSize: q.PageSize, Page: 1}, nil
 		}
@@ -163,7 +164,7 @@ func TestFormatsCarryTheSameData(t *testing.T) {
 				// An order that the calls themselves do not change; nested lists
 				// are opened for alice.
 				order := "id"
-				if f.Spec.column("id") == nil {
+				if f.Spec.Column("id") == nil {
 					order = f.Spec.DefaultSort
 				}
 				q += fmt.Sprintf("&p_col=%%2B%s&plid=%d", order, alice.ID)
