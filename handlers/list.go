@@ -56,8 +56,8 @@ func memoryList(q *list.Query, spec *list.Spec, rows []map[string]string) *rende
 	return out
 }
 
-// options are a filter's choices as a select shows them.
-func options(choices []list.Option) []render.Option {
+// selectOptions are a filter's choices as a select shows them.
+func selectOptions(choices []list.Option) []render.Option {
 	out := make([]render.Option, len(choices))
 	for i, o := range choices {
 		out[i] = render.Option{Key: o.Key, Label: o.Label}
@@ -88,7 +88,7 @@ func filterForm(c *Ctx, name string, spec *list.Spec) (render.Result, error) {
 		}
 		f.Fields = append(f.Fields, render.Text(col.Name, stored[col.Name]))
 		if col.Filter == list.Choice {
-			f.Fields = append(f.Fields, render.Select(col.Name, options(col.Choices)...))
+			f.Fields = append(f.Fields, render.Select(col.Name, selectOptions(col.Choices)...))
 		}
 	}
 	return f, nil

@@ -13,7 +13,7 @@ import (
 )
 
 // ticketStatusOptions are the ticket statuses as a select shows them.
-var ticketStatusOptions = options(models.TicketStatuses)
+var ticketStatusOptions = selectOptions(models.TicketStatuses)
 
 // ticketCells are the cells of a staff list's ticket row after its id.
 func ticketCells(r *models.TicketRow) []*render.Node {
