@@ -104,13 +104,8 @@ func checkFunc(f *Func) error {
 		if s.Spec == nil || s.Rows == nil {
 			return fmt.Errorf("func %s: a list needs its spec and rows", f.Name)
 		}
-		for _, c := range s.Spec.Columns {
-			if c.SQL == "" && !s.Spec.Memory && (c.Sort || c.Filter != NoFilter && c.Where == nil) {
-				return fmt.Errorf("func %s: column %s sorts or filters without SQL", f.Name, c.Name)
-			}
-		}
-		if s.Spec.column(s.Spec.DefaultSort) == nil {
-			return fmt.Errorf("func %s: default sort %q is no column", f.Name, s.Spec.DefaultSort)
+		if err := s.Spec.Validate(); err != nil {
+			return fmt.Errorf("func %s: %w", f.Name, err)
 		}
 		ok = true
 	case *Form:

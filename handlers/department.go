@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"staffmgr/models/errs"
+	"staffmgr/models/list"
 
 	"gorm.io/gorm"
 
@@ -13,41 +14,24 @@ import (
 	"staffmgr/models"
 )
 
-// departmentSpec is the list of departments with their active member counts.
-var departmentSpec = &ListSpec{
-	Columns: []Column{
-		{Name: "id", SQL: "d.id", Sort: true},
-		{Name: "name", SQL: "d.name", Sort: true, Filter: Wildcard},
-		{Name: "description", SQL: "d.description", Filter: Wildcard},
-		{Name: "members", SQL: "(SELECT COUNT(*) FROM department_members AS m WHERE m.department_id = d.id AND m.active)", Sort: true},
-	},
-	DefaultSort: "name",
-	Key:         "d.id",
-}
+// departmentSpec is the department list, declared with its query in models.
+var departmentSpec = models.DepartmentList
 
-type departmentRow struct {
-	ID          int64
-	Name        string
-	Description string
-	Members     int64
-}
-
-func departmentList(c *Ctx, q *Query) (*render.List, error) {
-	var rows []departmentRow
-	list, err := q.Fetch(c.DB.WithContext(c).Table("departments AS d"),
-		"d.id, d.name, d.description, "+departmentSpec.column("members").SQL+" AS members", &rows)
+func departmentList(c *Ctx, q *list.Query) (*render.List, error) {
+	rows, total, err := models.ListDepartments(c, c.DB, q)
 	if err != nil {
 		return nil, err
 	}
+	out := listPage(q, total)
 	for _, r := range rows {
-		list.Rows = append(list.Rows, render.Row(
+		out.Rows = append(out.Rows, render.Row(
 			render.Text("id", strconv.FormatInt(r.ID, 10)),
 			render.Text("name", r.Name),
 			render.Cell("description", r.Description),
 			render.Text("members", strconv.FormatInt(r.Members, 10)),
 		))
 	}
-	return list, nil
+	return out, nil
 }
 
 // departmentForm is department.edit without sok: the department's fields.
@@ -147,22 +131,9 @@ func departmentDelete(c *Ctx, elid string) error {
 	return errs.At("elid", models.DeleteDepartment(c, c.DB, d, c.Params.On("force")))
 }
 
-// membershipStatus is an employee's association with a department as the
-// employee.department list shows it: on (member), off (excluded) or none.
-const membershipStatus = "CASE WHEN m.account_id IS NULL THEN 'none' WHEN m.active THEN 'on' ELSE 'off' END"
-
 // employeeDepartmentSpec is the list of every department with one employee's
-// association to it.
-var employeeDepartmentSpec = &ListSpec{
-	Columns: []Column{
-		{Name: "id", SQL: "d.id", Sort: true},
-		{Name: "name", SQL: "d.name", Sort: true, Filter: Wildcard},
-		{Name: "status", SQL: membershipStatus, Sort: true, Filter: Choice, Choices: []render.Option{
-			{Key: "on", Label: "Member"}, {Key: "off", Label: "Excluded"}, {Key: "none", Label: "Not associated"}}},
-	},
-	DefaultSort: "name",
-	Key:         "d.id",
-}
+// association to it, declared with its query in models.
+var employeeDepartmentSpec = models.EmployeeDepartmentList
 
 // parentEmployee is the employee a nested list or its action is for: plid (which may
 // be spelled ID/OBJECT, as the panel does) or, when listing, elid as the panel passes
@@ -179,33 +150,25 @@ func parentEmployee(c *Ctx, listing bool) (a *models.Account, fromElid bool, err
 	return a, fromElid, err
 }
 
-type employeeDepartmentRow struct {
-	ID     int64
-	Name   string
-	Status string
-}
-
-func employeeDepartmentList(c *Ctx, q *Query) (*render.List, error) {
+func employeeDepartmentList(c *Ctx, q *list.Query) (*render.List, error) {
 	a, _, err := parentEmployee(c, true)
 	if err != nil {
 		return nil, err
 	}
-	base := c.DB.WithContext(c).Table("departments AS d").
-		Joins("LEFT JOIN department_members AS m ON m.department_id = d.id AND m.account_id = ?", a.ID)
-	var rows []employeeDepartmentRow
-	list, err := q.Fetch(base, "d.id, d.name, "+membershipStatus+" AS status", &rows)
+	rows, total, err := models.ListEmployeeDepartments(c, c.DB, a.ID, q)
 	if err != nil {
 		return nil, err
 	}
+	out := listPage(q, total)
 	for _, r := range rows {
-		list.Rows = append(list.Rows, render.Row(
+		out.Rows = append(out.Rows, render.Row(
 			render.Text("id", strconv.FormatInt(r.ID, 10)),
 			render.Text("name", r.Name),
 			render.Text("status", r.Status),
 		))
 	}
-	list.Plid, list.Plname = strconv.FormatInt(a.ID, 10), a.Login
-	return list, nil
+	out.Plid, out.Plname = strconv.FormatInt(a.ID, 10), a.Login
+	return out, nil
 }
 
 // membershipAction is employee.department.resume, .suspend or .delete: plid is the

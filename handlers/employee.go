@@ -7,8 +7,7 @@ import (
 	"time"
 
 	"staffmgr/models/errs"
-
-	"gorm.io/gorm"
+	"staffmgr/models/list"
 
 	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
@@ -17,99 +16,24 @@ import (
 	"staffmgr/session"
 )
 
-// onsiteWindow is how recently an employee must have used a session to be onsite.
-const onsiteWindow = 5 * time.Minute
-
-// employeeSpec is the staff list. The department filter matches the names of the
-// employee's active departments; status and session are composite flags.
-var employeeSpec = &ListSpec{
-	Columns: []Column{
-		{Name: "id", SQL: "a.id", Sort: true},
-		{Name: "name", SQL: "a.login", Sort: true, Unique: true, Filter: Wildcard},
-		{Name: "realname", SQL: "a.realname", Sort: true, Filter: Wildcard},
-		{Name: "email", SQL: "a.email", Sort: true, Filter: Wildcard},
-		{Name: "department", SQL: "a.department_names", Sort: true, Filter: Wildcard, Where: departmentFilter},
-		{Name: "status", Filter: Choice, Where: statusFilter, Choices: []render.Option{
-			{Key: "enabled", Label: "Enabled"}, {Key: "disabled", Label: "Suspended"},
-			{Key: "default_access_allow", Label: "Full access"},
-			{Key: "all_ip_access", Label: "Access from any address"},
-			{Key: "ip_access", Label: "Access from listed addresses"}}},
-		{Name: "session", Filter: Choice, Where: sessionFilter, Choices: []render.Option{
-			{Key: "has_session", Label: "Has a session"},
-			{Key: "onsite", Label: "Active in the last 5 minutes"},
-			{Key: "another_session", Label: "Sessions from several addresses"}}},
-	},
-	DefaultSort: "id",
-	Key:         "a.id",
-}
-
-// departmentFilter keeps employees with an active department whose name matches.
-func departmentFilter(q *Query, db *gorm.DB, v string) *gorm.DB {
-	members := db.Session(&gorm.Session{NewDB: true}).Table("department_members AS m").
-		Select("m.account_id").Joins("JOIN departments AS d ON d.id = m.department_id").Where("m.active")
-	return db.Where("a.id IN (?)", q.Wildcard(members, "d.name", v))
-}
-
-func statusFilter(_ *Query, db *gorm.DB, v string) *gorm.DB {
-	switch v {
-	case "enabled":
-		return db.Where("a.enabled")
-	case "disabled":
-		return db.Where("NOT a.enabled")
-	case "default_access_allow":
-		return db.Where("a.default_access_allow")
-	case "all_ip_access":
-		return db.Where("a.all_ip_access")
-	default: // ip_access
-		return db.Where("NOT a.all_ip_access")
-	}
-}
-
-func sessionFilter(_ *Query, db *gorm.DB, v string) *gorm.DB {
-	live := db.Session(&gorm.Session{NewDB: true}).Table("sessions").Select("account_id").
-		Where("expiry > ?", models.Now())
-	switch v {
-	case "onsite":
-		live = live.Where("last_seen >= ?", models.Now().Add(-onsiteWindow))
-	case "another_session":
-		live = live.Group("account_id").Having("COUNT(DISTINCT ip) > 1")
-	}
-	return db.Where("a.id IN (?)", live)
-}
-
-// employeeRow is a staff list row as the query reads it.
-type employeeRow struct {
-	ID                 int64
-	Login              string
-	Realname           string
-	Position           string
-	Email              string
-	Phone              string
-	Mobile             string
-	DepartmentNames    string
-	Enabled            bool
-	DefaultAccessAllow bool
-	AllIPAccess        bool `gorm:"column:all_ip_access"`
-}
-
-const employeeColumns = "a.id, a.login, a.realname, a.position, a.email, a.phone, a.mobile, a.department_names, " +
-	"a.enabled, a.default_access_allow, a.all_ip_access"
+// employeeSpec is the staff list, declared with its query in models.
+var employeeSpec = models.StaffList
 
 // employeeList is func=employee: one page of staff with their activity, which comes
 // from the session store in one more query for the whole page, and their lockout
 // (the locked flag) in one more.
-func employeeList(c *Ctx, q *Query) (*render.List, error) {
-	var rows []employeeRow
-	list, err := q.Fetch(models.Staff(c, c.DB), employeeColumns, &rows)
+func employeeList(c *Ctx, q *list.Query) (*render.List, error) {
+	rows, total, err := models.ListStaff(c, c.DB, q)
 	if err != nil {
 		return nil, err
 	}
+	out := listPage(q, total)
 	ids := make([]int64, len(rows))
 	logins := make([]string, len(rows))
 	for i, r := range rows {
 		ids[i], logins[i] = r.ID, r.Login
 	}
-	activity, err := session.ActivityOf(c, c.DB, ids, time.Now().Add(-onsiteWindow))
+	activity, err := session.ActivityOf(c, c.DB, ids, time.Now().Add(-models.OnsiteWindow))
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +43,7 @@ func employeeList(c *Ctx, q *Query) (*render.List, error) {
 	}
 	for _, r := range rows {
 		act, live := activity[r.ID]
-		list.Rows = append(list.Rows, render.Row(
+		out.Rows = append(out.Rows, render.Row(
 			render.Text("id", strconv.FormatInt(r.ID, 10)),
 			render.Text("name", r.Login),
 			render.Cell("realname", r.Realname),
@@ -138,7 +62,7 @@ func employeeList(c *Ctx, q *Query) (*render.List, error) {
 			render.FlagIf("locked", locked[r.Login]),
 		))
 	}
-	return list, nil
+	return out, nil
 }
 
 // employeeForm is employee.edit without sok: the employee's card (or the defaults of

@@ -3,6 +3,7 @@ package handlers
 import (
 	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
+	"staffmgr/models/list"
 	"staffmgr/rights"
 )
 
@@ -32,8 +33,8 @@ type Shape interface{ shape() }
 // List is a list: the dispatcher reads paging, sorting and filters by Spec and
 // hands Rows the normalised query.
 type List struct {
-	Spec *ListSpec
-	Rows func(c *Ctx, q *Query) (*render.List, error)
+	Spec *list.Spec
+	Rows func(c *Ctx, q *list.Query) (*render.List, error)
 }
 
 // Form shows an element's fields without sok=ok, and changes nothing; with sok=ok
@@ -109,7 +110,7 @@ func (f *Func) writes(sok bool) bool {
 }
 
 // spec is a list's spec, or nil.
-func (f *Func) spec() *ListSpec {
+func (f *Func) spec() *list.Spec {
 	if l, ok := f.Shape.(*List); ok {
 		return l.Spec
 	}
@@ -216,7 +217,7 @@ func only(f *Func) *Func {
 
 // filterFunc is X.filter for the list X: its form shows the stored filter, and with
 // sok=ok it stores a new one in the caller's session.
-func filterFunc(list, caption string, level rights.Level, spec *ListSpec) *Func {
+func filterFunc(list, caption string, level rights.Level, spec *list.Spec) *Func {
 	return &Func{
 		Name: list + ".filter", Caption: caption, Level: level, Right: list,
 		Shape: &Form{

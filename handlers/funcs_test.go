@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"staffmgr/models/errs"
+	"staffmgr/models/list"
 
 	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
@@ -49,7 +50,7 @@ func spy(f *Func, ran *bool) {
 	mark := func() { *ran = true }
 	switch s := f.Shape.(type) {
 	case *List:
-		f.Shape = &List{Spec: s.Spec, Rows: func(c *Ctx, q *Query) (*render.List, error) {
+		f.Shape = &List{Spec: s.Spec, Rows: func(c *Ctx, q *list.Query) (*render.List, error) {
 			mark()
 			return &render.List{PageSize: q.PageSize, Page: 1}, nil
 		}}
@@ -206,7 +207,7 @@ func TestFormatsCarryTheSameData(t *testing.T) {
 				// An order that the calls themselves do not change; nested lists
 				// are opened for alice.
 				order := "id"
-				if f.spec().column("id") == nil {
+				if f.spec().Column("id") == nil {
 					order = f.spec().DefaultSort
 				}
 				q += fmt.Sprintf("&p_col=%%2B%s&plid=%d", order, alice.ID)

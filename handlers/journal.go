@@ -6,77 +6,26 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"staffmgr/models/errs"
-
-	"gorm.io/gorm"
+	"staffmgr/models/list"
 
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 )
 
-// journalSpec is the audit journal: newest first, filtered by account, func
-// (funcname), result and a range of days.
-var journalSpec = &ListSpec{
-	Columns: []Column{
-		{Name: "id", SQL: "j.id", Sort: true, Unique: true},
-		{Name: "time", SQL: "j.created_at", Sort: true},
-		{Name: "account", SQL: "j.account_login", Sort: true, Filter: Wildcard},
-		{Name: "real_account", SQL: "j.real_login"},
-		{Name: "func", SQL: "j.func", Sort: true},
-		// The func filter cannot be called func: that parameter names the list itself.
-		{Name: "funcname", SQL: "j.func", Filter: Wildcard},
-		{Name: "result", SQL: "j.result", Filter: Choice, Choices: []render.Option{
-			{Key: models.JournalOK, Label: "Done"},
-			{Key: string(errs.Access), Label: "Access denied"},
-			{Key: string(errs.Value), Label: "Invalid value"},
-			{Key: string(errs.Missed), Label: "Not found"},
-			{Key: string(errs.Exists), Label: "Already exists"},
-			{Key: string(errs.Limit), Label: "Limit reached"},
-			{Key: string(errs.Auth), Label: "Authentication failed"},
-			{Key: string(errs.NotConfigured), Label: "Not configured"},
-			{Key: string(errs.Gateway), Label: "Gateway failed"},
-			{Key: string(errs.Internal), Label: "Internal error"}}},
-		{Name: "date_from", Filter: Exact, Check: checkDate, Where: func(_ *Query, db *gorm.DB, v string) *gorm.DB {
-			day, _ := parseDate(v)
-			return db.Where("j.created_at >= ?", day.UTC())
-		}},
-		{Name: "date_to", Filter: Exact, Check: checkDate, Where: func(_ *Query, db *gorm.DB, v string) *gorm.DB {
-			day, _ := parseDate(v)
-			return db.Where("j.created_at < ?", day.AddDate(0, 0, 1).UTC())
-		}},
-	},
-	DefaultSort: "time",
-	DefaultDesc: true,
-	Key:         "j.id",
-}
-
-// dateFormat is how the journal's date filters are spelled.
-const dateFormat = "2006-01-02"
-
-// parseDate reads a day of the server's time zone, the zone the list shows times in.
-func parseDate(v string) (time.Time, error) {
-	return time.ParseInLocation(dateFormat, v, time.Local)
-}
-
-// checkDate refuses a date filter that is no YYYY-MM-DD day.
-func checkDate(field, v string) error {
-	if _, err := parseDate(v); err != nil {
-		return errs.Invalid(field, v, "%s must be a date as YYYY-MM-DD", field)
-	}
-	return nil
-}
+// journalSpec is the audit journal, declared with its query in models.
+var journalSpec = models.JournalList
 
 // journalList is func=journal: who changed what, newest first.
-func journalList(c *Ctx, q *Query) (*render.List, error) {
-	var rows []models.JournalEntry
-	list, err := q.Fetch(models.Journal(c, c.DB), "j.*", &rows)
+func journalList(c *Ctx, q *list.Query) (*render.List, error) {
+	rows, total, err := models.ListJournal(c, c.DB, q)
 	if err != nil {
 		return nil, err
 	}
+	out := listPage(q, total)
 	for _, r := range rows {
-		list.Rows = append(list.Rows, render.Row(
+		out.Rows = append(out.Rows, render.Row(
 			render.Text("id", strconv.FormatInt(r.ID, 10)),
 			render.Text("time", r.CreatedAt.Local().Format(timeFormat)),
 			render.Text("account", r.AccountLogin),
@@ -91,7 +40,7 @@ func journalList(c *Ctx, q *Query) (*render.List, error) {
 			render.Cell("params", r.Params),
 		))
 	}
-	return list, nil
+	return out, nil
 }
 
 // journalEntry is the journal row of the change the request makes: err nil for one

@@ -1,12 +1,11 @@
 package handlers
 
 import (
-	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
 	"staffmgr/models/errs"
+	"staffmgr/models/list"
 
 	"staffmgr/handlers/render"
 	"staffmgr/models"
@@ -50,22 +49,24 @@ func (a *App) authorize(c *Ctx, fn *Func) error {
 	return nil
 }
 
-var rightColumns = []Column{
-	{Name: "name", Sort: true, Unique: true, Filter: Wildcard},
-	{Name: "caption", Sort: true, Filter: Wildcard},
-	{Name: "object", Sort: true, Filter: Wildcard},
-	{Name: "access", Sort: true, Filter: Choice, Choices: []render.Option{{Key: "on", Label: "Allowed"}, {Key: "off", Label: "Denied"}}},
+var rightColumns = []list.Column{
+	{Name: "name", Caption: "Function", Kind: list.Text, Sort: true, Unique: true, Filter: list.Wildcard},
+	{Name: "caption", Caption: "Caption", Kind: list.Text, Sort: true, Filter: list.Wildcard},
+	{Name: "object", Caption: "Object", Kind: list.Text, Sort: true, Filter: list.Wildcard},
+	{Name: "access", Caption: "Access", Kind: list.Status, Sort: true, Filter: list.Choice,
+		Choices: []list.Option{{Key: "on", Label: "Allowed"}, {Key: "off", Label: "Denied"}}},
 }
 
 // rightsUserSpec is the list of one employee's rights.
-var rightsUserSpec = &ListSpec{
-	Columns:     append(append([]Column(nil), rightColumns...), Column{Name: "source", Sort: true, Filter: Wildcard}),
+var rightsUserSpec = &list.Spec{
+	Columns: append(append([]list.Column(nil), rightColumns...),
+		list.Column{Name: "source", Caption: "Decided by", Kind: list.Text, Sort: true, Filter: list.Wildcard}),
 	DefaultSort: "name",
 	Memory:      true,
 }
 
 // rightsGroupSpec is the list of one department's grants.
-var rightsGroupSpec = &ListSpec{Columns: rightColumns, DefaultSort: "name", Memory: true}
+var rightsGroupSpec = &list.Spec{Columns: rightColumns, DefaultSort: "name", Memory: true}
 
 // parentID is the element a nested list or its action is for: plid, which may be
 // spelled ID/OBJECT as the panel does, or else elid when listing.
@@ -95,7 +96,7 @@ func rightsEmployee(c *Ctx, listing bool) (a *models.Account, fromElid bool, err
 
 // rightsUserList is rights2.user: every right with whether the employee holds it
 // and why. With plid, elid filters by right name.
-func rightsUserList(c *Ctx, q *Query) (*render.List, error) {
+func rightsUserList(c *Ctx, q *list.Query) (*render.List, error) {
 	a, fromElid, err := rightsEmployee(c, true)
 	if err != nil {
 		return nil, err
@@ -113,9 +114,9 @@ func rightsUserList(c *Ctx, q *Query) (*render.List, error) {
 	if elid := c.Params.Get("elid"); elid != "" && !fromElid {
 		rows = keepNames(rows, c.Params.Elids())
 	}
-	list := q.Memory(rows, "name", "caption", "object", "access", "source")
-	list.Plid, list.Plname = strconv.FormatInt(a.ID, 10), a.Login
-	return list, nil
+	out := memoryList(q, rightsUserSpec, rows)
+	out.Plid, out.Plname = strconv.FormatInt(a.ID, 10), a.Login
+	return out, nil
 }
 
 // keepNames keeps the rows whose name is one of names.
@@ -205,7 +206,7 @@ func rightsDepartment(c *Ctx, listing bool) (*models.Department, error) {
 }
 
 // rightsGroupList is rights2.group: every right with whether the department grants it.
-func rightsGroupList(c *Ctx, q *Query) (*render.List, error) {
+func rightsGroupList(c *Ctx, q *list.Query) (*render.List, error) {
 	d, err := rightsDepartment(c, true)
 	if err != nil {
 		return nil, err
@@ -219,9 +220,9 @@ func rightsGroupList(c *Ctx, q *Query) (*render.List, error) {
 		rows = append(rows, map[string]string{"name": f.Name, "caption": f.Caption, "object": rightObject(f.Name),
 			"access": render.OnOff(grants[f.Name])})
 	}
-	list := q.Memory(rows, "name", "caption", "object", "access")
-	list.Plid, list.Plname = strconv.FormatInt(d.ID, 10), d.Name
-	return list, nil
+	out := memoryList(q, rightsGroupSpec, rows)
+	out.Plid, out.Plname = strconv.FormatInt(d.ID, 10), d.Name
+	return out, nil
 }
 
 // departmentRight is rights2.group.resume (grant) and .suspend (withdraw).
@@ -254,56 +255,4 @@ func departmentRight(on bool) func(c *Ctx, elid string) error {
 		}
 		return c.dominateMembers("plid", d.ID, true)
 	}
-}
-
-// Memory filters, sorts and pages rows held in memory (lists computed rather than
-// read from a table), showing the given columns in order.
-func (q *Query) Memory(rows []map[string]string, columns ...string) *render.List {
-	var kept []map[string]string
-	for _, r := range rows {
-		if q.matches(r) {
-			kept = append(kept, r)
-		}
-	}
-	sort.SliceStable(kept, func(i, j int) bool {
-		a, b := kept[i][q.Sort], kept[j][q.Sort]
-		if a == b {
-			return false
-		}
-		return (a < b) != q.Desc
-	})
-	list := &render.List{Total: int64(len(kept)), Page: q.Page, PageSize: q.PageSize, Sort: q.Sort, Desc: q.Desc}
-	end := min(q.Offset+q.PageSize, len(kept))
-	for i := q.Offset; i < end; i++ {
-		cells := make([]*render.Node, len(columns))
-		for k, col := range columns {
-			cells[k] = render.Text(col, kept[i][col])
-		}
-		list.Rows = append(list.Rows, render.Row(cells...))
-	}
-	return list
-}
-
-func (q *Query) matches(row map[string]string) bool {
-	for _, col := range q.spec.Columns {
-		v, ok := q.Filter[col.Name]
-		if !ok {
-			continue
-		}
-		if col.Filter == Wildcard && !wildcardMatch(v, row[col.Name]) || col.Filter != Wildcard && row[col.Name] != v {
-			return false
-		}
-	}
-	return true
-}
-
-// wildcardMatch compares as a Wildcard filter does: whole, without regard to case,
-// with * matching any run of characters.
-func wildcardMatch(pattern, s string) bool {
-	parts := strings.Split(pattern, "*")
-	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
-	}
-	ok, _ := regexp.MatchString("(?is)^"+strings.Join(parts, ".*")+"$", s)
-	return ok
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"staffmgr/models/errs"
+	"staffmgr/models/list"
 
 	"gorm.io/gorm"
 
@@ -14,36 +15,23 @@ import (
 	"staffmgr/session"
 )
 
-// sessionSpec is the list of active sessions.
-var sessionSpec = &ListSpec{
-	Columns: []Column{
-		{Name: "id", SQL: "s.id", Sort: true},
-		{Name: "account", SQL: "a.login", Sort: true, Filter: Wildcard},
-		{Name: "level", SQL: "a.level", Sort: true, Filter: Choice, Choices: []render.Option{
-			{Key: "31", Label: "root"}, {Key: "28", Label: "admin"}, {Key: "16", Label: "user"}}},
-		{Name: "ip", SQL: "s.ip", Sort: true, Filter: Wildcard},
-		{Name: "started", SQL: "s.created_at", Sort: true},
-		{Name: "last_activity", SQL: "s.last_seen", Sort: true},
-	},
-	DefaultSort: "last_activity",
-	DefaultDesc: true,
-	Key:         "s.id",
-}
+// sessionSpec is the list of active sessions, declared with its query in session.
+var sessionSpec = session.ActiveList
 
 // timeFormat is how times appear in documents, as BILLmanager writes them.
 const timeFormat = "2006-01-02 15:04:05"
 
 // sessionList lists live sessions: id, account, level, ip, started, last_activity;
 // the caller's own session carries the flag current.
-func sessionList(c *Ctx, q *Query) (*render.List, error) {
-	var rows []session.Listed
-	list, err := q.Fetch(session.Active(c, c.DB), session.ListedColumns, &rows)
+func sessionList(c *Ctx, q *list.Query) (*render.List, error) {
+	rows, total, err := session.ListActive(c, c.DB, q)
 	if err != nil {
 		return nil, err
 	}
+	out := listPage(q, total)
 	own := c.App.sessions.ID(c)
 	for _, r := range rows {
-		list.Rows = append(list.Rows, render.Row(
+		out.Rows = append(out.Rows, render.Row(
 			render.Text("id", r.ID),
 			render.Text("account", r.Login),
 			render.Text("level", rights.Level(r.Level).String()),
@@ -54,7 +42,7 @@ func sessionList(c *Ctx, q *Query) (*render.List, error) {
 			render.FlagIf("current", own != "" && r.ID == own),
 		))
 	}
-	return list, nil
+	return out, nil
 }
 
 // idle is how long ago a session was last used, in whole seconds.

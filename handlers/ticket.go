@@ -4,69 +4,21 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 
 	"staffmgr/models/errs"
-
-	"gorm.io/gorm"
+	"staffmgr/models/list"
 
 	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 )
 
-var ticketStatusOptions = func() []render.Option {
-	var out []render.Option
-	for _, s := range models.TicketStatuses {
-		out = append(out, render.Option{Key: s.Key, Label: s.Label})
-	}
-	return out
-}()
+// ticketStatusOptions are the ticket statuses as a select shows them.
+var ticketStatusOptions = selectOptions(models.TicketStatuses)
 
-// ticketBase is the query of tickets as "t" with their client "c", department "d"
-// and who holds them: assignment "a", employee "e" or queue "q".
-func ticketBase(c *Ctx) *gorm.DB {
-	return c.DB.WithContext(c).Table("tickets AS t").
-		Joins("JOIN accounts AS c ON c.id = t.client_id").
-		Joins("JOIN departments AS d ON d.id = t.department_id").
-		Joins("LEFT JOIN ticket_assignments AS a ON a.ticket_id = t.id").
-		Joins("LEFT JOIN accounts AS e ON e.id = a.employee_id").
-		Joins("LEFT JOIN departments AS q ON q.id = a.department_id")
-}
-
-const ticketColumns = "t.id, a.id AS assignment_id, t.subject, c.login AS client, d.name AS department, " +
-	"a.employee_id, e.login AS employee_login, a.department_id AS queue_id, q.name AS queue_name, " +
-	"t.status, t.created_at, t.last_message_at"
-
-type ticketRow struct {
-	ID            int64
-	AssignmentID  *int64
-	Subject       string
-	Client        string
-	Department    string
-	EmployeeID    *int64
-	EmployeeLogin *string
-	QueueID       *int64
-	QueueName     *string
-	Status        string
-	CreatedAt     time.Time
-	LastMessageAt time.Time
-}
-
-// responsible is who holds the ticket as lists show it: the employee's login or the
-// department queue's name, and its key as set_responsible spells it.
-func (r *ticketRow) responsible() (name, key string) {
-	switch {
-	case r.EmployeeID != nil && r.EmployeeLogin != nil:
-		return *r.EmployeeLogin, strconv.FormatInt(*r.EmployeeID, 10)
-	case r.QueueID != nil && r.QueueName != nil:
-		return *r.QueueName, "d_" + strconv.FormatInt(*r.QueueID, 10)
-	}
-	return "", ""
-}
-
-func (r *ticketRow) cells() []*render.Node {
-	name, key := r.responsible()
+// ticketCells are the cells of a staff list's ticket row after its id.
+func ticketCells(r *models.TicketRow) []*render.Node {
+	name, key := r.Responsible()
 	return []*render.Node{
 		render.Text("name", r.Subject),
 		render.Text("client", r.Client),
@@ -79,91 +31,48 @@ func (r *ticketRow) cells() []*render.Node {
 	}
 }
 
-// ticketColumnsSpec are the columns ticket_all and ticket share.
-func ticketColumnsSpec(id string) []Column {
-	return []Column{
-		{Name: "id", SQL: id, Sort: true, Unique: true},
-		{Name: "name", SQL: "t.subject", Sort: true, Filter: Wildcard},
-		{Name: "client", SQL: "c.login", Sort: true, Filter: Wildcard},
-		{Name: "department", SQL: "d.name", Sort: true, Filter: Exact, Where: departmentOfTicket},
-		{Name: "responsible", SQL: "COALESCE(e.login, q.name)", Sort: true, Filter: Exact, Where: responsibleFilter},
-		{Name: "status", SQL: "t.status", Sort: true, Filter: Choice, Choices: ticketStatusOptions},
-		{Name: "date_start", SQL: "t.created_at", Sort: true},
-		{Name: "last_message", SQL: "t.last_message_at", Sort: true},
-	}
-}
-
-// departmentOfTicket filters by the ticket's department: its id, or its name.
-func departmentOfTicket(_ *Query, db *gorm.DB, v string) *gorm.DB {
-	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-		return db.Where("t.department_id = ?", id)
-	}
-	return db.Where("LOWER(d.name) = LOWER(?)", v)
-}
-
-// responsibleFilter filters by holder: an employee id (or e_ID), d_ID for a
-// department queue, or none.
-func responsibleFilter(_ *Query, db *gorm.DB, v string) *gorm.DB {
-	switch {
-	case v == "none":
-		return db.Where("a.id IS NULL")
-	case strings.HasPrefix(v, "d_"):
-		id, _ := strconv.ParseInt(v[2:], 10, 64)
-		return db.Where("a.employee_id IS NULL AND a.department_id = ?", id)
-	}
-	id, _ := strconv.ParseInt(strings.TrimPrefix(v, "e_"), 10, 64)
-	return db.Where("a.employee_id = ?", id)
-}
-
-var ticketAllSpec = &ListSpec{Columns: ticketColumnsSpec("t.id"), DefaultSort: "last_message", DefaultDesc: true, Key: "t.id"}
+// ticketAllSpec is ticket_all, declared with its query in models.
+var ticketAllSpec = models.TicketList
 
 // ticketAll is ticket_all: every ticket.
-func ticketAll(c *Ctx, q *Query) (*render.List, error) {
-	var rows []ticketRow
-	list, err := q.Fetch(ticketBase(c), ticketColumns, &rows)
+func ticketAll(c *Ctx, q *list.Query) (*render.List, error) {
+	rows, total, err := models.ListTickets(c, c.DB, q)
 	if err != nil {
 		return nil, err
 	}
+	out := listPage(q, total)
 	for i := range rows {
-		list.Rows = append(list.Rows, render.Row(append([]*render.Node{render.Text("id", strconv.FormatInt(rows[i].ID, 10))}, rows[i].cells()...)...))
+		out.Rows = append(out.Rows, render.Row(append([]*render.Node{render.Text("id", strconv.FormatInt(rows[i].ID, 10))}, ticketCells(&rows[i])...)...))
 	}
-	return list, nil
+	return out, nil
 }
 
-var ticketQueueSpec = &ListSpec{Columns: append(ticketColumnsSpec("a.id"), Column{Name: "ticket", SQL: "t.id", Sort: true, Unique: true}),
-	DefaultSort: "last_message", DefaultDesc: true, Key: "a.id"}
-
-// inQueueOf keeps the assignments of an employee: their own, and the queues of
-// their active departments.
-func inQueueOf(db *gorm.DB, employee int64) *gorm.DB {
-	return db.Where("(a.employee_id = ? OR (a.employee_id IS NULL AND a.department_id IN "+
-		"(SELECT department_id FROM department_members WHERE account_id = ? AND active)))", employee, employee)
-}
+// ticketQueueSpec is the ticket queue, declared with its query in models.
+var ticketQueueSpec = models.TicketQueueList
 
 // ticketQueue is ticket: the caller's queue of open tickets, one row per assignment
 // (id), with the ticket's id in ticket.
-func ticketQueue(c *Ctx, q *Query) (*render.List, error) {
-	base := inQueueOf(ticketBase(c), c.Actor.ID).Where("t.status <> ?", models.TicketClosed)
-	var rows []ticketRow
-	list, err := q.Fetch(base, ticketColumns, &rows)
+func ticketQueue(c *Ctx, q *list.Query) (*render.List, error) {
+	rows, total, err := models.ListTicketQueue(c, c.DB, c.Actor.ID, q)
 	if err != nil {
 		return nil, err
 	}
+	out := listPage(q, total)
 	for i := range rows {
 		r := &rows[i]
-		list.Rows = append(list.Rows, render.Row(append([]*render.Node{
+		out.Rows = append(out.Rows, render.Row(append([]*render.Node{
 			render.Text("id", strconv.FormatInt(*r.AssignmentID, 10)),
 			render.Text("ticket", strconv.FormatInt(r.ID, 10)),
-		}, r.cells()...)...))
+		}, ticketCells(r)...)...))
 	}
-	return list, nil
+	return out, nil
 }
 
 // ticketDoc is a ticket with its messages (notes only for staff) and, for staff,
 // its history of changes of hands.
 func ticketDoc(c *Ctx, t *models.Ticket, staff bool) (*render.Form, error) {
-	var row ticketRow
-	if err := ticketBase(c).Select(ticketColumns).Where("t.id = ?", t.ID).Take(&row).Error; err != nil {
+	row, err := models.FindTicketRow(c, c.DB, t.ID)
+	if err != nil {
 		return nil, err
 	}
 	f := &render.Form{Fields: []*render.Node{
@@ -175,7 +84,7 @@ func ticketDoc(c *Ctx, t *models.Ticket, staff bool) (*render.Form, error) {
 		render.Text("last_message", row.LastMessageAt.Local().Format(timeFormat)),
 	}}
 	if staff {
-		name, key := row.responsible()
+		name, key := row.Responsible()
 		f.Fields = append(f.Fields, render.Text("client", row.Client),
 			render.Text("responsible", name), render.Text("responsible_id", key))
 	}
@@ -283,36 +192,17 @@ func ticketEditSave(c *Ctx, in *form.Input) (render.Result, error) {
 	return &render.OK{}, nil
 }
 
-// clientSpec is clientticket: a client's own tickets.
-var clientTicketSpec = &ListSpec{
-	Columns: []Column{
-		{Name: "id", SQL: "t.id", Sort: true, Unique: true},
-		{Name: "name", SQL: "t.subject", Sort: true, Filter: Wildcard},
-		{Name: "department", SQL: "d.name", Sort: true},
-		{Name: "status", SQL: "t.status", Sort: true, Filter: Choice, Choices: ticketStatusOptions},
-		{Name: "date_start", SQL: "t.created_at", Sort: true},
-		{Name: "last_message", SQL: "t.last_message_at", Sort: true},
-	},
-	DefaultSort: "last_message", DefaultDesc: true, Key: "t.id",
-}
+// clientTicketSpec is clientticket, declared with its query in models.
+var clientTicketSpec = models.ClientTicketList
 
-func clientTicketList(c *Ctx, q *Query) (*render.List, error) {
-	base := c.DB.WithContext(c).Table("tickets AS t").Joins("JOIN departments AS d ON d.id = t.department_id").
-		Where("t.client_id = ?", c.Actor.ID)
-	var rows []struct {
-		ID            int64
-		Subject       string
-		Department    string
-		Status        string
-		CreatedAt     time.Time
-		LastMessageAt time.Time
-	}
-	list, err := q.Fetch(base, "t.id, t.subject, d.name AS department, t.status, t.created_at, t.last_message_at", &rows)
+func clientTicketList(c *Ctx, q *list.Query) (*render.List, error) {
+	rows, total, err := models.ListClientTickets(c, c.DB, c.Actor.ID, q)
 	if err != nil {
 		return nil, err
 	}
+	out := listPage(q, total)
 	for _, r := range rows {
-		list.Rows = append(list.Rows, render.Row(
+		out.Rows = append(out.Rows, render.Row(
 			render.Text("id", strconv.FormatInt(r.ID, 10)),
 			render.Text("name", r.Subject),
 			render.Text("department", r.Department),
@@ -321,7 +211,7 @@ func clientTicketList(c *Ctx, q *Query) (*render.List, error) {
 			render.Text("last_message", r.LastMessageAt.Local().Format(timeFormat)),
 		))
 	}
-	return list, nil
+	return out, nil
 }
 
 // ownTicket is the caller's ticket elid names; another client's is missed.

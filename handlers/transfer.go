@@ -27,12 +27,11 @@ func transferTicket(c *Ctx) (*models.Ticket, error) {
 	if err != nil {
 		return nil, errs.At("plid", err)
 	}
-	var mine int64
-	if err := inQueueOf(c.DB.WithContext(c).Table("ticket_assignments AS a"), c.Actor.ID).
-		Where("a.id = ?", a.ID).Count(&mine).Error; err != nil {
+	mine, err := models.InQueueOf(c, c.DB, c.Actor.ID, a.ID)
+	if err != nil {
 		return nil, err
 	}
-	if mine == 0 {
+	if !mine {
 		return nil, errs.Denied("plid", "The assignment %s is not in your queue: use elid with a ticket id from ticket_all", plid)
 	}
 	t, err := models.FindTicket(c, c.DB, strconv.FormatInt(a.TicketID, 10))

@@ -8,41 +8,21 @@ import (
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/models/errs"
+	"staffmgr/models/list"
 	"staffmgr/session"
 )
 
-// userSpec is the client list: accounts of user level, never staff.
-var userSpec = &ListSpec{
-	Columns: []Column{
-		{Name: "id", SQL: "a.id", Sort: true},
-		{Name: "name", SQL: "a.login", Sort: true, Unique: true, Filter: Wildcard},
-		{Name: "realname", SQL: "a.realname", Sort: true, Filter: Wildcard},
-		{Name: "email", SQL: "a.email", Sort: true, Filter: Wildcard},
-		// The choices keep statusFilter to its enabled and disabled cases.
-		{Name: "status", Filter: Choice, Where: statusFilter, Choices: []render.Option{
-			{Key: "enabled", Label: "Enabled"}, {Key: "disabled", Label: "Suspended"}}},
-	},
-	DefaultSort: "id",
-	Key:         "a.id",
-}
-
-// userRow is a client list row as the query reads it.
-type userRow struct {
-	ID       int64
-	Login    string
-	Realname string
-	Email    string
-	Enabled  bool
-}
+// userSpec is the client list, declared with its query in models.
+var userSpec = models.ClientList
 
 // userList is func=user: one page of clients, with has_session from the session
 // store in one more query for the whole page.
-func userList(c *Ctx, q *Query) (*render.List, error) {
-	var rows []userRow
-	list, err := q.Fetch(models.Clients(c, c.DB), "a.id, a.login, a.realname, a.email, a.enabled", &rows)
+func userList(c *Ctx, q *list.Query) (*render.List, error) {
+	rows, total, err := models.ListClients(c, c.DB, q)
 	if err != nil {
 		return nil, err
 	}
+	out := listPage(q, total)
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
@@ -53,7 +33,7 @@ func userList(c *Ctx, q *Query) (*render.List, error) {
 	}
 	for _, r := range rows {
 		_, live := activity[r.ID]
-		list.Rows = append(list.Rows, render.Row(
+		out.Rows = append(out.Rows, render.Row(
 			render.Text("id", strconv.FormatInt(r.ID, 10)),
 			render.Text("name", r.Login),
 			render.Cell("realname", r.Realname),
@@ -62,7 +42,7 @@ func userList(c *Ctx, q *Query) (*render.List, error) {
 			render.FlagIf("has_session", live),
 		))
 	}
-	return list, nil
+	return out, nil
 }
 
 // userForm is user.edit without sok: the client's card, or the empty card of a new

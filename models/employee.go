@@ -174,11 +174,6 @@ func ParseIDs(v string) ([]int64, error) {
 	return out, nil
 }
 
-// Staff is the query of staff accounts (admin level and above) as "a".
-func Staff(ctx context.Context, db *gorm.DB) *gorm.DB {
-	return db.WithContext(ctx).Table("accounts AS a").Where("a." + staffCondition)
-}
-
 // FindEmployee returns the staff account with the given id (as the request spells
 // it); any other id is a missed error.
 func FindEmployee(ctx context.Context, db *gorm.DB, id string) (*Account, error) {
@@ -193,8 +188,8 @@ func LockEmployee(ctx context.Context, db *gorm.DB, id string) (*Account, error)
 	return findByID[Account](ctx, db.Where(staffCondition).Clauses(forUpdate), "employee", id)
 }
 
-// employeeColumns are the columns an employee.edit writes.
-var employeeColumns = []string{"login", "realname", "position", "email", "phone", "mobile",
+// employeeCardColumns are the columns an employee.edit writes.
+var employeeCardColumns = []string{"login", "realname", "position", "email", "phone", "mobile",
 	"default_access_allow", "all_ip_access", "ip_access", "updated_at"}
 
 // SaveEmployee creates a (when its id is 0) or writes its card. A taken login is an
@@ -203,7 +198,7 @@ func SaveEmployee(ctx context.Context, db *gorm.DB, a *Account) error {
 	if !a.Level.Valid() || a.Level < rights.Admin {
 		return fmt.Errorf("employee %s: level %d is not a staff level", a.Login, a.Level)
 	}
-	return saveAccount(ctx, db, a, employeeColumns)
+	return saveAccount(ctx, db, a, employeeCardColumns)
 }
 
 // saveAccount creates a (when its id is 0, enabled, with its password hash set) or

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"staffmgr/models/errs"
+	"staffmgr/models/list"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -23,9 +24,9 @@ const (
 )
 
 // TicketStatuses lists the statuses with their captions, in workflow order.
-var TicketStatuses = []struct{ Key, Label string }{
-	{TicketNew, "New"}, {TicketInProgress, "In progress"},
-	{TicketAwaitingClient, "Awaiting client"}, {TicketClosed, "Closed"},
+var TicketStatuses = []list.Option{
+	{Key: TicketNew, Label: "New"}, {Key: TicketInProgress, Label: "In progress"},
+	{Key: TicketAwaitingClient, Label: "Awaiting client"}, {Key: TicketClosed, Label: "Closed"},
 }
 
 // Ticket and message limits.

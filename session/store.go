@@ -184,14 +184,6 @@ func EndOpenedBy(ctx context.Context, db *gorm.DB, accountID int64) (int64, erro
 	return res.RowsAffected, nil
 }
 
-// Active is the query of live sessions joined to their accounts, as "s" and "a",
-// the base of the session list.
-func Active(ctx context.Context, db *gorm.DB) *gorm.DB {
-	return db.WithContext(ctx).Table("sessions AS s").
-		Joins("JOIN accounts AS a ON a.id = s.account_id").
-		Where("s.expiry > ?", models.Now())
-}
-
 // Find returns a live session by its id (the digest shown in session lists) with
 // the level of its account.
 func Find(ctx context.Context, db *gorm.DB, id string) (*Listed, error) {
@@ -202,21 +194,6 @@ func Find(ctx context.Context, db *gorm.DB, id string) (*Listed, error) {
 	}
 	return &l, nil
 }
-
-// Listed is a session as lists show it.
-type Listed struct {
-	ID            string
-	AccountID     int64
-	RealAccountID *int64
-	Login         string
-	Level         int
-	IP            string `gorm:"column:ip"`
-	CreatedAt     time.Time
-	LastSeen      time.Time
-}
-
-// ListedColumns selects a Listed from Active.
-const ListedColumns = "s.id, s.account_id, s.real_account_id, a.login, a.level, s.ip, s.created_at, s.last_seen"
 
 // End deletes one session by its id.
 func End(ctx context.Context, db *gorm.DB, id string) error {
