@@ -221,8 +221,9 @@ func filterFunc(list, caption string, level rights.Level, spec *list.Spec) *Func
 	return &Func{
 		Name: list + ".filter", Caption: caption, Level: level, Right: list,
 		Shape: &Form{
-			Show: func(c *Ctx) (render.Result, error) { return filterForm(c, list, spec) },
-			Save: func(c *Ctx, _ *form.Input) (render.Result, error) { return filterSave(c, list, spec) },
+			Input: filterInput(spec),
+			Show:  func(c *Ctx) (render.Result, error) { return filterForm(c, list, spec) },
+			Save:  func(c *Ctx, in *form.Input) (render.Result, error) { return filterSave(c, list, spec, in) },
 		},
 	}
 }

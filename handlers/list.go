@@ -4,6 +4,7 @@ import (
 	"staffmgr/models/errs"
 	"staffmgr/models/list"
 
+	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 )
@@ -22,6 +23,7 @@ func (a *App) listQuery(c *Ctx, name string, spec *list.Spec) (*list.Query, erro
 	if c.HasSession() {
 		st.Filter = a.sessions.ListState(c, name)
 	}
+	st.Inline = c.Params.On("filter")
 	return spec.Parse(c.Params, st)
 }
 
@@ -65,15 +67,6 @@ func selectOptions(choices []list.Option) []render.Option {
 	return out
 }
 
-func hasChoice(options []render.Option, key string) bool {
-	for _, o := range options {
-		if o.Key == key {
-			return true
-		}
-	}
-	return false
-}
-
 // filterForm shows a list's filter: its fields with the stored values, and the
 // options of choice fields.
 func filterForm(c *Ctx, name string, spec *list.Spec) (render.Result, error) {
@@ -94,19 +87,46 @@ func filterForm(c *Ctx, name string, spec *list.Spec) (render.Result, error) {
 	return f, nil
 }
 
+// filterInput is what X.filter reads: a value for each filter of the list, and
+// reset.
+func filterInput(spec *list.Spec) *form.Def {
+	var fields []form.Field
+	for i := range spec.Columns {
+		col := &spec.Columns[i]
+		if col.Filter == list.NoFilter {
+			continue
+		}
+		f := form.Field{Name: col.Name, Caption: col.Caption, Check: col.CheckFilter}
+		switch col.Filter {
+		case list.Choice:
+			f.Type, f.Choices = form.Select, selectOptions(col.Choices)
+		case list.Wildcard:
+			f.Help = "* matches any run of characters; without it the value matches whole, in any case"
+		}
+		fields = append(fields, f)
+	}
+	fields = append(fields, form.Field{Name: "reset", Caption: "Reset", Type: form.Flag, Unshown: true,
+		Help: "Clears the stored filter, as clicked_button=reset does"})
+	return form.New(fields...)
+}
+
 // filterSave stores a list's filter in the caller's session, or clears it with
 // reset=on or clicked_button=reset, and answers with the filter form.
-func filterSave(c *Ctx, name string, spec *list.Spec) (render.Result, error) {
+func filterSave(c *Ctx, name string, spec *list.Spec, in *form.Input) (render.Result, error) {
 	if !c.HasSession() {
 		return nil, errs.Invalid("session", "",
 			"A filter is stored in a session: log in with func=auth and pass auth=SID, "+
 				"or filter inline: func=%s&filter=on&field=value", name)
 	}
+	reset, _ := in.Flag("reset")
+	reset = reset || c.Params.Get("clicked_button") == "reset"
 	filter := map[string]string{}
-	if !c.Params.On("reset") && c.Params.Get("clicked_button") != "reset" {
-		var err error
-		if filter, err = spec.ReadFilter(c.Params); err != nil {
-			return nil, err
+	for _, col := range spec.Columns {
+		if col.Filter == list.NoFilter {
+			continue
+		}
+		if v, _ := in.Text(col.Name); v != "" && !reset {
+			filter[col.Name] = v
 		}
 	}
 	c.App.sessions.SetListState(c, name, filter)

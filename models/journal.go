@@ -120,9 +120,9 @@ func parseDay(v string) (time.Time, error) {
 }
 
 // checkDay refuses a date filter that is no YYYY-MM-DD day.
-func checkDay(field, v string) error {
+func checkDay(v string) error {
 	if _, err := parseDay(v); err != nil {
-		return errs.Invalid(field, v, "%s must be a date as YYYY-MM-DD", field)
+		return errs.Invalid("", v, "A day is a date as YYYY-MM-DD")
 	}
 	return nil
 }

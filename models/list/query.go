@@ -21,6 +21,9 @@ type State struct {
 	// Filter is the filter the caller's session keeps; nil when none, or when the
 	// request has no session.
 	Filter map[string]string
+	// Inline says the request filters by its own values alone (filter=on), even
+	// when it names none: the kept filter does not apply.
+	Inline bool
 }
 
 // Query is a normalised list request: a page, a whitelisted sort and filter.
@@ -39,7 +42,7 @@ type Query struct {
 
 // Parse normalises a request for the list: paging (p_num and p_cnt, or startidx and
 // pagesize), sorting (p_col=±col or sort=col) and filters. Inline filter values
-// (filter=on, or any filter parameter) win over the stored filter of st. Anything
+// (st.Inline, or any filter parameter) win over the stored filter of st. Anything
 // the spec does not allow is a value error naming the parameter.
 func (s *Spec) Parse(p Values, st State) (*Query, error) {
 	def, max := s.PageSizes()
@@ -97,7 +100,7 @@ func (s *Spec) Parse(p Values, st State) (*Query, error) {
 	if err != nil {
 		return nil, err
 	}
-	if on(p.Get("filter")) || len(inline) > 0 {
+	if st.Inline || len(inline) > 0 {
 		q.Filter = inline
 	} else {
 		q.Filter = st.Filter
@@ -122,21 +125,31 @@ func (s *Spec) ReadFilter(p Values) (map[string]string, error) {
 		if v == "" {
 			continue
 		}
-		if len(v) > 200 {
-			return nil, errs.Invalid(col.Name, v, "A filter value is at most 200 characters")
-		}
-		if col.Filter == Choice && !hasChoice(col.Choices, v) {
-			return nil, errs.Invalid(col.Name, v, "Unknown value for filter %q", col.Name)
-		}
-		if col.Check != nil {
-			if err := col.Check(col.Name, v); err != nil {
-				return nil, err
-			}
+		if err := col.CheckFilter(v); err != nil {
+			return nil, err
 		}
 		out[col.Name] = v
 	}
 	return out, nil
 }
+
+// CheckFilter refuses a value the column cannot be filtered by, with a value error
+// naming the column.
+func (col *Column) CheckFilter(v string) error {
+	if len(v) > MaxFilterValue {
+		return errs.Invalid(col.Name, v, "A filter value is at most %d characters", MaxFilterValue)
+	}
+	if col.Filter == Choice && !hasChoice(col.Choices, v) {
+		return errs.Invalid(col.Name, v, "Unknown value for filter %q", col.Name)
+	}
+	if col.Check != nil {
+		return errs.At(col.Name, col.Check(v))
+	}
+	return nil
+}
+
+// MaxFilterValue bounds a filter value, in bytes.
+const MaxFilterValue = 200
 
 func hasChoice(options []Option, key string) bool {
 	for _, o := range options {
@@ -159,13 +172,4 @@ func intParam(p Values, name string, min, max int) (n int, ok bool, err error) {
 		return 0, false, errs.Invalid(name, s, "%s must be a whole number from %d to %d", name, min, max)
 	}
 	return n, true, nil
-}
-
-// on reads a checkbox value as the protocol spells it.
-func on(v string) bool {
-	switch strings.ToLower(v) {
-	case "on", "yes", "true", "1":
-		return true
-	}
-	return false
 }

@@ -80,9 +80,9 @@ type Column struct {
 	// Where applies a filter value that no single expression holds (a Choice column
 	// with a computed meaning). When nil, the filter compares SQL.
 	Where func(db *gorm.DB, value string) *gorm.DB
-	// Check refuses a filter value the column cannot use (a value error naming the
-	// column), before it is applied or stored.
-	Check func(name, value string) error
+	// Check refuses a filter value the column cannot use (a value error), before it
+	// is applied or stored.
+	Check func(value string) error
 }
 
 // Spec declares what a list can do: every column it answers, the only columns that

@@ -76,7 +76,7 @@ func TestParse(t *testing.T) {
 			list.Query{Page: 3, PageSize: 10, Offset: 20, Sort: "id"}, true},
 		{"the same page size is not", values{"pagesize": "20", "startidx": "45"}, list.State{PageSize: 20},
 			list.Query{Page: 3, PageSize: 20, Offset: 45, Sort: "id"}, false},
-		{"inline filter wins", values{"filter": "on", "sort": "-name"}, list.State{Filter: stored},
+		{"inline filter wins", values{"sort": "-name"}, list.State{Filter: stored, Inline: true},
 			list.Query{Page: 1, PageSize: 30, Sort: "name", Desc: true, Filter: map[string]string{}}, false},
 		{"p_col", values{"p_col": " name", "state": "a"}, list.State{},
 			list.Query{Page: 1, PageSize: 30, Sort: "name", Filter: map[string]string{"state": "a"}}, false},
