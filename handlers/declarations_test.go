@@ -9,6 +9,7 @@ import (
 
 	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
+	"staffmgr/models/list"
 )
 
 // formCalls are, for every func with a declared input, a confirmed call that gives
@@ -154,4 +155,23 @@ func (r *resp) fieldNames() []string {
 		}
 	}
 	return out
+}
+
+// spec is a list's spec, or nil.
+func (f *Func) spec() *list.Spec {
+	if l, ok := f.Shape.(*List); ok {
+		return l.Spec
+	}
+	return nil
+}
+
+// input is the declared input of a form, or nil.
+func (f *Func) input() *form.Def {
+	switch s := f.Shape.(type) {
+	case *Form:
+		return s.Input
+	case *Send:
+		return s.Input
+	}
+	return nil
 }

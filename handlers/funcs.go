@@ -109,25 +109,6 @@ func (f *Func) writes(sok bool) bool {
 	return f.changes() && sok
 }
 
-// spec is a list's spec, or nil.
-func (f *Func) spec() *list.Spec {
-	if l, ok := f.Shape.(*List); ok {
-		return l.Spec
-	}
-	return nil
-}
-
-// input is the declared input of a form, or nil.
-func (f *Func) input() *form.Def {
-	switch s := f.Shape.(type) {
-	case *Form:
-		return s.Input
-	case *Send:
-		return s.Input
-	}
-	return nil
-}
-
 // funcTable lists every function the server answers.
 func funcTable() []*Func {
 	return []*Func{

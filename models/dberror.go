@@ -21,10 +21,14 @@ func MapDBError(err error, object, value string) error {
 		return err
 	}
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return errs.Missing(object, value)
+		e := errs.Missing(object, value)
+		e.Err = err
+		return e
 	}
 	if IsUniqueViolation(err) {
-		return errs.New(errs.Exists, object, value, "%s %q already exists", object, value)
+		e := errs.New(errs.Exists, object, value, "%s %q already exists", object, value)
+		e.Err = err
+		return e
 	}
 	return err
 }

@@ -114,13 +114,6 @@ func Denied(object, format string, args ...any) *E {
 	return New(Access, object, "", format, args...)
 }
 
-// Wrap is an error of kind whose cause is err, for the log.
-func Wrap(kind Kind, err error, object, format string, args ...any) *E {
-	e := New(kind, object, "", format, args...)
-	e.Err = err
-	return e
-}
-
 // As reports whether err is (or wraps) an *E and returns it.
 func As(err error) (*E, bool) {
 	var e *E

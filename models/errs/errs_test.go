@@ -1,0 +1,56 @@
+package errs_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"testing"
+
+	"staffmgr/models/errs"
+)
+
+func TestKinds(t *testing.T) {
+	err := fmt.Errorf("save: %w", errs.Invalid("realname", "x", "bad"))
+	if !errors.Is(err, errs.Value) || errors.Is(err, errs.Missed) {
+		t.Errorf("errors.Is does not match the kind of %v", err)
+	}
+	if errors.Is(io.EOF, errs.Value) || errors.Is(nil, errs.Value) {
+		t.Error("errors.Is matches an error of no kind")
+	}
+	e, ok := errs.As(err)
+	if !ok || e.Object != "realname" || e.Value != "x" || e.Message() != "bad" {
+		t.Errorf("As = %+v, %v", e, ok)
+	}
+	if _, ok := errs.As(io.EOF); ok {
+		t.Error("As took an error of no kind")
+	}
+}
+
+func TestCause(t *testing.T) {
+	e := errs.Missing("department", "7")
+	e.Err = io.EOF
+	if !errors.Is(e, io.EOF) || !errors.Is(e, errs.Missed) {
+		t.Errorf("the cause or the kind is lost: %v", e)
+	}
+	if got := e.Error(); got != `missed department (7): department "7" not found: EOF` {
+		t.Errorf("Error() = %q", got)
+	}
+}
+
+func TestAt(t *testing.T) {
+	model := errs.Missing("department", "7")
+	err := errs.At("plid", fmt.Errorf("find: %w", model))
+	e, ok := errs.As(err)
+	if !ok || e.Object != "plid" || e.Value != "7" || e.Message() != `plid "7" not found` {
+		t.Errorf("At = %+v", e)
+	}
+	if model.Object != "department" {
+		t.Errorf("At changed the model's error: %+v", model)
+	}
+	if errs.At("plid", nil) != nil || errs.At("plid", io.EOF) != io.EOF {
+		t.Error("At changed nil or an error of no kind")
+	}
+	if got := errs.Invalid("", "x", "bad").WithValue("y"); got.Value != "y" {
+		t.Errorf("WithValue = %+v", got)
+	}
+}
