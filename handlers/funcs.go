@@ -27,62 +27,6 @@ type Func struct {
 	Shape Shape
 }
 
-// Shape is what a func does: one of *List, *Form, *Send, *Group, *Op.
-type Shape interface{ shape() }
-
-// List is a list: the dispatcher reads paging, sorting and filters by Spec and
-// hands Rows the normalised query.
-type List struct {
-	Spec *list.Spec
-	Rows func(c *Ctx, q *list.Query) (*render.List, error)
-}
-
-// Form shows an element's fields without sok=ok, and changes nothing; with sok=ok
-// its declared Input is read and checked, then Save runs inside one transaction.
-type Form struct {
-	Input *form.Def
-	Show  func(c *Ctx) (render.Result, error)
-	Save  func(c *Ctx, in *form.Input) (render.Result, error)
-}
-
-// Send is a Form whose change waits on an outside service (the SMS gateway). With
-// sok=ok, Deliver runs outside any transaction, so that the wait holds no database
-// lock; what it delivered is then recorded in one short transaction with the
-// journal row, also when the service failed.
-type Send struct {
-	Input *form.Def
-	Show  func(c *Ctx) (render.Result, error)
-	// Deliver calls the service. It returns nil when the service was never called
-	// (a refused input); otherwise what was delivered, and the service's failure.
-	Deliver func(c *Ctx, in *form.Input) (Delivery, error)
-}
-
-// Delivery is what a Send's service did, kept inside the change's transaction.
-type Delivery interface {
-	// Record keeps the delivery and answers the request.
-	Record(c *Ctx) (render.Result, error)
-}
-
-// Group is an operation on the elements elid names: without sok=ok it answers a
-// confirmation form; with sok=ok Each runs once per element inside one
-// transaction, all or none.
-type Group struct {
-	Each func(c *Ctx, elid string) error
-}
-
-// Op is a session operation with no sok rule (log in, log out, keep alive). Writes
-// puts it in a transaction and, for cookie sessions, behind the CSRF check.
-type Op struct {
-	Run    func(c *Ctx) (render.Result, error)
-	Writes bool
-}
-
-func (*List) shape()  {}
-func (*Form) shape()  {}
-func (*Send) shape()  {}
-func (*Group) shape() {}
-func (*Op) shape()    {}
-
 // right is the name of the right that opens the func.
 func (f *Func) right() string {
 	if f.Right != "" {
