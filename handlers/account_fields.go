@@ -15,7 +15,7 @@ var (
 	loginInput = form.Field{Name: "name", Caption: "Login", Need: form.Required, Check: models.CheckLogin,
 		Help: "3 to 50 characters: lower-case latin letters, digits, _ . and -, starting with a letter or digit"}
 	realnameInput = form.Field{Name: "realname", Caption: "Full name", Max: models.MaxRealname}
-	emailInput    = form.Field{Name: "email", Caption: "Email", Type: form.Email, Max: models.MaxEmail}
+	emailInput    = form.Field{Name: "email", Caption: "Email", Type: form.Email, Max: models.MaxEmail, Check: models.CheckEmail}
 	passwordInput = form.Field{Name: "passwd", Caption: "Password", Type: form.Password, Need: form.Required, Confirm: "confirm", Raw: true,
 		Help: "Left empty, the password stays as it is"}
 	confirmInput = form.Field{Name: "confirm", Caption: "Confirm the password", Type: form.Password, Raw: true}

@@ -72,8 +72,8 @@ func departmentForm(c *Ctx) (render.Result, error) {
 
 // departmentInput is what department.edit reads.
 var departmentInput = form.Creating(
-	form.Field{Name: "name", Caption: "Name", Need: form.Required, Max: models.MaxDepartmentName, Pattern: "[^,]*",
-		Help: "Unique, without commas"},
+	form.Field{Name: "name", Caption: "Name", Need: form.Required, Max: models.MaxDepartmentName,
+		Check: models.CheckDepartmentName, Help: "Unique, without commas"},
 	form.Field{Name: "description", Caption: "Description", Type: form.TextArea, Max: models.MaxDepartmentDescription, Raw: true,
 		Unrepeated: true},
 	form.Field{Name: "show_in_support", Caption: "Clients may write to it", Type: form.Flag},

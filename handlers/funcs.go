@@ -89,7 +89,7 @@ func funcTable() []*Func {
 		{Name: "employee.su", Caption: "Act as an employee", Level: rights.Admin, Shape: &Op{Run: employeeSu, Writes: true}},
 		{Name: "employee.support_tool_settings", Caption: "Support settings of an employee", Level: rights.Admin,
 			Shape: &Form{Input: supportSettingsInput, Show: supportSettingsForm, Save: supportSettingsSave}},
-		{Name: "employee.sms", Caption: "Text an employee", Level: rights.Admin, Shape: &Send{Input: employeeSMSInput, Show: employeeSMSForm, Deliver: employeeSMS}},
+		{Name: "employee.sms", Caption: "Text an employee", Level: rights.Admin, Shape: &Send{Input: employeeSMSInput, Ready: smsReady, Show: employeeSMSForm, Deliver: employeeSMS}},
 
 		// Rights: of one employee, and the grants of one department.
 		{Name: "rights2.user", Caption: "Rights of an employee", Level: rights.Admin, Shape: &List{Spec: rightsUserSpec, Rows: rightsUserList}},

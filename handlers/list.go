@@ -96,7 +96,7 @@ func filterInput(spec *list.Spec) *form.Def {
 		if col.Filter == list.NoFilter {
 			continue
 		}
-		f := form.Field{Name: col.Name, Caption: col.Caption, Check: col.CheckFilter}
+		f := form.Field{Name: col.Name, Caption: col.Caption, Type: form.Any, Check: col.CheckFilter}
 		switch col.Filter {
 		case list.Choice:
 			f.Type, f.Choices = form.Select, selectOptions(col.Choices)
@@ -107,7 +107,9 @@ func filterInput(spec *list.Spec) *form.Def {
 	}
 	fields = append(fields, form.Field{Name: "reset", Caption: "Reset", Type: form.Flag, Unshown: true,
 		Help: "Clears the stored filter, as clicked_button=reset does"})
-	return form.New(fields...)
+	def := form.New(fields...)
+	def.Reset = "reset"
+	return def
 }
 
 // filterSave stores a list's filter in the caller's session, or clears it with
@@ -118,14 +120,12 @@ func filterSave(c *Ctx, name string, spec *list.Spec, in *form.Input) (render.Re
 			"A filter is stored in a session: log in with func=auth and pass auth=SID, "+
 				"or filter inline: func=%s&filter=on&field=value", name)
 	}
-	reset, _ := in.Flag("reset")
-	reset = reset || c.Params.Get("clicked_button") == "reset"
 	filter := map[string]string{}
 	for _, col := range spec.Columns {
 		if col.Filter == list.NoFilter {
 			continue
 		}
-		if v, _ := in.Text(col.Name); v != "" && !reset {
+		if v, _ := in.Text(col.Name); v != "" && !in.Reset() {
 			filter[col.Name] = v
 		}
 	}

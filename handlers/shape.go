@@ -39,6 +39,9 @@ type Form struct {
 // journal row, also when the service failed.
 type Send struct {
 	Input *form.Def
+	// Ready refuses a confirmed change when the service is not set up, before its
+	// input is read; nil when it always is.
+	Ready func(c *Ctx) error
 	Show  func(c *Ctx) (render.Result, error)
 	// Deliver calls the service. It returns nil when the service was never called
 	// (a refused input); otherwise what was delivered, and the service's failure.
@@ -97,7 +100,7 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 		if !sok {
 			return s.Show(c)
 		}
-		in, err := a.readInput(c, s.Input)
+		in, err := a.readInput(c, s.Input, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -106,7 +109,7 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 		if !sok {
 			return s.Show(c)
 		}
-		in, err := a.readInput(c, s.Input)
+		in, err := a.readInput(c, s.Input, s.Ready)
 		if err != nil {
 			return nil, err
 		}
@@ -123,13 +126,20 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 	return nil, fmt.Errorf("func %s has no shape", fn.Name)
 }
 
-// readInput checks a confirmed change's CSRF token and reads its declared input:
-// every field is checked before anything is written, and a new password is hashed
-// before the change's transaction opens, so that the slow hash, which may wait for
-// a slot, holds no database lock. A refused input is journaled as a failed change.
-func (a *App) readInput(c *Ctx, def *form.Def) (*form.Input, error) {
+// readInput checks a confirmed change's CSRF token and that its service is ready
+// (ready may be nil), and reads its declared input: every field is checked before
+// anything is written, and a new password is hashed before the change's
+// transaction opens, so that the slow hash, which may wait for a slot, holds no
+// database lock. A refused change is journaled as a failed one.
+func (a *App) readInput(c *Ctx, def *form.Def, ready func(*Ctx) error) (*form.Input, error) {
 	if err := a.checkCSRF(c); err != nil {
 		return nil, err
+	}
+	if ready != nil {
+		if err := ready(c); err != nil {
+			a.journalFailure(c, err)
+			return nil, err
+		}
 	}
 	in, err := def.Read(c.Params, form.Options{Creating: def != nil && def.Creates && c.Params.Get("elid") == "", CheckPassword: a.cfg.PasswordPolicy.Check})
 	if err == nil {

@@ -180,18 +180,34 @@ func defaultSMSType(a *models.Account) string {
 // text (phone) or which of the employee's numbers (type).
 var employeeSMSInput = form.New(
 	form.Field{Name: "message", Caption: "Message", Type: form.TextArea, Need: form.Always, Max: models.MaxSMS, Raw: true,
-		Check: notBlank},
+		Check: checkSMS},
 	form.Field{Name: "phone", Caption: "Number", Type: form.Phone, Help: "Another number to text instead of the employee's"},
-	form.Field{Name: "type", Caption: "The employee's number", Type: form.Select, Choices: smsTypes,
-		Help: "Without phone or type: the mobile when there is one"},
+	form.Field{Name: "type", Caption: "The employee's number", Type: form.Select, Choices: smsTypes, Unless: "phone",
+		Check: checkSMSType, Help: "Without phone or type: the mobile when there is one"},
 )
 
 var smsTypes = []form.Option{{Key: "mobile", Label: "Mobile"}, {Key: "phone", Label: "Phone"}}
 
-// notBlank refuses a value of spaces only.
-func notBlank(v string) error {
-	if strings.TrimSpace(v) == "" {
-		return errs.Invalid("", v, "Write something other than spaces")
+// checkSMS refuses a message of spaces only, or too long for a text.
+func checkSMS(v string) error {
+	if strings.TrimSpace(v) == "" || utf8.RuneCountInString(v) > models.MaxSMS {
+		return errs.Invalid("", v, "A message is 1 to %d characters", models.MaxSMS)
+	}
+	return nil
+}
+
+// checkSMSType refuses a type of number an employee does not have.
+func checkSMSType(v string) error {
+	if !form.HasChoice(smsTypes, v) {
+		return errs.Invalid("", v, "The number to text is phone or mobile")
+	}
+	return nil
+}
+
+// smsReady refuses to text without a gateway, whatever the request says.
+func smsReady(c *Ctx) error {
+	if c.App.sms == nil {
+		return errs.New(errs.NotConfigured, "gateway", "", "No SMS gateway is configured: set STAFFMGR_SMS_GATEWAY")
 	}
 	return nil
 }
@@ -206,10 +222,6 @@ func employeeSMS(c *Ctx, in *form.Input) (Delivery, error) {
 		return nil, err
 	}
 	gateway := c.App.sms
-	if gateway == nil {
-		return nil, errs.New(errs.NotConfigured, "gateway", "",
-			"No SMS gateway is configured: set STAFFMGR_SMS_GATEWAY")
-	}
 	message, _ := in.Text("message")
 	number, _ := in.Text("phone")
 	kind, _ := in.Text("type")

@@ -34,14 +34,16 @@ func supportSettingsForm(c *Ctx) (render.Result, error) {
 // name, or one of them as param_name with param_value.
 var supportSettingsInput = form.New(
 	form.Field{Name: "signature", Caption: "Signature", Type: form.TextArea, Max: models.MaxSignature, Raw: true,
-		Help: "Closes every reply the employee writes"},
+		Check: settingCheck("signature"), Help: "Closes every reply the employee writes"},
 	form.Field{Name: "notify_new_ticket", Caption: "Notify of new tickets", Type: form.Flag, Check: settingCheck("notify_new_ticket")},
-	form.Field{Name: "notify_channel", Caption: "Notify by", Type: form.Select, Choices: notifyChannelOptions},
+	form.Field{Name: "notify_channel", Caption: "Notify by", Type: form.Select, Choices: notifyChannelOptions,
+		Check: settingCheck("notify_channel")},
 	form.Field{Name: "max_open_tickets", Caption: "Most open tickets", Type: form.Number, Need: form.Required,
-		Max: models.MaxOpenTicketsCap, Help: "0 is no limit"},
+		Max: models.MaxOpenTicketsCap, Check: settingCheck("max_open_tickets"), Help: "0 is no limit"},
 	form.Field{Name: "param_name", Caption: "Setting", Need: form.Required, Unshown: true,
 		Help: "One setting to change, with param_value"},
-	form.Field{Name: "param_value", Caption: "Value", Raw: true, Unshown: true},
+	form.Field{Name: "param_value", Caption: "Value", Type: form.Any, Raw: true, Unshown: true,
+		Help: "Checked as the setting param_name names"},
 )
 
 var notifyChannelOptions = func() []form.Option {

@@ -146,8 +146,16 @@ func messageInput(name, caption string, need form.Need) form.Field {
 var ticketEditInput = form.New(
 	messageInput("message", "Reply", form.Optional),
 	messageInput("note_message", "Internal note", form.Optional),
-	form.Field{Name: "status", Caption: "Status", Type: form.Select, Choices: ticketStatusOptions},
+	form.Field{Name: "status", Caption: "Status", Type: form.Select, Choices: ticketStatusOptions, Check: checkStatus},
 )
+
+// checkStatus refuses a status a ticket cannot have.
+func checkStatus(v string) error {
+	if !form.HasChoice(ticketStatusOptions, v) {
+		return errs.Invalid("", v, "Unknown status; use new, in_progress, awaiting_client or closed")
+	}
+	return nil
+}
 
 // ticketEditSave is ticket.edit&sok=ok: message replies to the client (the ticket
 // then awaits the client) under the employee's signature, note_message adds an
@@ -268,9 +276,9 @@ func clientTicketForm(c *Ctx) (render.Result, error) {
 // clientTicketInput is what clientticket.edit reads: a new ticket's subject,
 // message and department, or a reply's message.
 var clientTicketInput = form.Creating(
-	form.Field{Name: "subject", Caption: "Subject", Need: form.Required, Max: models.MaxSubject},
+	form.Field{Name: "subject", Caption: "Subject", Need: form.CreateOnly, Max: models.MaxSubject},
 	messageInput("message", "Message", form.Always),
-	form.Field{Name: "client_department", Caption: "Department", Type: form.Select, Need: form.Required,
+	form.Field{Name: "client_department", Caption: "Department", Type: form.Select, Need: form.CreateOnly,
 		ChoicesFrom: "clientticket.edit"},
 )
 

@@ -44,14 +44,22 @@ const (
 	maxDepartmentNames = 1000
 )
 
+// CheckDepartmentName refuses a name with a comma, which lists of names separate.
+func CheckDepartmentName(v string) error {
+	if strings.Contains(v, ",") {
+		return errs.Invalid("", v, "A department's name cannot contain a comma")
+	}
+	return nil
+}
+
 // Validate checks a department's fields.
 func (d *Department) Validate() error {
 	d.Name = strings.TrimSpace(d.Name)
 	if d.Name == "" {
 		return errs.Invalid("name", "", "Enter the department's name")
 	}
-	if strings.Contains(d.Name, ",") {
-		return errs.Invalid("name", d.Name, "A department's name cannot contain a comma")
+	if err := CheckDepartmentName(d.Name); err != nil {
+		return errs.At("name", err)
 	}
 	if err := CheckText(d.Name, MaxDepartmentName); err != nil {
 		return errs.At("name", err)

@@ -33,6 +33,9 @@ const (
 	Multi     Type = "multiselect" // ids, several of the choices
 	Number    Type = "number"      // a whole number from Min to Max
 	Addresses Type = "addresses"   // IPv4 and IPv6 addresses and networks
+	// Any is text that the field's Check alone rules on: a value whose rules
+	// depend on another field (param_value) or are the list's (a filter).
+	Any Type = "any"
 )
 
 // Need says when a field must be given.
@@ -48,6 +51,9 @@ const (
 	Required
 	// Always: given, and not empty, whenever the form is saved.
 	Always
+	// CreateOnly: given, and not empty, when the form creates; an edit does not
+	// read it at all (a new ticket's subject, which a reply has no use for).
+	CreateOnly
 )
 
 // Option is one choice of a select, as the renderer writes it.
@@ -80,9 +86,12 @@ type Field struct {
 	// Unshown is an input the form does not show, as it spells fields the form does
 	// show in another way (param_name with param_value for a named setting).
 	Unshown bool
-	// Check is a further rule on a given, non-empty value (usually a model's); its
-	// error is named after the field.
+	// Check is the field's own rule on a given, non-empty value (usually a model's),
+	// applied before the rules of its type; its error is named after the field.
 	Check func(v string) error
+	// Unless names a field that, given non-empty, makes this one unread: the number
+	// to text (phone) makes which of the employee's numbers (type) moot.
+	Unless string
 
 	pattern *regexp.Regexp
 }
@@ -99,7 +108,10 @@ type Def struct {
 	Fields []Field
 	// Creates says the form creates an element when it names none (no elid).
 	Creates bool
-	byName  map[string]int
+	// Reset names a Flag field that, on, or clicked_button=Reset, voids the others:
+	// the form's reset button, which reads none of them.
+	Reset  string
+	byName map[string]int
 }
 
 // Creating declares a form that creates an element when it names none, and edits
@@ -161,6 +173,7 @@ type Input struct {
 	num      map[string]int
 	hash     map[string]string
 	read     map[string]bool
+	reset    bool
 }
 
 // Read reads and checks every declared field the source names, in declaration
@@ -172,10 +185,19 @@ func (d *Def) Read(src Source, opt Options) (*Input, error) {
 	if d == nil {
 		return in, nil
 	}
+	if d.Reset != "" {
+		on, _ := models.ParseOnOff(src.Get(d.Reset))
+		if in.reset = on || src.Get("clicked_button") == d.Reset; in.reset {
+			return in, nil
+		}
+	}
 	for i := range d.Fields {
 		f := &d.Fields[i]
+		if f.Need == CreateOnly && !opt.Creating || f.Unless != "" && strings.TrimSpace(src.Get(f.Unless)) != "" {
+			continue
+		}
 		if !src.Has(f.Name) {
-			if f.Need == Always || (f.Need == Required && opt.Creating) {
+			if f.Need == Always || (f.Need == Required || f.Need == CreateOnly) && opt.Creating {
 				return nil, errs.Invalid(f.Name, "", "%s is required", caption(f))
 			}
 			continue
@@ -210,12 +232,17 @@ func (d *Def) Read(src Source, opt Options) (*Input, error) {
 func (in *Input) set(f *Field, v string, opt Options) error {
 	if v == "" {
 		// A required field cannot be emptied; an empty password keeps the one there is.
-		if f.Need == Always || (f.Need == Required && (opt.Creating || f.Type != Password)) {
+		if f.Need == Always || f.Need == CreateOnly || f.Need == Required && (opt.Creating || f.Type != Password) {
 			return errs.Invalid(f.Name, "", "%s is required", caption(f))
 		}
 		in.given[f.Name] = true
 		in.text[f.Name] = ""
 		return nil
+	}
+	if f.Check != nil {
+		if err := f.Check(v); err != nil {
+			return errs.At(f.Name, err)
+		}
 	}
 	if f.pattern != nil && !f.pattern.MatchString(v) {
 		return errs.Invalid(f.Name, v, "%s has the wrong form", caption(f))
@@ -270,11 +297,6 @@ func (in *Input) set(f *Field, v string, opt Options) error {
 			}
 		}
 	}
-	if f.Check != nil {
-		if err := f.Check(v); err != nil {
-			return errs.At(f.Name, err)
-		}
-	}
 	in.given[f.Name] = true
 	in.text[f.Name] = v
 	return nil
@@ -303,19 +325,22 @@ func (in *Input) field(name string, types ...Type) *Field {
 	panic(fmt.Sprintf("form: field %q is a %s, not a %v", name, f.Type, types))
 }
 
+// Reset reports whether the form's reset button sent it: no other field was read.
+func (in *Input) Reset() bool { return in.reset }
+
 // Creating reports whether the form was read as creating an element.
 func (in *Input) Creating() bool { return in.creating }
 
 // Has reports whether the request gave the field, possibly empty.
 func (in *Input) Has(name string) bool {
-	in.field(name, Text, TextArea, Password, Email, Phone, Flag, Select, Multi, Number, Addresses)
+	in.field(name, Text, TextArea, Password, Email, Phone, Flag, Select, Multi, Number, Addresses, Any)
 	return in.given[name]
 }
 
 // Text returns a text-like field (text, text area, email, phone, select, address
 // list in canonical form) and whether it was given.
 func (in *Input) Text(name string) (string, bool) {
-	in.field(name, Text, TextArea, Email, Phone, Select, Addresses)
+	in.field(name, Text, TextArea, Email, Phone, Select, Addresses, Any)
 	return in.text[name], in.given[name]
 }
 
@@ -371,7 +396,7 @@ func (in *Input) Unread() []string {
 		return nil
 	}
 	for _, f := range in.def.Fields {
-		if !in.read[f.Name] && !in.def.confirmation(f.Name) {
+		if !in.read[f.Name] && !in.def.confirmation(f.Name) && f.Name != in.def.Reset {
 			out = append(out, f.Name)
 		}
 	}
