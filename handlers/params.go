@@ -90,20 +90,6 @@ func splitList(s string) []string {
 	return out
 }
 
-// Int reads an integer parameter; absent or empty is ok=false. A value that is not a
-// whole number from min to max is a value error naming the parameter.
-func (p Params) Int(name string, min, max int) (n int, ok bool, err error) {
-	s := strings.TrimSpace(p.Get(name))
-	if s == "" {
-		return 0, false, nil
-	}
-	n, convErr := strconv.Atoi(s)
-	if convErr != nil || n < min || n > max {
-		return 0, false, errs.Invalid(name, s, "%s must be a whole number from %d to %d", name, min, max)
-	}
-	return n, true, nil
-}
-
 // secret reports whether a parameter may carry a credential, in any spelling of its
 // name: a password and its confirm, auth and authinfo, a key, a token, a secret. Its
 // value is never echoed in tparams, kept in the journal nor shown in an error.
