@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -211,17 +210,13 @@ func TestIPAllowList(t *testing.T) {
 // from a trusted proxy.
 func TestForwardedFor(t *testing.T) {
 	whoFrom := func(e *env, xff string) *resp {
-		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/billmgr?out=json&func=whoami&authinfo=irina:"+url.QueryEscape(Password), nil)
-		req.Header.Set("X-Forwarded-For", xff)
-		hr, err := http.DefaultClient.Do(req)
+		e.t.Helper()
+		req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/billmgr?out=json&func=whoami&authinfo=irina:"+url.QueryEscape(Password), nil)
 		if err != nil {
-			t.Fatal(err)
+			e.t.Fatal(err)
 		}
-		defer hr.Body.Close()
-		body, _ := io.ReadAll(hr.Body)
-		r := &resp{t: e.t, status: hr.StatusCode, header: hr.Header, body: body}
-		r.doc = decodeDoc(e.t, body)
-		return r
+		req.Header.Set("X-Forwarded-For", xff)
+		return e.request(req)
 	}
 	setup := func(t *testing.T, e *env) {
 		emp := MustCreateAccount(t, e.db, "irina", rights.Admin)

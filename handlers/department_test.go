@@ -31,7 +31,6 @@ func mustDepartment(t *testing.T, e *env, id int64) *models.Department {
 func TestDepartmentList(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ctx := context.Background()
 		mustEmployee(t, e, "ivan", card{"default_access_allow": true}, salesID, supportID)
 		mustEmployee(t, e, "boris", nil, salesID)
@@ -92,7 +91,6 @@ func TestDepartmentList(t *testing.T) {
 func TestDepartmentEdit(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", nil, salesID, supportID)
 		root := e.login("root")
 		save := func(pairs ...string) *resp {
@@ -216,7 +214,6 @@ func TestDepartmentEdit(t *testing.T) {
 func TestDepartmentDelete(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ctx := context.Background()
 		ivan := mustEmployee(t, e, "ivan", nil, salesID)
 		anna := mustEmployee(t, e, "anna", nil)
@@ -279,7 +276,6 @@ func TestDepartmentDelete(t *testing.T) {
 func TestEmployeeDepartment(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", nil)
 		alice := mustEmployee(t, e, "alice", card{"default_access_allow": true}, salesID)
 		client := MustCreateAccount(t, e.db, "client", rights.User)

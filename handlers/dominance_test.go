@@ -637,9 +637,9 @@ func TestParentRefusalsNameTheParent(t *testing.T) {
 
 // TestPasswordHashedBeforeTheTransaction: a new password waiting for a hashing slot
 // holds no database lock, so other changes go on meanwhile (on SQLite they would wait
-// for the one writer otherwise).
+// for the one writer otherwise). It sets the process's HashLimit, so it runs alone.
 func TestPasswordHashedBeforeTheTransaction(t *testing.T) {
-	eachEnv(t, func(t *testing.T, e *env) {
+	eachEnvSerial(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		ann := MustCreateEmployee(t, e.db, "ann", rights.Admin)
 		limit := models.NewHashLimit(1, 15*time.Second)

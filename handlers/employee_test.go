@@ -199,7 +199,6 @@ func xmlError(t *testing.T, doc *xmlAnswer, typ, object, value string) {
 func TestEmployeeList(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", card{"realname": "Ivan Petrov", "email": "ivan@example.com",
 			"phone": "+79990001122", "position": "Engineer", "default_access_allow": true}, supportID)
 		anna := mustEmployee(t, e, "anna", card{"realname": "Anna Smirnova", "email": "zz@example.com"}, salesID, supportID)
@@ -348,7 +347,6 @@ func TestEmployeeList(t *testing.T) {
 func TestEmployeeFilter(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		mustEmployee(t, e, "ivan", card{"realname": "Ivan Petrov", "email": "ivan@example.com"}, supportID)
 		mustEmployee(t, e, "ivanova", card{"realname": "Maria Ivanova", "email": "m_iv@example.com"}, salesID)
 		mustEmployee(t, e, "petr", card{"realname": "Petr 100% Sidorov", "email": "mxiv@example.com"}, salesID, supportID)
@@ -481,7 +479,6 @@ func TestEmployeeFilter(t *testing.T) {
 func TestEmployeeForm(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", card{"realname": "Ivan Petrov", "email": "ivan@example.com", "phone": "+7999",
 			"position": "Engineer", "default_access_allow": true, "all_ip_access": false, "ip_access": "10.0.0.0/8,127.0.0.1"}, supportID)
 		client := MustCreateAccount(t, e.db, "client", rights.User)
@@ -550,7 +547,6 @@ func TestEmployeeForm(t *testing.T) {
 func TestEmployeeCreate(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		MustCreateAccount(t, e.db, "client", rights.User)
 		mustEmployee(t, e, "ivan", nil)
 		root := e.login("root")
@@ -700,7 +696,6 @@ func TestEmployeeCreate(t *testing.T) {
 func TestEmployeeEdit(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", card{"realname": "Ivan", "email": "ivan@example.com", "phone": "+7999",
 			"position": "Engineer"}, salesID)
 		mustEmployee(t, e, "anna", nil)
@@ -853,7 +848,6 @@ func TestEmployeeEdit(t *testing.T) {
 func TestEmployeeEditGuards(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		alice := mustEmployee(t, e, "alice", card{"realname": "Alice", "default_access_allow": true}, salesID)
 		bob := mustEmployee(t, e, "bob", nil)
 		root := e.login("root")
@@ -943,7 +937,6 @@ func TestEmployeeEditGuards(t *testing.T) {
 func TestEmployeeGroupActions(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		alice := mustEmployee(t, e, "alice", card{"default_access_allow": true})
 		bob := mustEmployee(t, e, "bob", nil, salesID)
 		carol := mustEmployee(t, e, "carol", nil)
@@ -1057,7 +1050,6 @@ func TestEmployeeGroupActions(t *testing.T) {
 func TestEmployeeSuspend(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		dave := mustEmployee(t, e, "dave", nil)
 		root := e.login("root")
 		s1, s2 := e.login("dave"), e.login("dave")
@@ -1096,7 +1088,6 @@ func TestEmployeeSuspend(t *testing.T) {
 func TestStaffFuncsRefuseUsers(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", card{"realname": "Ivan"}, salesID)
 		MustCreateAccount(t, e.db, "client", rights.User)
 		user := e.login("client")

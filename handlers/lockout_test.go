@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"staffmgr/models"
+	"staffmgr/models/dbtest"
 	"staffmgr/rights"
 )
 
@@ -45,13 +46,11 @@ func eachLockoutEnv(t *testing.T, ipLimit int, fn func(t *testing.T, e *env, clo
 // eachLockoutEnvLimits is eachLockoutEnv with loginLimit failures of a login.
 func eachLockoutEnvLimits(t *testing.T, loginLimit, ipLimit int, fn func(t *testing.T, e *env, clock *lockClock)) {
 	t.Helper()
-	clock := &lockClock{t: models.Now()}
-	eachEnvConfig(t, func(c *Config) {
-		c.Lockout = models.Lockout{LoginLimit: loginLimit, IPLimit: ipLimit, Window: time.Minute, Duration: 5 * time.Minute, Now: clock.Now}
-	}, func(t *testing.T, e *env) {
-		clock.mu.Lock()
-		clock.t = models.Now()
-		clock.mu.Unlock()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		clock := &lockClock{t: models.Now()}
+		e := newEnvConfig(t, db, func(c *Config) {
+			c.Lockout = models.Lockout{LoginLimit: loginLimit, IPLimit: ipLimit, Window: time.Minute, Duration: 5 * time.Minute, Now: clock.Now}
+		})
 		fn(t, e, clock)
 	})
 }
@@ -310,12 +309,24 @@ func (g *checkGate) await(t *testing.T, n int) {
 // minute, locks of 5 minutes) and a checkGate on every password check.
 func eachGatedEnv(t *testing.T, loginLimit, ipLimit int, fn func(t *testing.T, e *env, g *checkGate)) {
 	t.Helper()
-	var g *checkGate
-	eachEnvConfig(t, func(c *Config) {
-		c.Lockout = models.Lockout{LoginLimit: loginLimit, IPLimit: ipLimit, Window: time.Minute, Duration: 5 * time.Minute}
-		g = newCheckGate()
-		c.checkPassword = g.check
-	}, func(t *testing.T, e *env) {
+	eachGated(t, dbtest.Each, loginLimit, ipLimit, fn)
+}
+
+// eachGatedEnvSerial is eachGatedEnv one database after the other, for a test that
+// changes state the whole process shares.
+func eachGatedEnvSerial(t *testing.T, loginLimit, ipLimit int, fn func(t *testing.T, e *env, g *checkGate)) {
+	t.Helper()
+	eachGated(t, dbtest.EachSerial, loginLimit, ipLimit, fn)
+}
+
+func eachGated(t *testing.T, each func(*testing.T, func(*testing.T, *gorm.DB)), loginLimit, ipLimit int, fn func(t *testing.T, e *env, g *checkGate)) {
+	t.Helper()
+	each(t, func(t *testing.T, db *gorm.DB) {
+		g := newCheckGate()
+		e := newEnvConfig(t, db, func(c *Config) {
+			c.Lockout = models.Lockout{LoginLimit: loginLimit, IPLimit: ipLimit, Window: time.Minute, Duration: 5 * time.Minute}
+			c.checkPassword = g.check
+		})
 		t.Cleanup(g.open) // before the server closes, which waits for held requests
 		fn(t, e, g)
 	})
@@ -459,8 +470,10 @@ func TestLockoutBurstAfterSuccess(t *testing.T) {
 
 // An attempt refused for a reason other than its credentials (an internal error, a
 // busy HashLimit) gives back what it reserved: it neither counts nor locks.
+//
+// It sets the process's HashLimit, so it runs alone.
 func TestLockoutGiveBack(t *testing.T) {
-	eachGatedEnv(t, 3, 3, func(t *testing.T, e *env, g *checkGate) {
+	eachGatedEnvSerial(t, 3, 3, func(t *testing.T, e *env, g *checkGate) {
 		g.open()
 		alice := MustCreateAccount(t, e.db, "alice", rights.Admin)
 		if err := e.db.Model(alice).Update("password_hash", "not-a-hash").Error; err != nil {

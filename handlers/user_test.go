@@ -30,7 +30,6 @@ var clientFlags = []string{"enabled", "has_session"}
 func TestUserList(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		mustEmployee(t, e, "ivan", card{"realname": "Ivan Petrov", "email": "ivan@example.com"})
 		alice := mustClient(t, e, "alice", card{"realname": "Alice Brown", "email": "alice@example.com"})
 		mustClient(t, e, "bob", card{"realname": "Bob 100% Smith", "email": "zz@shop.example", "enabled": false})
@@ -185,7 +184,6 @@ func TestUserList(t *testing.T) {
 func TestUserCreate(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		mustEmployee(t, e, "ivan", nil)
 		mustClient(t, e, "alice", nil)
 		root := e.login("root")
@@ -292,7 +290,6 @@ func TestUserCreate(t *testing.T) {
 func TestUserEdit(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", nil)
 		alice := mustClient(t, e, "alice", card{"realname": "Alice Brown", "email": "alice@example.com"})
 		mustClient(t, e, "bob", nil)
@@ -386,7 +383,6 @@ func TestUserEdit(t *testing.T) {
 func TestUserDelete(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", nil)
 		alice := mustClient(t, e, "alice", nil)
 		bob := mustClient(t, e, "bob", nil)
@@ -429,7 +425,6 @@ func TestUserDelete(t *testing.T) {
 func TestUserSuspendResume(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", nil)
 		alice := mustClient(t, e, "alice", nil)
 		bob := mustClient(t, e, "bob", nil)
@@ -480,7 +475,6 @@ func TestUserSuspendResume(t *testing.T) {
 func TestUserAccess(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		alice := mustClient(t, e, "alice", card{"realname": "Alice"})
 		mustClient(t, e, "bob", nil)
 		el := fmt.Sprint(alice)

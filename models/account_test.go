@@ -15,7 +15,6 @@ import (
 func TestCreateAccount(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		before := models.Now()
 		a := MustCreateAccount(t, db, "alice", rights.Admin)
@@ -86,7 +85,6 @@ func TestCreateAccountLevel(t *testing.T) {
 func TestAuthenticate(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
 		bob := MustCreateAccount(t, db, "bob", rights.User)
@@ -130,7 +128,6 @@ func TestAuthenticate(t *testing.T) {
 func TestSetPassword(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		a := MustCreateAccount(t, db, "alice", rights.Admin)
 		if err := models.SetPassword(ctx, db, dbtest.FastPasswords, a.ID, "New-pass2"); err != nil {
@@ -154,7 +151,6 @@ func TestSetPassword(t *testing.T) {
 func TestEnsureRoot(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		created, err := models.EnsureRoot(ctx, db, dbtest.FastPasswords, "Root-pass1")
 		if err != nil || !created {

@@ -19,7 +19,6 @@ const key = "0123456789abcdef-one-time"
 func TestRegisterKey(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		a := MustCreateAccount(t, db, "alice", rights.Admin)
 
@@ -65,7 +64,6 @@ func TestRegisterKey(t *testing.T) {
 func TestConsumeKey(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
 		bob := MustCreateAccount(t, db, "bob", rights.User)
@@ -135,7 +133,6 @@ func TestConsumeKeyConcurrent(t *testing.T) {
 	t.Parallel()
 	const users = 8
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		a := MustCreateAccount(t, db, "alice", rights.Admin)
 		MustRegisterKey(t, db, a.ID, key, time.Hour)
 

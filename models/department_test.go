@@ -68,7 +68,6 @@ func TestDepartmentValidate(t *testing.T) {
 func TestSaveDepartment(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		all, err := models.AllDepartments(ctx, db)
 		if err != nil || len(all) != 2 || all[0].Name != "Sales department" || all[1].Name != "Technical support" ||
@@ -132,7 +131,6 @@ func TestSaveDepartment(t *testing.T) {
 func TestMemberships(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		ivan := MustCreateAccount(t, db, "ivan", rights.Admin).ID
 		qa := &models.Department{Name: "QA"}
@@ -234,7 +232,6 @@ func TestMemberships(t *testing.T) {
 func TestDeleteDepartment(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		ivan := MustCreateAccount(t, db, "ivan", rights.Admin).ID
 		anna := MustCreateAccount(t, db, "anna", rights.Admin).ID

@@ -163,7 +163,6 @@ func TestParseIDs(t *testing.T) {
 func TestFindEmployee(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		root := MustCreateAccount(t, db, "root", rights.Root)
 		admin := MustCreateAccount(t, db, "admin", rights.Admin)
@@ -187,7 +186,6 @@ func TestFindEmployee(t *testing.T) {
 func TestSaveEmployee(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		hash, err := models.HashPassword(ctx, dbtest.FastPasswords, Password)
 		if err != nil {
@@ -250,7 +248,6 @@ func TestSaveEmployee(t *testing.T) {
 func TestSetEnabledAndDeleteAccount(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		a := MustCreateAccount(t, db, "ivan", rights.Admin)
 		if err := models.SetEnabled(ctx, db, a.ID, false); err != nil {

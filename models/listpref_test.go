@@ -14,7 +14,6 @@ import (
 func TestPageSize(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
 		bob := MustCreateAccount(t, db, "bob", rights.Admin)

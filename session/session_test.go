@@ -20,7 +20,6 @@ import (
 func TestLoadUnknownToken(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		m := session.New(db, cfg)
 		for _, token := range []string{"", "no-such-token", models.RandomToken(32)} {
 			ctx := MustLoad(t, m, token)
@@ -45,7 +44,6 @@ func TestLoadUnknownToken(t *testing.T) {
 func TestLoginCommitLoad(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		m := session.New(db, cfg)
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
 
@@ -156,7 +154,6 @@ func TestLoginCommitLoad(t *testing.T) {
 func TestLoginRenewsToken(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		m := session.New(db, cfg)
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
 		bob := MustCreateAccount(t, db, "bob", rights.User)
@@ -215,7 +212,6 @@ func TestCommitDoesNotResurrect(t *testing.T) {
 			t.Run(endName+"/"+cfgName, func(t *testing.T) {
 				t.Parallel()
 				dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-					t.Parallel()
 					m := session.New(db, c)
 					alice := MustCreateAccount(t, db, "alice", rights.Admin)
 					token := MustLogin(t, m, alice.ID, "192.0.2.1")
@@ -248,7 +244,6 @@ func TestCommitDoesNotResurrect(t *testing.T) {
 func TestIdleTimeout(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		m := session.New(db, session.Config{IdleTimeout: time.Second, Lifetime: time.Hour})
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
 		token := MustLogin(t, m, alice.ID, "192.0.2.1")
@@ -273,7 +268,6 @@ func TestIdleTimeout(t *testing.T) {
 func TestExpiredRowNotFound(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		m := session.New(db, cfg)
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
 		token := MustLogin(t, m, alice.ID, "192.0.2.1")
@@ -319,7 +313,6 @@ func TestLifetime(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-				t.Parallel()
 				m := session.New(db, tt.cfg)
 				alice := MustCreateAccount(t, db, "alice", rights.Admin)
 				token := MustLogin(t, m, alice.ID, "192.0.2.1")
@@ -353,7 +346,6 @@ func TestLifetime(t *testing.T) {
 	t.Run("refresh capped", func(t *testing.T) {
 		t.Parallel()
 		dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-			t.Parallel()
 			c := session.Config{IdleTimeout: idle, Lifetime: idle + gap}
 			m := session.New(db, c)
 			alice := MustCreateAccount(t, db, "alice", rights.Admin)
@@ -381,7 +373,6 @@ func TestLifetime(t *testing.T) {
 func TestEndAccount(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		m := session.New(db, cfg)
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
@@ -419,7 +410,6 @@ func TestEndAccount(t *testing.T) {
 func TestDeleteExpired(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		m := session.New(db, cfg)
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
 		live := MustLogin(t, m, alice.ID, "192.0.2.1")
@@ -447,7 +437,6 @@ func TestDeleteExpired(t *testing.T) {
 func TestFindActiveEnd(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		m := session.New(db, cfg)
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
@@ -507,7 +496,6 @@ func TestFindActiveEnd(t *testing.T) {
 func TestListState(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		m := session.New(db, cfg)
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
 		token := MustLogin(t, m, alice.ID, "192.0.2.1")
@@ -551,7 +539,6 @@ func TestListState(t *testing.T) {
 func TestSetIP(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		m := session.New(db, cfg)
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
 		token := MustLogin(t, m, alice.ID, "192.0.2.1")
