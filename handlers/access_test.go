@@ -22,6 +22,7 @@ func (e *env) grant(root string, id int64, right string) {
 // right is refused with an access error naming the func, and with it the call
 // gets past the check.
 func TestEveryAdminFuncNeedsItsRight(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		for _, f := range e.app.Funcs() {
@@ -53,6 +54,7 @@ func isAccessError(r *resp, object string) bool {
 }
 
 func TestOpenFuncsNeedNoRight(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateEmployee(t, e.db, "plain", rights.Admin)
 		sid := e.login("plain")
@@ -65,6 +67,7 @@ func TestOpenFuncsNeedNoRight(t *testing.T) {
 }
 
 func TestEffectiveRights(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		emp := MustCreateEmployee(t, e.db, "olga", rights.Admin)
@@ -123,6 +126,7 @@ func TestEffectiveRights(t *testing.T) {
 }
 
 func TestRightsListAndGuards(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		emp := MustCreateEmployee(t, e.db, "petr", rights.Admin)
@@ -181,6 +185,7 @@ func TestRightsListAndGuards(t *testing.T) {
 }
 
 func TestIPAllowList(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		emp := MustCreateAccount(t, e.db, "irina", rights.Admin)
@@ -209,6 +214,7 @@ func TestIPAllowList(t *testing.T) {
 // TestForwardedFor: X-Forwarded-For names the client only when the connection comes
 // from a trusted proxy.
 func TestForwardedFor(t *testing.T) {
+	t.Parallel()
 	whoFrom := func(e *env, xff string) *resp {
 		e.t.Helper()
 		req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/billmgr?out=json&func=whoami&authinfo=irina:"+url.QueryEscape(Password), nil)
@@ -234,6 +240,7 @@ func TestForwardedFor(t *testing.T) {
 }
 
 func TestEmployeeSu(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		anna := MustCreateEmployee(t, e.db, "anna", rights.Admin)
@@ -306,6 +313,7 @@ func TestEmployeeSu(t *testing.T) {
 }
 
 func TestSuParameter(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		anna := MustCreateEmployee(t, e.db, "anna", rights.Admin)
@@ -337,6 +345,7 @@ func TestSuParameter(t *testing.T) {
 }
 
 func TestSuPolicy(t *testing.T) {
+	t.Parallel()
 	eachEnvConfig(t, func(c *Config) {
 		c.Su = SuPolicy{Lifetime: time.Nanosecond, AdminToAdmin: true, ReasonRequired: true}
 	}, func(t *testing.T, e *env) {

@@ -15,6 +15,7 @@ import (
 )
 
 func TestFuncTableDeclarations(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, f := range funcTable() {
 		if err := checkFunc(f); err != nil {
@@ -70,6 +71,7 @@ func spy(f *Func, ran *bool) {
 // TestNoSaveWithoutSok walks the func table: no Save or Each runs without sok=ok,
 // and each runs with it.
 func TestNoSaveWithoutSok(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateAccount(t, e.db, "client", rights.User)
 		for _, f := range e.app.Funcs() {
@@ -107,6 +109,7 @@ func TestNoSaveWithoutSok(t *testing.T) {
 // own (and, when Only, each level above), before its handler runs, and admits its own
 // level.
 func TestLowerLevelRefused(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateAccount(t, e.db, "admin", rights.Admin)
 		MustCreateAccount(t, e.db, "user", rights.User)
@@ -138,6 +141,7 @@ func TestLowerLevelRefused(t *testing.T) {
 // TestFormatsCarryTheSameData calls every list and form in each machine format and
 // checks that xml, json and sjson hold the same values, and that every format parses.
 func TestFormatsCarryTheSameData(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		alice := MustCreateAccount(t, e.db, "alice", rights.Admin)
 		MustCreateAccount(t, e.db, "carol", rights.User)
@@ -266,6 +270,7 @@ func isDuration(s string) bool {
 }
 
 func TestUnknownFunc(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		r := e.get("func=employee.nosuch&authinfo=root:"+Password).fails("missed", "func")
 		if r.errValue() != "employee.nosuch" {
@@ -276,6 +281,7 @@ func TestUnknownFunc(t *testing.T) {
 }
 
 func TestGroupOperationIsAtomic(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		// A group func whose second element fails after the first changed data.
 		f := &Func{Name: "test.group", Caption: "Test", Level: rights.Admin, Each: func(c *Ctx, elid string) error {
@@ -306,6 +312,7 @@ func TestGroupOperationIsAtomic(t *testing.T) {
 var fastTest = models.PasswordParams{Memory: 1024, Time: 1, Threads: 1}
 
 func TestInternalErrorShowsOnlyTheRequestID(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := &Func{Name: "test.broken", Caption: "Test", Level: rights.Guest, Run: func(c *Ctx) (render.Result, error) {
 			return nil, fmt.Errorf("secret detail: %w", c.DB.Exec("SELECT * FROM no_such_table").Error)

@@ -83,6 +83,7 @@ func (r *resp) blockedAnswer() string {
 }
 
 func TestLockoutPassword(t *testing.T) {
+	t.Parallel()
 	eachLockoutEnv(t, models.LockoutOff, func(t *testing.T, e *env, clock *lockClock) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		for i := 0; i < 3; i++ {
@@ -103,6 +104,7 @@ func TestLockoutPassword(t *testing.T) {
 }
 
 func TestLockoutKey(t *testing.T) {
+	t.Parallel()
 	eachLockoutEnv(t, models.LockoutOff, func(t *testing.T, e *env, clock *lockClock) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		root := e.login("root")
@@ -119,6 +121,7 @@ func TestLockoutKey(t *testing.T) {
 }
 
 func TestLockoutAuthinfo(t *testing.T) {
+	t.Parallel()
 	eachLockoutEnv(t, models.LockoutOff, func(t *testing.T, e *env, clock *lockClock) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		for i := 0; i < 3; i++ {
@@ -136,6 +139,7 @@ func TestLockoutAuthinfo(t *testing.T) {
 // tell them apart. (One failure locks here: an unknown login costs a full-strength
 // password hash.)
 func TestLockoutUnknownLogin(t *testing.T) {
+	t.Parallel()
 	eachLockoutEnvLimits(t, 1, models.LockoutOff, func(t *testing.T, e *env, clock *lockClock) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		for _, login := range []string{"alice", "ghost"} {
@@ -148,6 +152,7 @@ func TestLockoutUnknownLogin(t *testing.T) {
 }
 
 func TestLockoutAddressAcrossLogins(t *testing.T) {
+	t.Parallel()
 	eachLockoutEnv(t, 3, func(t *testing.T, e *env, clock *lockClock) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		e.loginWith("alice", "wrong").fails("auth", "badpassword")
@@ -164,6 +169,7 @@ func TestLockoutAddressAcrossLogins(t *testing.T) {
 // A successful login clears the login's count but not the address's: otherwise one
 // valid account would let an address guess without limit.
 func TestLockoutSuccess(t *testing.T) {
+	t.Parallel()
 	eachLockoutEnv(t, models.LockoutOff, func(t *testing.T, e *env, clock *lockClock) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		for round := 0; round < 2; round++ {
@@ -184,6 +190,7 @@ func TestLockoutSuccess(t *testing.T) {
 }
 
 func TestLockoutOff(t *testing.T) {
+	t.Parallel()
 	eachEnvConfig(t, func(c *Config) {
 		c.Lockout = models.Lockout{LoginLimit: models.LockoutOff, IPLimit: models.LockoutOff}
 	}, func(t *testing.T, e *env) {
@@ -207,6 +214,7 @@ func lockedFlags(e *env, sid string) map[string]bool {
 }
 
 func TestEmployeeUnlock(t *testing.T) {
+	t.Parallel()
 	eachLockoutEnv(t, models.LockoutOff, func(t *testing.T, e *env, clock *lockClock) {
 		alice := MustCreateAccount(t, e.db, "alice", rights.Admin)
 		MustCreateAccount(t, e.db, "bob", rights.Admin)
@@ -379,6 +387,7 @@ func loginCounts(t *testing.T, db *gorm.DB) map[string]int {
 // the limit's worth in flight the right password is refused, and no more than the
 // limit are ever checked.
 func TestLockoutBurstLogin(t *testing.T) {
+	t.Parallel()
 	eachGatedEnv(t, 10, models.LockoutOff, func(t *testing.T, e *env, g *checkGate) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		const guesses = 40
@@ -406,6 +415,7 @@ func TestLockoutBurstLogin(t *testing.T) {
 // A burst from one address over many logins is bounded by the address's limit, and
 // an attempt refused by the address reserves nothing on its login.
 func TestLockoutBurstAddress(t *testing.T) {
+	t.Parallel()
 	eachGatedEnv(t, 10, 30, func(t *testing.T, e *env, g *checkGate) {
 		const guesses = 48
 		logins := make([]string, guesses)
@@ -441,6 +451,7 @@ func TestLockoutBurstAddress(t *testing.T) {
 // the address's; a burst after it gets the login's whole limit again, and the ones
 // refused on the login give back their places on the address.
 func TestLockoutBurstAfterSuccess(t *testing.T) {
+	t.Parallel()
 	eachGatedEnv(t, 10, 30, func(t *testing.T, e *env, g *checkGate) {
 		g.open()
 		MustCreateAccount(t, e.db, "alice", rights.Admin)

@@ -125,6 +125,7 @@ func smsElems(r *resp) []map[string]string {
 }
 
 func TestEmployeeMobile(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		alice := MustCreateAccount(t, e.db, "alice", rights.Admin)
 		root := e.login("root")
@@ -152,6 +153,7 @@ func TestEmployeeMobile(t *testing.T) {
 }
 
 func TestSMSHTTPGateway(t *testing.T) {
+	t.Parallel()
 	eachSMSEnv(t, "/send?key=secret", 0, func(t *testing.T, e *env, gw *smsGatewayStub) {
 		alice := mustEmployee(t, e, "alice", card{"phone": "5550001", "mobile": "+15550002"})
 		root := e.login("root")
@@ -231,6 +233,7 @@ func TestSMSHTTPGateway(t *testing.T) {
 }
 
 func TestSMSRefused(t *testing.T) {
+	t.Parallel()
 	eachSMSEnv(t, "", 0, func(t *testing.T, e *env, gw *smsGatewayStub) {
 		alice := mustEmployee(t, e, "alice", card{"phone": "5550001"})
 		bob := mustEmployee(t, e, "bob", card{"default_access_allow": true})
@@ -276,6 +279,7 @@ func TestSMSRefused(t *testing.T) {
 }
 
 func TestSMSGatewayTimeout(t *testing.T) {
+	t.Parallel()
 	eachSMSEnv(t, "", 100*time.Millisecond, func(t *testing.T, e *env, gw *smsGatewayStub) {
 		gw.answer(0, "", true)
 		alice := mustEmployee(t, e, "alice", card{"mobile": "5550002"})
@@ -293,6 +297,7 @@ func TestSMSGatewayTimeout(t *testing.T) {
 // TestSMSHoldsNoLock: while the gateway keeps a sender waiting, other changes go
 // on (SQLite has one writer: a transaction held over the call would stop them).
 func TestSMSHoldsNoLock(t *testing.T) {
+	t.Parallel()
 	eachSMSEnv(t, "", 5*time.Second, func(t *testing.T, e *env, gw *smsGatewayStub) {
 		gw.answer(0, "", true)
 		alice := mustEmployee(t, e, "alice", card{"mobile": "5550002"})
@@ -322,6 +327,7 @@ func TestSMSHoldsNoLock(t *testing.T) {
 }
 
 func TestSMSFileGateway(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		path := filepath.Join(t.TempDir(), "sms.jsonl")
 		e := newEnvConfig(t, db, func(c *Config) { c.SMSGateway = "file:" + path })
@@ -369,6 +375,7 @@ func TestSMSFileGateway(t *testing.T) {
 }
 
 func TestSMSNotConfigured(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		alice := mustEmployee(t, e, "alice", card{"mobile": "+15550002"})
 		q := fmt.Sprintf("func=employee.sms&elid=%d&authinfo=root:%s", alice, Password)
@@ -389,6 +396,7 @@ func TestSMSNotConfigured(t *testing.T) {
 }
 
 func TestSMSFormShowsTheLatest(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		alice := mustEmployee(t, e, "alice", card{})
 		bob := mustEmployee(t, e, "bob", card{})
