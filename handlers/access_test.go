@@ -226,7 +226,9 @@ func TestForwardedFor(t *testing.T) {
 	}
 	setup := func(t *testing.T, e *env) {
 		emp := MustCreateAccount(t, e.db, "irina", rights.Admin)
-		e.db.Model(emp).Updates(map[string]any{"all_ip_access": false, "ip_access": "198.51.100.7"})
+		if err := e.db.Model(emp).Updates(map[string]any{"all_ip_access": false, "ip_access": "198.51.100.7"}).Error; err != nil {
+			t.Fatal(err)
+		}
 	}
 	eachEnv(t, func(t *testing.T, e *env) {
 		setup(t, e)

@@ -60,9 +60,7 @@ func TestAuthinfo(t *testing.T) {
 		if r.cookie(session.CookieName) != nil {
 			t.Error("authinfo set a session cookie")
 		}
-		var n int64
-		e.db.Model(&session.Row{}).Count(&n)
-		if n != 0 {
+		if n := dbtest.MustCount(t, e.db.Model(&session.Row{})); n != 0 {
 			t.Errorf("authinfo stored %d sessions", n)
 		}
 		e.get("func=whoami&authinfo=root:nope").fails("auth", "badpassword")

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"staffmgr/models"
+	"staffmgr/models/dbtest"
 	"staffmgr/rights"
 )
 
@@ -250,9 +251,7 @@ func TestDepartmentDelete(t *testing.T) {
 
 		// Only an inactive association: no members, deleted without force.
 		del(qa + ", " + fmt.Sprint(supportID)).ok()
-		var left int64
-		e.db.Model(&models.Membership{}).Where("department_id = ?", supportID).Count(&left)
-		if left != 0 {
+		if left := dbtest.MustCount(t, e.db.Model(&models.Membership{}).Where("department_id = ?", supportID)); left != 0 {
 			t.Errorf("%d associations with a deleted department", left)
 		}
 		doc := e.xml("func=department.delete&sok=ok&force=on&elid=1&auth=" + root)
@@ -398,9 +397,7 @@ func TestEmployeeDepartment(t *testing.T) {
 		if got := statuses("plid=" + id); got["Technical support"] != "none" || got["Sales department"] != "on" {
 			t.Errorf("after delete: %v", got)
 		}
-		var n int64
-		e.db.Model(&models.Membership{}).Where("account_id = ? AND department_id = ?", ivan, supportID).Count(&n)
-		if n != 0 {
+		if dbtest.MustCount(t, e.db.Model(&models.Membership{}).Where("account_id = ? AND department_id = ?", ivan, supportID)) != 0 {
 			t.Error("the deleted association remains")
 		}
 		r := member("func", "employee.department.delete", "elid", "1, 2").fails("missed", "elid")

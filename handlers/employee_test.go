@@ -13,6 +13,7 @@ import (
 
 	"staffmgr/handlers/render"
 	"staffmgr/models"
+	"staffmgr/models/dbtest"
 	"staffmgr/rights"
 	"staffmgr/session"
 )
@@ -610,8 +611,7 @@ func TestEmployeeCreate(t *testing.T) {
 			}
 		}
 
-		var count int64
-		e.db.Model(&models.Account{}).Count(&count)
+		count := dbtest.MustCount(t, e.db.Model(&models.Account{}))
 		long := strings.Repeat("ю", models.MaxRealname+1)
 		for _, c := range []struct {
 			params      []string
@@ -685,9 +685,7 @@ func TestEmployeeCreate(t *testing.T) {
 		xmlError(t, e.xml("func=employee.edit&sok=ok&name=Bad&auth="+root), "value", "name", "Bad")
 		xmlError(t, e.xml("func=employee.edit&sok=ok&name=ivan&passwd="+url.QueryEscape(pw)+"&confirm="+url.QueryEscape(pw)+"&auth="+root),
 			"exists", "name", "ivan")
-		var after int64
-		e.db.Model(&models.Account{}).Count(&after)
-		if after != count || accountExists(t, e, "fresh") {
+		if after := dbtest.MustCount(t, e.db.Model(&models.Account{})); after != count || accountExists(t, e, "fresh") {
 			t.Errorf("failed creates left accounts: %d before, %d after", count, after)
 		}
 	})
@@ -1027,9 +1025,7 @@ func TestEmployeeGroupActions(t *testing.T) {
 		if accountExists(t, e, "bob") || accountExists(t, e, "carol") || sessionsOf(t, e, bob) != 0 {
 			t.Error("deleted employees remain")
 		}
-		var memberships int64
-		e.db.Model(&models.Membership{}).Where("account_id = ?", bob).Count(&memberships)
-		if memberships != 0 {
+		if memberships := dbtest.MustCount(t, e.db.Model(&models.Membership{}).Where("account_id = ?", bob)); memberships != 0 {
 			t.Errorf("%d memberships of a deleted employee", memberships)
 		}
 		e.get("func=keepalive&auth="+bobSession).fails("access", "session")
@@ -1123,9 +1119,7 @@ func TestStaffFuncsRefuseUsers(t *testing.T) {
 		if accountExists(t, e, "hacker") {
 			t.Error("a client created an employee")
 		}
-		var n int64
-		e.db.Model(&models.Department{}).Where("name IN ?", []string{"Hackers", "Hacked"}).Count(&n)
-		if n != 0 {
+		if dbtest.MustCount(t, e.db.Model(&models.Department{}).Where("name IN ?", []string{"Hackers", "Hacked"})) != 0 {
 			t.Error("a client changed departments")
 		}
 		// Without credentials at all: a session error.

@@ -11,6 +11,7 @@ import (
 
 	"staffmgr/handlers/render"
 	"staffmgr/models"
+	"staffmgr/models/dbtest"
 	"staffmgr/rights"
 )
 
@@ -296,14 +297,12 @@ func TestGroupOperationIsAtomic(t *testing.T) {
 		if r.errValue() != "bad" {
 			t.Errorf("error value %q, want bad", r.errValue())
 		}
-		var n int64
-		e.db.Model(&models.Account{}).Where("login LIKE ?", "made%").Count(&n)
-		if n != 0 {
+		made := func() int64 { return dbtest.MustCount(t, e.db.Model(&models.Account{}).Where("login LIKE ?", "made%")) }
+		if n := made(); n != 0 {
 			t.Errorf("%d accounts made by a failed group operation", n)
 		}
 		e.get("func=test.group&sok=ok&elid=1,%202&authinfo=root:" + Password).ok()
-		e.db.Model(&models.Account{}).Where("login LIKE ?", "made%").Count(&n)
-		if n != 2 {
+		if n := made(); n != 2 {
 			t.Errorf("%d accounts made, want 2", n)
 		}
 	})

@@ -265,9 +265,7 @@ func TestSMSRefused(t *testing.T) {
 		if n := len(gw.got()); n != 0 {
 			t.Errorf("%d refused messages reached the gateway", n)
 		}
-		var n int64
-		e.db.Model(&models.SMSMessage{}).Count(&n)
-		if n != 0 {
+		if n := dbtest.MustCount(t, e.db.Model(&models.SMSMessage{})); n != 0 {
 			t.Errorf("%d refused messages recorded", n)
 		}
 		// The longest message goes.

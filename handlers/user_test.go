@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"staffmgr/models"
+	"staffmgr/models/dbtest"
 	"staffmgr/rights"
 )
 
@@ -233,8 +234,7 @@ func TestUserCreate(t *testing.T) {
 		e.get("func=whoami&authinfo=xmlcli:" + url.QueryEscape(pw)).ok()
 
 		// The checks are employee.edit's, field by field.
-		var count int64
-		e.db.Model(&models.Account{}).Count(&count)
+		count := dbtest.MustCount(t, e.db.Model(&models.Account{}))
 		long := strings.Repeat("ю", models.MaxRealname+1)
 		for _, c := range []struct {
 			params      []string
@@ -279,9 +279,7 @@ func TestUserCreate(t *testing.T) {
 		}
 		e.post(vals("func", "user.edit", "sok", "ok", "auth", root, "passwd", pw, "confirm", pw)).fails("value", "name")
 		xmlError(t, e.xml("func=user.edit&sok=ok&name=Bad&auth="+root), "value", "name", "Bad")
-		var after int64
-		e.db.Model(&models.Account{}).Count(&after)
-		if after != count || accountExists(t, e, "fresh") {
+		if after := dbtest.MustCount(t, e.db.Model(&models.Account{})); after != count || accountExists(t, e, "fresh") {
 			t.Errorf("failed creates left accounts: %d before, %d after", count, after)
 		}
 	})

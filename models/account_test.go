@@ -55,9 +55,7 @@ func TestCreateAccount(t *testing.T) {
 		if e := MustAppError(t, err, models.ErrExists, "name"); e.Value != "alice" {
 			t.Errorf("exists value %q, want alice", e.Value)
 		}
-		var n int64
-		db.Model(&models.Account{}).Where("login = ?", "alice").Count(&n)
-		if n != 1 {
+		if n := dbtest.MustCount(t, db.Model(&models.Account{}).Where("login = ?", "alice")); n != 1 {
 			t.Errorf("%d accounts named alice, want 1", n)
 		}
 	})
@@ -75,9 +73,7 @@ func TestCreateAccountLevel(t *testing.T) {
 		_, err := models.CreateAccount(context.Background(), db, dbtest.FastPasswords, "bad", level, Password)
 		MustAppError(t, err, models.ErrValue, "level")
 	}
-	var n int64
-	db.Model(&models.Account{}).Where("login = ?", "bad").Count(&n)
-	if n != 0 {
+	if dbtest.MustCount(t, db.Model(&models.Account{}).Where("login = ?", "bad")) != 0 {
 		t.Errorf("an account with an invalid level was stored")
 	}
 }
@@ -138,7 +134,10 @@ func TestSetPassword(t *testing.T) {
 		}
 		_, err := models.Authenticate(ctx, db, "alice", Password)
 		MustAppError(t, err, models.ErrAuth, "badpassword")
-		got, _ := models.FindAccount(ctx, db, a.ID)
+		got, err := models.FindAccount(ctx, db, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !got.UpdatedAt.After(a.UpdatedAt) {
 			t.Errorf("updated_at %v not after %v", got.UpdatedAt, a.UpdatedAt)
 		}
@@ -172,9 +171,7 @@ func TestEnsureRoot(t *testing.T) {
 		if _, err := models.Authenticate(ctx, db, models.RootLogin, "Root-pass1"); err != nil {
 			t.Errorf("root's password changed: %v", err)
 		}
-		var n int64
-		db.Model(&models.Account{}).Where("login = ?", models.RootLogin).Count(&n)
-		if n != 1 {
+		if n := dbtest.MustCount(t, db.Model(&models.Account{}).Where("login = ?", models.RootLogin)); n != 1 {
 			t.Errorf("%d root accounts, want 1", n)
 		}
 	})

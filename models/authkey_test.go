@@ -39,9 +39,7 @@ func TestRegisterKey(t *testing.T) {
 		if d := stored.ExpiresAt.Sub(stored.CreatedAt); d < time.Hour-time.Millisecond || d > time.Hour+time.Millisecond {
 			t.Errorf("key valid for %v, want 1h", d)
 		}
-		var n int64
-		db.Model(&models.AuthKey{}).Where("key_hash = ?", key).Count(&n)
-		if n != 0 {
+		if dbtest.MustCount(t, db.Model(&models.AuthKey{}).Where("key_hash = ?", key)) != 0 {
 			t.Error("the key itself is stored")
 		}
 
@@ -120,9 +118,7 @@ func TestConsumeKey(t *testing.T) {
 		if err != nil || n != 2 {
 			t.Errorf("DeleteExpiredKeys = %d, %v; want the 2 expired keys", n, err)
 		}
-		var left int64
-		db.Model(&models.AuthKey{}).Where("expires_at <= ?", models.Now()).Count(&left)
-		if left != 0 {
+		if left := dbtest.MustCount(t, db.Model(&models.AuthKey{}).Where("expires_at <= ?", models.Now())); left != 0 {
 			t.Errorf("%d expired keys left", left)
 		}
 	})

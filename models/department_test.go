@@ -90,8 +90,8 @@ func TestSaveDepartment(t *testing.T) {
 			}
 		}
 		MustAppError(t, models.SaveDepartment(ctx, db, &models.Department{Name: "a,b"}), models.ErrValue, "name")
-		if all, _ := models.AllDepartments(ctx, db); len(all) != 3 || all[0].Name != "QA" {
-			t.Errorf("departments after refusals: %+v", all)
+		if all, err := models.AllDepartments(ctx, db); err != nil || len(all) != 3 || all[0].Name != "QA" {
+			t.Errorf("departments after refusals: %+v, %v", all, err)
 		}
 
 		// A rename reaches the department names of its active members, in name order.
@@ -103,7 +103,10 @@ func TestSaveDepartment(t *testing.T) {
 		if err := models.SetMembership(ctx, db, anna.ID, support, false); err != nil {
 			t.Fatal(err)
 		}
-		sup, _ := models.FindDepartment(ctx, db, "elid", itoa(support))
+		sup, err := models.FindDepartment(ctx, db, "elid", itoa(support))
+		if err != nil {
+			t.Fatal(err)
+		}
 		sup.Name = "Alpha support"
 		if err := models.SaveDepartment(ctx, db, sup); err != nil {
 			t.Fatal(err)
@@ -263,13 +266,11 @@ func TestDeleteDepartment(t *testing.T) {
 		if got := departmentNames(t, db, ivan); got != "Sales department" {
 			t.Errorf("names after a forced delete: %q", got)
 		}
-		var n int64
-		db.Model(&models.Membership{}).Where("department_id = ?", support).Count(&n)
-		if n != 0 {
+		if n := dbtest.MustCount(t, db.Model(&models.Membership{}).Where("department_id = ?", support)); n != 0 {
 			t.Errorf("%d associations with a deleted department", n)
 		}
-		if m, _ := models.Memberships(ctx, db, anna); len(m) != 0 {
-			t.Errorf("anna's inactive association remains: %v", m)
+		if m, err := models.Memberships(ctx, db, anna); err != nil || len(m) != 0 {
+			t.Errorf("anna's inactive association remains: %v, %v", m, err)
 		}
 		// Without active members no force is needed.
 		if err := models.SetMembership(ctx, db, ivan, sales, false); err != nil {
@@ -278,8 +279,8 @@ func TestDeleteDepartment(t *testing.T) {
 		if err := models.DeleteDepartment(ctx, db, find(sales), false); err != nil {
 			t.Errorf("a department without active members: %v", err)
 		}
-		if all, _ := models.AllDepartments(ctx, db); len(all) != 0 {
-			t.Errorf("departments left: %+v", all)
+		if all, err := models.AllDepartments(ctx, db); err != nil || len(all) != 0 {
+			t.Errorf("departments left: %+v, %v", all, err)
 		}
 	})
 }

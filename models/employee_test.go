@@ -224,7 +224,10 @@ func TestSaveEmployee(t *testing.T) {
 		if err := models.SaveEmployee(ctx, db, got); err != nil {
 			t.Fatal(err)
 		}
-		after, _ := models.FindEmployee(ctx, db, itoa(a.ID))
+		after, err := models.FindEmployee(ctx, db, itoa(a.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
 		if after.Realname != "Ivan Petrov" || after.Position != "Engineer" || after.Phone != "+7999" ||
 			after.IPAccess != "10.0.0.0/8" || after.AllIPAccess || !after.DefaultAccessAllow {
 			t.Errorf("card not written: %+v", after)
@@ -237,7 +240,9 @@ func TestSaveEmployee(t *testing.T) {
 		if err := models.SaveEmployee(ctx, db, after); err != nil {
 			t.Fatal(err)
 		}
-		if z, _ := models.FindEmployee(ctx, db, itoa(a.ID)); z.Realname != "" || z.DefaultAccessAllow || !z.AllIPAccess {
+		if z, err := models.FindEmployee(ctx, db, itoa(a.ID)); err != nil {
+			t.Fatal(err)
+		} else if z.Realname != "" || z.DefaultAccessAllow || !z.AllIPAccess {
 			t.Errorf("zero values not written: %+v", z)
 		}
 		after.Login = "client"
@@ -276,8 +281,8 @@ func TestSetEnabledAndDeleteAccount(t *testing.T) {
 				t.Errorf("%s of a deleted account: %d, %v", table, n, err)
 			}
 		}
-		if n, _ := models.MemberCount(ctx, db, 1); n != 0 {
-			t.Errorf("a deleted account still counts: %d", n)
+		if n, err := models.MemberCount(ctx, db, 1); err != nil || n != 0 {
+			t.Errorf("a deleted account still counts: %d, %v", n, err)
 		}
 		err := models.DeleteAccount(ctx, db, a.ID)
 		if e := MustAppError(t, err, models.ErrMissed, "elid"); e.Value != itoa(a.ID) {

@@ -55,9 +55,7 @@ func TestPageSize(t *testing.T) {
 				t.Errorf("PageSize(%d, %s) = %d, want %d", c.account, c.list, n, c.want)
 			}
 		}
-		var rows int64
-		db.Model(&models.ListPref{}).Count(&rows)
-		if rows != 3 {
+		if rows := dbtest.MustCount(t, db.Model(&models.ListPref{})); rows != 3 {
 			t.Errorf("%d list_prefs rows, want 3", rows)
 		}
 

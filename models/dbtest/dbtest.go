@@ -374,3 +374,14 @@ func randomUint32() uint32 {
 	rand.Read(b[:])
 	return binary.BigEndian.Uint32(b[:])
 }
+
+// MustCount returns the number of rows q counts, failing the test if the query
+// fails: a check that nothing was written must not pass because its own query broke.
+func MustCount(t testing.TB, q *gorm.DB) int64 {
+	t.Helper()
+	var n int64
+	if err := q.Count(&n).Error; err != nil {
+		t.Fatalf("count: %v", err)
+	}
+	return n
+}
