@@ -7,7 +7,10 @@
 // PostgreSQL is the server named by STAFFMGR_TEST_POSTGRES (default
 // postgres://postgres@127.0.0.1:5432/test), as a role that may create databases.
 // When it cannot be reached the PostgreSQL runs are skipped, unless
-// STAFFMGR_TEST_POSTGRES_REQUIRED=1, when they fail.
+// STAFFMGR_TEST_POSTGRES_REQUIRED=1, when they fail. When
+// STAFFMGR_TEST_REPORT names a file, each test process that asks for PostgreSQL
+// appends one line to it saying whether its PostgreSQL runs ran or were skipped;
+// make test sums those lines up.
 package dbtest
 
 import (
@@ -194,6 +197,8 @@ type pgServer struct {
 	templateErr  error
 	template     string
 	clones       atomic.Int64
+
+	noteOnce sync.Once
 }
 
 var pg pgServer
@@ -205,13 +210,17 @@ func postgres(t testing.TB) *pgServer {
 	pg.once.Do(pg.connect)
 	if pg.unreachable != nil {
 		if os.Getenv("STAFFMGR_TEST_POSTGRES_REQUIRED") == "1" {
+			pg.note(t, "failed", fmt.Errorf("required but unreachable: %w", pg.unreachable))
 			t.Fatalf("PostgreSQL is required but unreachable: %v", pg.unreachable)
 		}
+		pg.note(t, "skipped", pg.unreachable)
 		t.Skipf("PostgreSQL unreachable, skipped: %v", pg.unreachable)
 	}
 	if pg.err != nil {
+		pg.note(t, "failed", pg.err)
 		t.Fatalf("PostgreSQL: %v", pg.err)
 	}
+	pg.note(t, "ran", nil)
 	return &pg
 }
 
@@ -306,6 +315,31 @@ func (s *pgServer) url() *url.URL {
 	return &u
 }
 
+// note appends this process's outcome to STAFFMGR_TEST_REPORT, once.
+func (s *pgServer) note(t testing.TB, outcome string, reason error) {
+	t.Helper()
+	s.noteOnce.Do(func() {
+		path := os.Getenv("STAFFMGR_TEST_REPORT")
+		if path == "" {
+			return
+		}
+		line := packageDir() + "\t" + outcome
+		if reason != nil {
+			line += "\t" + strings.Join(strings.Fields(reason.Error()), " ")
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err == nil {
+			_, err = f.WriteString(line + "\n")
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			t.Errorf("STAFFMGR_TEST_REPORT: %v", err)
+		}
+	})
+}
+
 // postgresClone creates a database from the process's migrated template, dropped
 // when the test ends, and returns its address.
 func postgresClone(t testing.TB) string {
@@ -361,6 +395,26 @@ func postgresURL() string {
 		return v
 	}
 	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+// packageDir is the test's package as a folder of the module, "handlers" or
+// "cmd/staffmgr": go test runs a package's tests in its folder.
+func packageDir() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "?"
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			if rel, err := filepath.Rel(dir, wd); err == nil {
+				return filepath.ToSlash(rel)
+			}
+			return wd
+		}
+		if filepath.Dir(dir) == dir {
+			return wd
+		}
+	}
 }
 
 func randomHex(n int) string {
