@@ -13,9 +13,11 @@ build:
 
 # Runs on SQLite and, when it can be reached, on PostgreSQL (STAFFMGR_TEST_POSTGRES,
 # default postgres://postgres@127.0.0.1:5432/test). STAFFMGR_TEST_POSTGRES_REQUIRED=1
-# makes an unreachable PostgreSQL a failure instead of a skip.
+# makes an unreachable PostgreSQL a failure instead of a skip; the last line says
+# which it was. The tests mostly wait on the databases, so more of them run at once
+# than there are cores.
 test: vet
-	$(GO) test -count=1 ./...
+	GO="$(GO)" .ci/test -count=1 -parallel 8 ./...
 
 # The race detector over the packages that serve requests: the dispatcher and its
 # handlers, the session store, the models and the binary's end-to-end tests. Their

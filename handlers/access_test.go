@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -23,6 +22,7 @@ func (e *env) grant(root string, id int64, right string) {
 // right is refused with an access error naming the func, and with it the call
 // gets past the check.
 func TestEveryAdminFuncNeedsItsRight(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		for _, f := range e.app.ordered {
@@ -54,6 +54,7 @@ func isAccessError(r *resp, object string) bool {
 }
 
 func TestOpenFuncsNeedNoRight(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateEmployee(t, e.db, "plain", rights.Admin)
 		sid := e.login("plain")
@@ -66,6 +67,7 @@ func TestOpenFuncsNeedNoRight(t *testing.T) {
 }
 
 func TestEffectiveRights(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		emp := MustCreateEmployee(t, e.db, "olga", rights.Admin)
@@ -124,6 +126,7 @@ func TestEffectiveRights(t *testing.T) {
 }
 
 func TestRightsListAndGuards(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		emp := MustCreateEmployee(t, e.db, "petr", rights.Admin)
@@ -182,6 +185,7 @@ func TestRightsListAndGuards(t *testing.T) {
 }
 
 func TestIPAllowList(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		emp := MustCreateAccount(t, e.db, "irina", rights.Admin)
@@ -210,22 +214,21 @@ func TestIPAllowList(t *testing.T) {
 // TestForwardedFor: X-Forwarded-For names the client only when the connection comes
 // from a trusted proxy.
 func TestForwardedFor(t *testing.T) {
+	t.Parallel()
 	whoFrom := func(e *env, xff string) *resp {
-		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/billmgr?out=json&func=whoami&authinfo=irina:"+url.QueryEscape(Password), nil)
-		req.Header.Set("X-Forwarded-For", xff)
-		hr, err := http.DefaultClient.Do(req)
+		e.t.Helper()
+		req, err := http.NewRequest(http.MethodGet, e.srv.URL+"/billmgr?out=json&func=whoami&authinfo=irina:"+url.QueryEscape(Password), nil)
 		if err != nil {
-			t.Fatal(err)
+			e.t.Fatal(err)
 		}
-		defer hr.Body.Close()
-		body, _ := io.ReadAll(hr.Body)
-		r := &resp{t: e.t, status: hr.StatusCode, header: hr.Header, body: body}
-		r.doc = decodeDoc(e.t, body)
-		return r
+		req.Header.Set("X-Forwarded-For", xff)
+		return e.request(req)
 	}
 	setup := func(t *testing.T, e *env) {
 		emp := MustCreateAccount(t, e.db, "irina", rights.Admin)
-		e.db.Model(emp).Updates(map[string]any{"all_ip_access": false, "ip_access": "198.51.100.7"})
+		if err := e.db.Model(emp).Updates(map[string]any{"all_ip_access": false, "ip_access": "198.51.100.7"}).Error; err != nil {
+			t.Fatal(err)
+		}
 	}
 	eachEnv(t, func(t *testing.T, e *env) {
 		setup(t, e)
@@ -239,6 +242,7 @@ func TestForwardedFor(t *testing.T) {
 }
 
 func TestEmployeeSu(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		anna := MustCreateEmployee(t, e.db, "anna", rights.Admin)
@@ -311,6 +315,7 @@ func TestEmployeeSu(t *testing.T) {
 }
 
 func TestSuParameter(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		anna := MustCreateEmployee(t, e.db, "anna", rights.Admin)
@@ -342,6 +347,7 @@ func TestSuParameter(t *testing.T) {
 }
 
 func TestSuPolicy(t *testing.T) {
+	t.Parallel()
 	eachEnvConfig(t, func(c *Config) {
 		c.Su = SuPolicy{Lifetime: time.Nanosecond, AdminToAdmin: true, ReasonRequired: true}
 	}, func(t *testing.T, e *env) {

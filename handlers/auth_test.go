@@ -14,6 +14,7 @@ import (
 )
 
 func TestAuthPassword(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		sid := e.login("alice")
@@ -50,6 +51,7 @@ func TestAuthPassword(t *testing.T) {
 }
 
 func TestAuthinfo(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		r := e.get("func=whoami&authinfo=root:" + Password).ok()
 		if r.obj("user")["$"] != "root" {
@@ -58,9 +60,7 @@ func TestAuthinfo(t *testing.T) {
 		if r.cookie(session.CookieName) != nil {
 			t.Error("authinfo set a session cookie")
 		}
-		var n int64
-		e.db.Model(&session.Row{}).Count(&n)
-		if n != 0 {
+		if n := dbtest.MustCount(t, e.db.Model(&session.Row{})); n != 0 {
 			t.Errorf("authinfo stored %d sessions", n)
 		}
 		e.get("func=whoami&authinfo=root:nope").fails("auth", "badpassword")
@@ -74,6 +74,7 @@ func TestAuthinfo(t *testing.T) {
 }
 
 func TestSessionLifecycle(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		sid := e.login("root")
 		e.get("func=keepalive&auth=" + sid).ok()
@@ -98,6 +99,7 @@ func TestSessionLifecycle(t *testing.T) {
 }
 
 func TestOneTimeKey(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		MustCreateAccount(t, e.db, "bob", rights.User)
@@ -128,6 +130,7 @@ func TestOneTimeKey(t *testing.T) {
 }
 
 func TestBrowserSession(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		r := e.post(url.Values{"func": {"auth"}, "username": {"root"}, "password": {Password}})
@@ -171,6 +174,7 @@ func TestBrowserSession(t *testing.T) {
 }
 
 func TestBrowserPages(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		if x := e.do(http.MethodGet, "/?func=whoami", "", nil, nil); !strings.HasPrefix(string(x.body), "<?xml") {
 			t.Errorf("a script without out did not get xml: %s", x.body)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"staffmgr/models"
+	"staffmgr/models/dbtest"
 	"staffmgr/rights"
 )
 
@@ -31,7 +32,6 @@ func mustDepartment(t *testing.T, e *env, id int64) *models.Department {
 func TestDepartmentList(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ctx := context.Background()
 		mustEmployee(t, e, "ivan", card{"default_access_allow": true}, salesID, supportID)
 		mustEmployee(t, e, "boris", nil, salesID)
@@ -92,7 +92,6 @@ func TestDepartmentList(t *testing.T) {
 func TestDepartmentEdit(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", nil, salesID, supportID)
 		root := e.login("root")
 		save := func(pairs ...string) *resp {
@@ -216,7 +215,6 @@ func TestDepartmentEdit(t *testing.T) {
 func TestDepartmentDelete(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ctx := context.Background()
 		ivan := mustEmployee(t, e, "ivan", nil, salesID)
 		anna := mustEmployee(t, e, "anna", nil)
@@ -253,9 +251,7 @@ func TestDepartmentDelete(t *testing.T) {
 
 		// Only an inactive association: no members, deleted without force.
 		del(qa + ", " + fmt.Sprint(supportID)).ok()
-		var left int64
-		e.db.Model(&models.Membership{}).Where("department_id = ?", supportID).Count(&left)
-		if left != 0 {
+		if left := dbtest.MustCount(t, e.db.Model(&models.Membership{}).Where("department_id = ?", supportID)); left != 0 {
 			t.Errorf("%d associations with a deleted department", left)
 		}
 		doc := e.xml("func=department.delete&sok=ok&force=on&elid=1&auth=" + root)
@@ -279,7 +275,6 @@ func TestDepartmentDelete(t *testing.T) {
 func TestEmployeeDepartment(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", nil)
 		alice := mustEmployee(t, e, "alice", card{"default_access_allow": true}, salesID)
 		client := MustCreateAccount(t, e.db, "client", rights.User)
@@ -402,9 +397,7 @@ func TestEmployeeDepartment(t *testing.T) {
 		if got := statuses("plid=" + id); got["Technical support"] != "none" || got["Sales department"] != "on" {
 			t.Errorf("after delete: %v", got)
 		}
-		var n int64
-		e.db.Model(&models.Membership{}).Where("account_id = ? AND department_id = ?", ivan, supportID).Count(&n)
-		if n != 0 {
+		if dbtest.MustCount(t, e.db.Model(&models.Membership{}).Where("account_id = ? AND department_id = ?", ivan, supportID)) != 0 {
 			t.Error("the deleted association remains")
 		}
 		r := member("func", "employee.department.delete", "elid", "1, 2").fails("missed", "elid")

@@ -10,6 +10,7 @@ import (
 )
 
 func TestRequestEncodings(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		// A JSON body, as some clients send every call.
 		r := e.do(http.MethodPost, "/billmgr", "application/json",
@@ -44,6 +45,7 @@ func TestRequestEncodings(t *testing.T) {
 }
 
 func TestOutputFormats(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		bad := e.get("func=whoami&out=yaml")
 		if bad.status != http.StatusOK || !strings.Contains(string(bad.body), `<error type="value" object="out"`) {
@@ -62,6 +64,7 @@ func TestOutputFormats(t *testing.T) {
 // TestCredentialsNeverEchoed: no answer carries a password, key or the caller's
 // session id, except the auth answer that hands the id out.
 func TestCredentialsNeverEchoed(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		sid := e.login("root")
 		for _, out := range []string{"xml", "json", "sjson", "JSONdata", "text", ""} {

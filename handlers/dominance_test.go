@@ -137,6 +137,7 @@ var untouching = map[string]string{
 }
 
 func TestDominanceCoversEveryFunc(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		for _, f := range e.app.ordered {
 			_, a := touching[f.Name]
@@ -163,6 +164,7 @@ func TestDominanceCoversEveryFunc(t *testing.T) {
 // refused with an access error naming it, and nothing changes; given "journal", the
 // same admin gets past the check.
 func TestDominance(t *testing.T) {
+	t.Parallel()
 	type scenario struct{ name, fn, query, right string }
 	var scenarios []scenario
 	for fn, q := range touching {
@@ -228,6 +230,7 @@ func TestDominance(t *testing.T) {
 // employee.edit cannot make an account with more than their own rights and log in
 // as it, nor take over a full-access admin by their password.
 func TestNarrowEditorCannotWidenAccess(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		editor := MustCreateEmployee(t, e.db, "editor", rights.Admin)
@@ -266,6 +269,7 @@ func TestNarrowEditorCannotWidenAccess(t *testing.T) {
 // key logs in only while whoever registered it still dominates the account: not after
 // the account was given more rights, nor after the registrar was suspended.
 func TestKeysNeedDominance(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		keeper := MustCreateEmployee(t, e.db, "keeper", rights.Admin)
@@ -298,6 +302,7 @@ func TestKeysNeedDominance(t *testing.T) {
 // TestSuCannotPromoteItsOpener: inside an su session the person behind it is still
 // themselves: they cannot use the impersonated account's rights on their own account.
 func TestSuCannotPromoteItsOpener(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		opener := MustCreateEmployee(t, e.db, "opener", rights.Admin)
@@ -334,6 +339,7 @@ func TestSuCannotPromoteItsOpener(t *testing.T) {
 // TestSuSessionEndsWithItsOpener: an su session ends when its opener logs out, changes
 // their password, or is suspended; a password change ends one's other sessions.
 func TestSuSessionEndsWithItsOpener(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		opener := MustCreateAccount(t, e.db, "opener", rights.Admin)
@@ -368,6 +374,7 @@ func TestSuSessionEndsWithItsOpener(t *testing.T) {
 
 // TestCrossSiteLogin: another site's page can neither log a browser in nor out.
 func TestCrossSiteLogin(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		login := func(header ...string) *resp {
@@ -416,6 +423,7 @@ func TestCrossSiteLogin(t *testing.T) {
 // still act as its account: given more rights, the account is out of reach, and so it
 // is when the opener loses employee.su.
 func TestSuSessionIsRecheckedEveryRequest(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		opener := MustCreateEmployee(t, e.db, "opener", rights.Admin)
@@ -440,6 +448,7 @@ func TestSuSessionIsRecheckedEveryRequest(t *testing.T) {
 // TestSuSessionsEndWithTheirOpenerEveryWay: from inside an su session, with the su
 // parameter, by session.delete, and while su sessions are being opened.
 func TestSuSessionsEndWithTheirOpenerEveryWay(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		opener := MustCreateAccount(t, e.db, "opener", rights.Admin)
@@ -500,6 +509,7 @@ func TestSuSessionsEndWithTheirOpenerEveryWay(t *testing.T) {
 // TestKeysEndWithPasswords: a new password, or a suspension, ends the keys registered
 // for the account and those it registered.
 func TestKeysEndWithPasswords(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		ann := MustCreateAccount(t, e.db, "ann", rights.Admin)
@@ -516,6 +526,7 @@ func TestKeysEndWithPasswords(t *testing.T) {
 // TestRefusedGroupKeepsTheCookie: a group operation that fails ends nothing, so the
 // browser keeps its session cookie.
 func TestRefusedGroupKeepsTheCookie(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		form := url.Values{"func": {"auth"}, "username": {"root"}, "password": {Password}, "out": {"json"}}
 		cookie := e.post(form).cookie("billmgrses5")
@@ -536,6 +547,7 @@ func TestRefusedGroupKeepsTheCookie(t *testing.T) {
 // TestAddressRefusedBeforePassword: from outside an account's allow-list every login
 // gets the same address refusal, right password or wrong, and none is counted.
 func TestAddressRefusedBeforePassword(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		ann := MustCreateAccount(t, e.db, "ann", rights.Admin)
@@ -559,6 +571,7 @@ func TestAddressRefusedBeforePassword(t *testing.T) {
 // TestRepeatedElid: a group operation acts on every elid sent, so a forbidden one
 // cannot hide behind an allowed one; a func of one element refuses a second.
 func TestRepeatedElid(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		editor := MustCreateEmployee(t, e.db, "editor", rights.Admin)
@@ -592,6 +605,7 @@ func TestRepeatedElid(t *testing.T) {
 // TestLogoutSparesOthersSu: employee.logout ends the employee's own sessions and the
 // su sessions they opened, not an su session root opened to act as them.
 func TestLogoutSparesOthersSu(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		mgr := MustCreateEmployee(t, e.db, "mgr", rights.Admin)
@@ -607,6 +621,7 @@ func TestLogoutSparesOthersSu(t *testing.T) {
 
 // TestParentRefusalsNameTheParent: a refusal about plid carries plid's id.
 func TestParentRefusalsNameTheParent(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		mgr := MustCreateEmployee(t, e.db, "mgr", rights.Admin)
@@ -637,9 +652,9 @@ func TestParentRefusalsNameTheParent(t *testing.T) {
 
 // TestPasswordHashedBeforeTheTransaction: a new password waiting for a hashing slot
 // holds no database lock, so other changes go on meanwhile (on SQLite they would wait
-// for the one writer otherwise).
+// for the one writer otherwise). It sets the process's HashLimit, so it runs alone.
 func TestPasswordHashedBeforeTheTransaction(t *testing.T) {
-	eachEnv(t, func(t *testing.T, e *env) {
+	eachEnvSerial(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		ann := MustCreateEmployee(t, e.db, "ann", rights.Admin)
 		limit := models.NewHashLimit(1, 15*time.Second)

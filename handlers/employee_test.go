@@ -13,6 +13,7 @@ import (
 
 	"staffmgr/handlers/render"
 	"staffmgr/models"
+	"staffmgr/models/dbtest"
 	"staffmgr/rights"
 	"staffmgr/session"
 )
@@ -199,7 +200,6 @@ func xmlError(t *testing.T, doc *xmlAnswer, typ, object, value string) {
 func TestEmployeeList(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", card{"realname": "Ivan Petrov", "email": "ivan@example.com",
 			"phone": "+79990001122", "position": "Engineer", "default_access_allow": true}, supportID)
 		anna := mustEmployee(t, e, "anna", card{"realname": "Anna Smirnova", "email": "zz@example.com"}, salesID, supportID)
@@ -348,7 +348,6 @@ func TestEmployeeList(t *testing.T) {
 func TestEmployeeFilter(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		mustEmployee(t, e, "ivan", card{"realname": "Ivan Petrov", "email": "ivan@example.com"}, supportID)
 		mustEmployee(t, e, "ivanova", card{"realname": "Maria Ivanova", "email": "m_iv@example.com"}, salesID)
 		mustEmployee(t, e, "petr", card{"realname": "Petr 100% Sidorov", "email": "mxiv@example.com"}, salesID, supportID)
@@ -481,7 +480,6 @@ func TestEmployeeFilter(t *testing.T) {
 func TestEmployeeForm(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", card{"realname": "Ivan Petrov", "email": "ivan@example.com", "phone": "+7999",
 			"position": "Engineer", "default_access_allow": true, "all_ip_access": false, "ip_access": "10.0.0.0/8,127.0.0.1"}, supportID)
 		client := MustCreateAccount(t, e.db, "client", rights.User)
@@ -550,7 +548,6 @@ func TestEmployeeForm(t *testing.T) {
 func TestEmployeeCreate(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		MustCreateAccount(t, e.db, "client", rights.User)
 		mustEmployee(t, e, "ivan", nil)
 		root := e.login("root")
@@ -614,8 +611,7 @@ func TestEmployeeCreate(t *testing.T) {
 			}
 		}
 
-		var count int64
-		e.db.Model(&models.Account{}).Count(&count)
+		count := dbtest.MustCount(t, e.db.Model(&models.Account{}))
 		long := strings.Repeat("ю", models.MaxRealname+1)
 		for _, c := range []struct {
 			params      []string
@@ -689,9 +685,7 @@ func TestEmployeeCreate(t *testing.T) {
 		xmlError(t, e.xml("func=employee.edit&sok=ok&name=Bad&auth="+root), "value", "name", "Bad")
 		xmlError(t, e.xml("func=employee.edit&sok=ok&name=ivan&passwd="+url.QueryEscape(pw)+"&confirm="+url.QueryEscape(pw)+"&auth="+root),
 			"exists", "name", "ivan")
-		var after int64
-		e.db.Model(&models.Account{}).Count(&after)
-		if after != count || accountExists(t, e, "fresh") {
+		if after := dbtest.MustCount(t, e.db.Model(&models.Account{})); after != count || accountExists(t, e, "fresh") {
 			t.Errorf("failed creates left accounts: %d before, %d after", count, after)
 		}
 	})
@@ -700,7 +694,6 @@ func TestEmployeeCreate(t *testing.T) {
 func TestEmployeeEdit(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", card{"realname": "Ivan", "email": "ivan@example.com", "phone": "+7999",
 			"position": "Engineer"}, salesID)
 		mustEmployee(t, e, "anna", nil)
@@ -853,7 +846,6 @@ func TestEmployeeEdit(t *testing.T) {
 func TestEmployeeEditGuards(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		alice := mustEmployee(t, e, "alice", card{"realname": "Alice", "default_access_allow": true}, salesID)
 		bob := mustEmployee(t, e, "bob", nil)
 		root := e.login("root")
@@ -943,7 +935,6 @@ func TestEmployeeEditGuards(t *testing.T) {
 func TestEmployeeGroupActions(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		alice := mustEmployee(t, e, "alice", card{"default_access_allow": true})
 		bob := mustEmployee(t, e, "bob", nil, salesID)
 		carol := mustEmployee(t, e, "carol", nil)
@@ -1034,9 +1025,7 @@ func TestEmployeeGroupActions(t *testing.T) {
 		if accountExists(t, e, "bob") || accountExists(t, e, "carol") || sessionsOf(t, e, bob) != 0 {
 			t.Error("deleted employees remain")
 		}
-		var memberships int64
-		e.db.Model(&models.Membership{}).Where("account_id = ?", bob).Count(&memberships)
-		if memberships != 0 {
+		if memberships := dbtest.MustCount(t, e.db.Model(&models.Membership{}).Where("account_id = ?", bob)); memberships != 0 {
 			t.Errorf("%d memberships of a deleted employee", memberships)
 		}
 		e.get("func=keepalive&auth="+bobSession).fails("access", "session")
@@ -1057,7 +1046,6 @@ func TestEmployeeGroupActions(t *testing.T) {
 func TestEmployeeSuspend(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		dave := mustEmployee(t, e, "dave", nil)
 		root := e.login("root")
 		s1, s2 := e.login("dave"), e.login("dave")
@@ -1096,7 +1084,6 @@ func TestEmployeeSuspend(t *testing.T) {
 func TestStaffFuncsRefuseUsers(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", card{"realname": "Ivan"}, salesID)
 		MustCreateAccount(t, e.db, "client", rights.User)
 		user := e.login("client")
@@ -1132,9 +1119,7 @@ func TestStaffFuncsRefuseUsers(t *testing.T) {
 		if accountExists(t, e, "hacker") {
 			t.Error("a client created an employee")
 		}
-		var n int64
-		e.db.Model(&models.Department{}).Where("name IN ?", []string{"Hackers", "Hacked"}).Count(&n)
-		if n != 0 {
+		if dbtest.MustCount(t, e.db.Model(&models.Department{}).Where("name IN ?", []string{"Hackers", "Hacked"})) != 0 {
 			t.Error("a client changed departments")
 		}
 		// Without credentials at all: a session error.

@@ -66,13 +66,22 @@ func newEnvConfig(t *testing.T, db *gorm.DB, configure func(*Config)) *env {
 	return e
 }
 
-// eachEnv runs fn on SQLite and PostgreSQL, each with a fresh env.
+// eachEnv runs fn on SQLite and PostgreSQL in parallel, each with a fresh env.
 func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Helper()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) { fn(t, newEnv(t, db)) })
 }
 
-// eachEnvConfig is eachEnv with the configuration changed by configure.
+// eachEnvSerial is eachEnv one database after the other, for a test that changes
+// state the whole process shares.
+func eachEnvSerial(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	dbtest.EachSerial(t, func(t *testing.T, db *gorm.DB) { fn(t, newEnv(t, db)) })
+}
+
+// eachEnvConfig is eachEnv with the configuration changed by configure. The two
+// databases run in parallel: anything configure captures that fn changes must be
+// made per database, in fn's subtest.
 func eachEnvConfig(t *testing.T, configure func(*Config), fn func(t *testing.T, e *env)) {
 	t.Helper()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) { fn(t, newEnvConfig(t, db, configure)) })

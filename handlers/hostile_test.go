@@ -71,6 +71,7 @@ func (r *resp) tparam(name string) string {
 // on both databases, whose value shows no bad byte and which changes nothing. A
 // refused confirmed change leaves its journal row; a refused login counts nothing.
 func TestHostileBytes(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateAccount(t, e.db, "client", rights.User)
 		dept := &models.Department{Name: "Support"}
@@ -152,6 +153,7 @@ func TestHostileBytes(t *testing.T) {
 // TestHostileBodies sends NUL and bad bytes in a JSON body (where only \u0000 can
 // carry one: the decoder replaces bad bytes) and in a multipart body.
 func TestHostileBodies(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		before := e.counts()
 		body := `{"func":"department.edit","sok":"ok","name":"a\u0000b","authinfo":"root:` + Password + `","out":"json"}`
@@ -184,6 +186,7 @@ func TestHostileBodies(t *testing.T) {
 // parameters: a caller who may not call the func learns nothing about its
 // parameters, and a refusal by access or CSRF leaves no journal row.
 func TestHostileAccessFirst(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateEmployee(t, e.db, "narrow", rights.Admin)
 		before := e.counts()
@@ -209,6 +212,7 @@ func TestHostileAccessFirst(t *testing.T) {
 // value error naming the parameter, on both databases (70,000 ids once exceeded
 // PostgreSQL's bound on the parameters of one statement).
 func TestHostileIDLists(t *testing.T) {
+	t.Parallel()
 	ids := func(n int) string {
 		parts := make([]string, n)
 		for i := range parts {
@@ -255,6 +259,7 @@ func TestHostileIDLists(t *testing.T) {
 
 // TestHostileJSONTrailing proves that a JSON body is one object and nothing more.
 func TestHostileJSONTrailing(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		obj := `{"func":"whoami","authinfo":"root:` + Password + `","out":"json"}`
 		for _, body := range []string{obj + "x", obj + `{"func":"logout"}`, obj + "]", obj + " 1", obj + `"`} {
@@ -272,6 +277,7 @@ func TestHostileJSONTrailing(t *testing.T) {
 // successful answer echoes its parameters whole; a body past the limit, or a huge
 // parameter name, is not echoed at all.
 func TestHostileHugeValue(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		huge := strings.Repeat("я", 100<<10) // 200 KiB of two-byte characters, 600 KiB sent
 		before := e.counts()
@@ -347,6 +353,7 @@ func TestHostileHugeValue(t *testing.T) {
 
 // TestClampText covers the cut between characters and the cleaning of bad bytes.
 func TestClampText(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in   string
 		n    int
@@ -375,6 +382,7 @@ func TestClampText(t *testing.T) {
 // FuzzDispatch: a new p_cnt with a bad sort column, or a list whose handler refuses
 // its parent) does not remember its page size, and an answered one does.
 func TestHostileRefusedListKeepsPageSize(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		pageSize := func(list string) string {
@@ -401,6 +409,7 @@ func TestHostileRefusedListKeepsPageSize(t *testing.T) {
 // no UTF-8 or escape half a surrogate pair; a whole pair is a character like any, and
 // an array of arrays is no parameter value.
 func TestHostileJSONText(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		send := func(body string) *resp {
 			t.Helper()

@@ -68,6 +68,7 @@ func countDepartments(t *testing.T, e *env, name string) int64 {
 }
 
 func TestJournalSaveWritesOneRow(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		r := e.get("func=department.edit&sok=ok&name=Billing&description=Invoices" + rootAuth).ok()
 		id := r.text("id")
@@ -98,6 +99,7 @@ func TestJournalSaveWritesOneRow(t *testing.T) {
 // Save that fails after its change keeps neither, and a journal row that cannot be
 // written undoes the change it records.
 func TestJournalSameTransaction(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		createThen := func(name string, after func(c *Ctx) error) *Form {
 			return saveOnly(func(c *Ctx) (render.Result, error) {
@@ -140,6 +142,7 @@ func TestJournalSameTransaction(t *testing.T) {
 }
 
 func TestJournalInternalErrors(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.addFunc(&Func{Name: "test.broken", Caption: "Breaks", Level: rights.Admin,
 			Shape: saveOnly(func(c *Ctx) (render.Result, error) {
@@ -176,6 +179,7 @@ func TestJournalInternalErrors(t *testing.T) {
 }
 
 func TestJournalGroupOperation(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		a := MustCreateAccount(t, e.db, "anna", rights.Admin)
 		b := MustCreateAccount(t, e.db, "boris", rights.Admin)
@@ -203,6 +207,7 @@ func TestJournalGroupOperation(t *testing.T) {
 }
 
 func TestJournalNeverHoldsSecrets(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		const secretPass = "Very-secret-42"
 		key := "k3y-" + strings.Repeat("z", 20)
@@ -248,6 +253,7 @@ func TestJournalNeverHoldsSecrets(t *testing.T) {
 }
 
 func TestJournalIgnoresReads(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateAccount(t, e.db, "anna", rights.Admin)
 		sid := e.login("root")
@@ -266,6 +272,7 @@ func TestJournalIgnoresReads(t *testing.T) {
 }
 
 func TestJournalRecordsBothAccountsOfAnSu(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateAccount(t, e.db, "anna", rights.Admin)
 		e.get("func=department.edit&sok=ok&name=Ops&su=anna" + rootAuth).ok()
@@ -290,6 +297,7 @@ func writeJournal(t *testing.T, e *env, at time.Time, login, fn, result string) 
 }
 
 func TestJournalList(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		day := func(d, h, m int) time.Time { return time.Date(2024, 3, d, h, m, 0, 0, time.Local) }
 		writeJournal(t, e, day(1, 12, 0), "anna", "employee.edit", "ok")   // 1
@@ -356,6 +364,7 @@ func TestJournalList(t *testing.T) {
 }
 
 func TestJournalAccess(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateAccount(t, e.db, "client", rights.User)
 		MustCreateAccount(t, e.db, "anna", rights.Admin)

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"staffmgr/models"
+	"staffmgr/models/dbtest"
 	"staffmgr/rights"
 )
 
@@ -45,13 +46,11 @@ func eachLockoutEnv(t *testing.T, ipLimit int, fn func(t *testing.T, e *env, clo
 // eachLockoutEnvLimits is eachLockoutEnv with loginLimit failures of a login.
 func eachLockoutEnvLimits(t *testing.T, loginLimit, ipLimit int, fn func(t *testing.T, e *env, clock *lockClock)) {
 	t.Helper()
-	clock := &lockClock{t: models.Now()}
-	eachEnvConfig(t, func(c *Config) {
-		c.Lockout = models.Lockout{LoginLimit: loginLimit, IPLimit: ipLimit, Window: time.Minute, Duration: 5 * time.Minute, Now: clock.Now}
-	}, func(t *testing.T, e *env) {
-		clock.mu.Lock()
-		clock.t = models.Now()
-		clock.mu.Unlock()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		clock := &lockClock{t: models.Now()}
+		e := newEnvConfig(t, db, func(c *Config) {
+			c.Lockout = models.Lockout{LoginLimit: loginLimit, IPLimit: ipLimit, Window: time.Minute, Duration: 5 * time.Minute, Now: clock.Now}
+		})
 		fn(t, e, clock)
 	})
 }
@@ -84,6 +83,7 @@ func (r *resp) blockedAnswer() string {
 }
 
 func TestLockoutPassword(t *testing.T) {
+	t.Parallel()
 	eachLockoutEnv(t, models.LockoutOff, func(t *testing.T, e *env, clock *lockClock) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		for i := 0; i < 3; i++ {
@@ -104,6 +104,7 @@ func TestLockoutPassword(t *testing.T) {
 }
 
 func TestLockoutKey(t *testing.T) {
+	t.Parallel()
 	eachLockoutEnv(t, models.LockoutOff, func(t *testing.T, e *env, clock *lockClock) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		root := e.login("root")
@@ -120,6 +121,7 @@ func TestLockoutKey(t *testing.T) {
 }
 
 func TestLockoutAuthinfo(t *testing.T) {
+	t.Parallel()
 	eachLockoutEnv(t, models.LockoutOff, func(t *testing.T, e *env, clock *lockClock) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		for i := 0; i < 3; i++ {
@@ -137,6 +139,7 @@ func TestLockoutAuthinfo(t *testing.T) {
 // tell them apart. (One failure locks here: an unknown login costs a full-strength
 // password hash.)
 func TestLockoutUnknownLogin(t *testing.T) {
+	t.Parallel()
 	eachLockoutEnvLimits(t, 1, models.LockoutOff, func(t *testing.T, e *env, clock *lockClock) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		for _, login := range []string{"alice", "ghost"} {
@@ -149,6 +152,7 @@ func TestLockoutUnknownLogin(t *testing.T) {
 }
 
 func TestLockoutAddressAcrossLogins(t *testing.T) {
+	t.Parallel()
 	eachLockoutEnv(t, 3, func(t *testing.T, e *env, clock *lockClock) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		e.loginWith("alice", "wrong").fails("auth", "badpassword")
@@ -165,6 +169,7 @@ func TestLockoutAddressAcrossLogins(t *testing.T) {
 // A successful login clears the login's count but not the address's: otherwise one
 // valid account would let an address guess without limit.
 func TestLockoutSuccess(t *testing.T) {
+	t.Parallel()
 	eachLockoutEnv(t, models.LockoutOff, func(t *testing.T, e *env, clock *lockClock) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		for round := 0; round < 2; round++ {
@@ -185,6 +190,7 @@ func TestLockoutSuccess(t *testing.T) {
 }
 
 func TestLockoutOff(t *testing.T) {
+	t.Parallel()
 	eachEnvConfig(t, func(c *Config) {
 		c.Lockout = models.Lockout{LoginLimit: models.LockoutOff, IPLimit: models.LockoutOff}
 	}, func(t *testing.T, e *env) {
@@ -208,6 +214,7 @@ func lockedFlags(e *env, sid string) map[string]bool {
 }
 
 func TestEmployeeUnlock(t *testing.T) {
+	t.Parallel()
 	eachLockoutEnv(t, models.LockoutOff, func(t *testing.T, e *env, clock *lockClock) {
 		alice := MustCreateAccount(t, e.db, "alice", rights.Admin)
 		MustCreateAccount(t, e.db, "bob", rights.Admin)
@@ -310,12 +317,24 @@ func (g *checkGate) await(t *testing.T, n int) {
 // minute, locks of 5 minutes) and a checkGate on every password check.
 func eachGatedEnv(t *testing.T, loginLimit, ipLimit int, fn func(t *testing.T, e *env, g *checkGate)) {
 	t.Helper()
-	var g *checkGate
-	eachEnvConfig(t, func(c *Config) {
-		c.Lockout = models.Lockout{LoginLimit: loginLimit, IPLimit: ipLimit, Window: time.Minute, Duration: 5 * time.Minute}
-		g = newCheckGate()
-		c.checkPassword = g.check
-	}, func(t *testing.T, e *env) {
+	eachGated(t, dbtest.Each, loginLimit, ipLimit, fn)
+}
+
+// eachGatedEnvSerial is eachGatedEnv one database after the other, for a test that
+// changes state the whole process shares.
+func eachGatedEnvSerial(t *testing.T, loginLimit, ipLimit int, fn func(t *testing.T, e *env, g *checkGate)) {
+	t.Helper()
+	eachGated(t, dbtest.EachSerial, loginLimit, ipLimit, fn)
+}
+
+func eachGated(t *testing.T, each func(*testing.T, func(*testing.T, *gorm.DB)), loginLimit, ipLimit int, fn func(t *testing.T, e *env, g *checkGate)) {
+	t.Helper()
+	each(t, func(t *testing.T, db *gorm.DB) {
+		g := newCheckGate()
+		e := newEnvConfig(t, db, func(c *Config) {
+			c.Lockout = models.Lockout{LoginLimit: loginLimit, IPLimit: ipLimit, Window: time.Minute, Duration: 5 * time.Minute}
+			c.checkPassword = g.check
+		})
 		t.Cleanup(g.open) // before the server closes, which waits for held requests
 		fn(t, e, g)
 	})
@@ -368,6 +387,7 @@ func loginCounts(t *testing.T, db *gorm.DB) map[string]int {
 // the limit's worth in flight the right password is refused, and no more than the
 // limit are ever checked.
 func TestLockoutBurstLogin(t *testing.T) {
+	t.Parallel()
 	eachGatedEnv(t, 10, models.LockoutOff, func(t *testing.T, e *env, g *checkGate) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		const guesses = 40
@@ -395,6 +415,7 @@ func TestLockoutBurstLogin(t *testing.T) {
 // A burst from one address over many logins is bounded by the address's limit, and
 // an attempt refused by the address reserves nothing on its login.
 func TestLockoutBurstAddress(t *testing.T) {
+	t.Parallel()
 	eachGatedEnv(t, 10, 30, func(t *testing.T, e *env, g *checkGate) {
 		const guesses = 48
 		logins := make([]string, guesses)
@@ -430,6 +451,7 @@ func TestLockoutBurstAddress(t *testing.T) {
 // the address's; a burst after it gets the login's whole limit again, and the ones
 // refused on the login give back their places on the address.
 func TestLockoutBurstAfterSuccess(t *testing.T) {
+	t.Parallel()
 	eachGatedEnv(t, 10, 30, func(t *testing.T, e *env, g *checkGate) {
 		g.open()
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
@@ -459,8 +481,10 @@ func TestLockoutBurstAfterSuccess(t *testing.T) {
 
 // An attempt refused for a reason other than its credentials (an internal error, a
 // busy HashLimit) gives back what it reserved: it neither counts nor locks.
+//
+// It sets the process's HashLimit, so it runs alone.
 func TestLockoutGiveBack(t *testing.T) {
-	eachGatedEnv(t, 3, 3, func(t *testing.T, e *env, g *checkGate) {
+	eachGatedEnvSerial(t, 3, 3, func(t *testing.T, e *env, g *checkGate) {
 		g.open()
 		alice := MustCreateAccount(t, e.db, "alice", rights.Admin)
 		if err := e.db.Model(alice).Update("password_hash", "not-a-hash").Error; err != nil {

@@ -17,6 +17,7 @@ import (
 // the pool's idle connections (pg_terminate_backend here; a restart or an idle
 // timeout alike), the requests that come afterwards get live connections.
 func TestRequestsAfterPostgresClosedConnections(t *testing.T) {
+	t.Parallel()
 	// The pool's connections carry a name of their own, so that only they are
 	// terminated and not those of tests running beside this one.
 	u, err := url.Parse(dbtest.NewDSN(t, models.Postgres))

@@ -25,6 +25,7 @@ func mustSessions(t *testing.T, e *env, admins int) (root string) {
 }
 
 func TestSessionList(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := mustSessions(t, e, 3)
 		r := e.get("func=session&auth=" + root)
@@ -102,6 +103,7 @@ func TestSessionList(t *testing.T) {
 }
 
 func TestSessionFilter(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := mustSessions(t, e, 2)
 		accounts := func(query string) []string {
@@ -175,6 +177,7 @@ func TestSessionFilter(t *testing.T) {
 }
 
 func TestSessionDelete(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		MustCreateAccount(t, e.db, "alice", rights.Admin)
 		root := e.login("root")

@@ -14,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"staffmgr/models"
+	"staffmgr/models/dbtest"
 	"staffmgr/rights"
 )
 
@@ -29,6 +32,17 @@ type smsGatewayStub struct {
 	block    bool          // never answer: the client times out
 	arrived  chan struct{} // a blocked request arrived
 	release  chan struct{} // a blocked request answers 503
+}
+
+// eachSMSEnv runs fn on both databases, each with an SMS gateway of its own at
+// path on a new stub, and the send timeout given (0: the default).
+func eachSMSEnv(t *testing.T, path string, timeout time.Duration, fn func(t *testing.T, e *env, gw *smsGatewayStub)) {
+	t.Helper()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		gw := newSMSGatewayStub(t)
+		e := newEnvConfig(t, db, func(c *Config) { c.SMSGateway, c.smsTimeout = gw.URL+path, timeout })
+		fn(t, e, gw)
+	})
 }
 
 func newSMSGatewayStub(t *testing.T) *smsGatewayStub {
@@ -111,6 +125,7 @@ func smsElems(r *resp) []map[string]string {
 }
 
 func TestEmployeeMobile(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		alice := MustCreateAccount(t, e.db, "alice", rights.Admin)
 		root := e.login("root")
@@ -138,14 +153,12 @@ func TestEmployeeMobile(t *testing.T) {
 }
 
 func TestSMSHTTPGateway(t *testing.T) {
-	gw := newSMSGatewayStub(t)
-	eachEnvConfig(t, func(c *Config) { c.SMSGateway = gw.URL + "/send?key=secret" }, func(t *testing.T, e *env) {
-		gw.answer(http.StatusOK, `{"id":"m-1"}`, false)
-		before := len(gw.got())
+	t.Parallel()
+	eachSMSEnv(t, "/send?key=secret", 0, func(t *testing.T, e *env, gw *smsGatewayStub) {
 		alice := mustEmployee(t, e, "alice", card{"phone": "5550001", "mobile": "+15550002"})
 		root := e.login("root")
 		base := fmt.Sprintf("func=employee.sms&elid=%d&auth=%s", alice, root)
-		sent := func() []map[string]string { return gw.got()[before:] }
+		sent := gw.got
 
 		// Without sok: the form, and nothing is sent.
 		r := e.get(base + "&message=hello").ok()
@@ -220,9 +233,8 @@ func TestSMSHTTPGateway(t *testing.T) {
 }
 
 func TestSMSRefused(t *testing.T) {
-	gw := newSMSGatewayStub(t)
-	eachEnvConfig(t, func(c *Config) { c.SMSGateway = gw.URL }, func(t *testing.T, e *env) {
-		before := len(gw.got())
+	t.Parallel()
+	eachSMSEnv(t, "", 0, func(t *testing.T, e *env, gw *smsGatewayStub) {
 		alice := mustEmployee(t, e, "alice", card{"phone": "5550001"})
 		bob := mustEmployee(t, e, "bob", card{"default_access_allow": true})
 		client := MustCreateAccount(t, e.db, "carol", rights.User)
@@ -250,26 +262,24 @@ func TestSMSRefused(t *testing.T) {
 		}
 		e.get("func=employee.sms&elid=1&message=hi&sok=ok&auth="+bobSid).fails("access", "elid")
 		e.get("func=employee.sms&elid=1&auth="+bobSid).fails("access", "elid")
-		if n := len(gw.got()) - before; n != 0 {
+		if n := len(gw.got()); n != 0 {
 			t.Errorf("%d refused messages reached the gateway", n)
 		}
-		var n int64
-		e.db.Model(&models.SMSMessage{}).Count(&n)
-		if n != 0 {
+		if n := dbtest.MustCount(t, e.db.Model(&models.SMSMessage{})); n != 0 {
 			t.Errorf("%d refused messages recorded", n)
 		}
 		// The longest message goes.
 		e.get(base + "&message=" + strings.Repeat("я", models.MaxSMS)).ok()
-		if got := gw.got(); len(got) != before+1 || len([]rune(got[len(got)-1]["message"])) != models.MaxSMS {
+		if got := gw.got(); len(got) != 1 || len([]rune(got[len(got)-1]["message"])) != models.MaxSMS {
 			t.Errorf("longest message not sent")
 		}
 	})
 }
 
 func TestSMSGatewayTimeout(t *testing.T) {
-	gw := newSMSGatewayStub(t)
-	gw.answer(0, "", true)
-	eachEnvConfig(t, func(c *Config) { c.SMSGateway, c.smsTimeout = gw.URL, 100*time.Millisecond }, func(t *testing.T, e *env) {
+	t.Parallel()
+	eachSMSEnv(t, "", 100*time.Millisecond, func(t *testing.T, e *env, gw *smsGatewayStub) {
+		gw.answer(0, "", true)
 		alice := mustEmployee(t, e, "alice", card{"mobile": "5550002"})
 		r := e.get(fmt.Sprintf("func=employee.sms&elid=%d&sok=ok&message=hi&authinfo=root:%s", alice, Password)).fails("gateway", "gateway")
 		if !strings.Contains(string(r.body), "no answer within 100ms") {
@@ -285,9 +295,9 @@ func TestSMSGatewayTimeout(t *testing.T) {
 // TestSMSHoldsNoLock: while the gateway keeps a sender waiting, other changes go
 // on (SQLite has one writer: a transaction held over the call would stop them).
 func TestSMSHoldsNoLock(t *testing.T) {
-	gw := newSMSGatewayStub(t)
-	gw.answer(0, "", true)
-	eachEnvConfig(t, func(c *Config) { c.SMSGateway, c.smsTimeout = gw.URL, 5*time.Second }, func(t *testing.T, e *env) {
+	t.Parallel()
+	eachSMSEnv(t, "", 5*time.Second, func(t *testing.T, e *env, gw *smsGatewayStub) {
+		gw.answer(0, "", true)
 		alice := mustEmployee(t, e, "alice", card{"mobile": "5550002"})
 		done := make(chan struct{})
 		go func() {
@@ -315,12 +325,10 @@ func TestSMSHoldsNoLock(t *testing.T) {
 }
 
 func TestSMSFileGateway(t *testing.T) {
-	dir := t.TempDir()
-	var path string
-	eachEnvConfig(t, func(c *Config) {
-		path = filepath.Join(dir, fmt.Sprintf("sms-%d.jsonl", time.Now().UnixNano()))
-		c.SMSGateway = "file:" + path
-	}, func(t *testing.T, e *env) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		path := filepath.Join(t.TempDir(), "sms.jsonl")
+		e := newEnvConfig(t, db, func(c *Config) { c.SMSGateway = "file:" + path })
 		alice := mustEmployee(t, e, "alice", card{"mobile": "+15550002"})
 		q := fmt.Sprintf("func=employee.sms&elid=%d&sok=ok&authinfo=root:%s&message=", alice, Password)
 		e.get(q + "first").ok()
@@ -365,6 +373,7 @@ func TestSMSFileGateway(t *testing.T) {
 }
 
 func TestSMSNotConfigured(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		alice := mustEmployee(t, e, "alice", card{"mobile": "+15550002"})
 		q := fmt.Sprintf("func=employee.sms&elid=%d&authinfo=root:%s", alice, Password)
@@ -385,6 +394,7 @@ func TestSMSNotConfigured(t *testing.T) {
 }
 
 func TestSMSFormShowsTheLatest(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		alice := mustEmployee(t, e, "alice", card{})
 		bob := mustEmployee(t, e, "bob", card{})

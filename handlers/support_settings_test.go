@@ -21,6 +21,7 @@ func mustSettings(t *testing.T, e *env, id int64) models.SupportSettings {
 }
 
 func TestSupportSettings(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		alice := MustCreateAccount(t, e.db, "alice", rights.Admin)
 		root := e.login("root")
@@ -125,6 +126,7 @@ func TestSupportSettings(t *testing.T) {
 }
 
 func TestSupportSettingsGuards(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		alice := MustCreateAccount(t, e.db, "alice", rights.Admin)
 		client := MustCreateAccount(t, e.db, "carol", rights.User)

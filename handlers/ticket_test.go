@@ -65,6 +65,7 @@ func (d *desk) ticket(id string) map[string]string {
 }
 
 func TestTicketLifecycle(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		d := newDesk(t, e)
 		id := d.open("VPS down", d.techID)
@@ -167,6 +168,7 @@ func TestTicketLifecycle(t *testing.T) {
 }
 
 func TestTransferGuards(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		d := newDesk(t, e)
 		id := d.open("Disk full", d.techID)
@@ -263,6 +265,7 @@ func TestTransferGuards(t *testing.T) {
 }
 
 func TestDeletedEmployeeTicketsGoBack(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		d := newDesk(t, e)
 		id := d.open("Mail", d.techID)
@@ -279,6 +282,7 @@ func TestDeletedEmployeeTicketsGoBack(t *testing.T) {
 }
 
 func TestClientTicketGuards(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		d := newDesk(t, e)
 		id := d.open("Mine", d.techID)

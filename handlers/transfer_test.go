@@ -131,6 +131,7 @@ func transferQuery(ticket string, to int64, auth string) string {
 // once each take their turn; the ticket ends with one holder and a history that
 // names every change of hands in order.
 func TestConcurrentTransfersOfOneTicket(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		d := newDesk(t, e)
 		id := d.open("Outage", d.techID)
@@ -154,6 +155,7 @@ func TestConcurrentTransfersOfOneTicket(t *testing.T) {
 // TestConcurrentTransfersRespectTheLimit: tickets sent to one employee at once never
 // take them past their max_open_tickets.
 func TestConcurrentTransfersRespectTheLimit(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		d := newDesk(t, e)
 		e.get(fmt.Sprintf("func=employee.support_tool_settings&elid=%d&param_name=max_open_tickets&param_value=1&sok=ok&auth=%s", d.aliceID, d.root)).ok()
@@ -186,6 +188,7 @@ func TestConcurrentTransfersRespectTheLimit(t *testing.T) {
 // some of them are suspended end with enabled holders or their queues, never with
 // a suspended employee, and every change of hands is in their history.
 func TestTransfersWhileSuspendingTheHolder(t *testing.T) {
+	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		d := newDesk(t, e)
 		agents := mustCreateAgents(t, e.db, 6)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"staffmgr/models"
+	"staffmgr/models/dbtest"
 	"staffmgr/rights"
 )
 
@@ -30,7 +31,6 @@ var clientFlags = []string{"enabled", "has_session"}
 func TestUserList(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		mustEmployee(t, e, "ivan", card{"realname": "Ivan Petrov", "email": "ivan@example.com"})
 		alice := mustClient(t, e, "alice", card{"realname": "Alice Brown", "email": "alice@example.com"})
 		mustClient(t, e, "bob", card{"realname": "Bob 100% Smith", "email": "zz@shop.example", "enabled": false})
@@ -185,7 +185,6 @@ func TestUserList(t *testing.T) {
 func TestUserCreate(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		mustEmployee(t, e, "ivan", nil)
 		mustClient(t, e, "alice", nil)
 		root := e.login("root")
@@ -235,8 +234,7 @@ func TestUserCreate(t *testing.T) {
 		e.get("func=whoami&authinfo=xmlcli:" + url.QueryEscape(pw)).ok()
 
 		// The checks are employee.edit's, field by field.
-		var count int64
-		e.db.Model(&models.Account{}).Count(&count)
+		count := dbtest.MustCount(t, e.db.Model(&models.Account{}))
 		long := strings.Repeat("ю", models.MaxRealname+1)
 		for _, c := range []struct {
 			params      []string
@@ -281,9 +279,7 @@ func TestUserCreate(t *testing.T) {
 		}
 		e.post(vals("func", "user.edit", "sok", "ok", "auth", root, "passwd", pw, "confirm", pw)).fails("value", "name")
 		xmlError(t, e.xml("func=user.edit&sok=ok&name=Bad&auth="+root), "value", "name", "Bad")
-		var after int64
-		e.db.Model(&models.Account{}).Count(&after)
-		if after != count || accountExists(t, e, "fresh") {
+		if after := dbtest.MustCount(t, e.db.Model(&models.Account{})); after != count || accountExists(t, e, "fresh") {
 			t.Errorf("failed creates left accounts: %d before, %d after", count, after)
 		}
 	})
@@ -292,7 +288,6 @@ func TestUserCreate(t *testing.T) {
 func TestUserEdit(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", nil)
 		alice := mustClient(t, e, "alice", card{"realname": "Alice Brown", "email": "alice@example.com"})
 		mustClient(t, e, "bob", nil)
@@ -386,7 +381,6 @@ func TestUserEdit(t *testing.T) {
 func TestUserDelete(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", nil)
 		alice := mustClient(t, e, "alice", nil)
 		bob := mustClient(t, e, "bob", nil)
@@ -429,7 +423,6 @@ func TestUserDelete(t *testing.T) {
 func TestUserSuspendResume(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		ivan := mustEmployee(t, e, "ivan", nil)
 		alice := mustClient(t, e, "alice", nil)
 		bob := mustClient(t, e, "bob", nil)
@@ -480,7 +473,6 @@ func TestUserSuspendResume(t *testing.T) {
 func TestUserAccess(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
-		t.Parallel()
 		alice := mustClient(t, e, "alice", card{"realname": "Alice"})
 		mustClient(t, e, "bob", nil)
 		el := fmt.Sprint(alice)

@@ -17,7 +17,6 @@ import (
 func TestCreateAccount(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		before := models.Now()
 		a := MustCreateAccount(t, db, "alice", rights.Admin)
@@ -58,9 +57,7 @@ func TestCreateAccount(t *testing.T) {
 		if e := MustAppError(t, err, errs.Exists, "name"); e.Value != "alice" {
 			t.Errorf("exists value %q, want alice", e.Value)
 		}
-		var n int64
-		db.Model(&models.Account{}).Where("login = ?", "alice").Count(&n)
-		if n != 1 {
+		if n := dbtest.MustCount(t, db.Model(&models.Account{}).Where("login = ?", "alice")); n != 1 {
 			t.Errorf("%d accounts named alice, want 1", n)
 		}
 	})
@@ -78,9 +75,7 @@ func TestCreateAccountLevel(t *testing.T) {
 		_, err := models.CreateAccount(context.Background(), db, dbtest.FastPasswords, "bad", level, Password)
 		MustAppError(t, err, errs.Value, "level")
 	}
-	var n int64
-	db.Model(&models.Account{}).Where("login = ?", "bad").Count(&n)
-	if n != 0 {
+	if dbtest.MustCount(t, db.Model(&models.Account{}).Where("login = ?", "bad")) != 0 {
 		t.Errorf("an account with an invalid level was stored")
 	}
 }
@@ -88,7 +83,6 @@ func TestCreateAccountLevel(t *testing.T) {
 func TestAuthenticate(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
 		bob := MustCreateAccount(t, db, "bob", rights.User)
@@ -132,7 +126,6 @@ func TestAuthenticate(t *testing.T) {
 func TestSetPassword(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		a := MustCreateAccount(t, db, "alice", rights.Admin)
 		if err := models.SetPassword(ctx, db, dbtest.FastPasswords, a.ID, "New-pass2"); err != nil {
@@ -143,7 +136,10 @@ func TestSetPassword(t *testing.T) {
 		}
 		_, err := models.Authenticate(ctx, db, "alice", Password)
 		MustAppError(t, err, errs.Auth, "badpassword")
-		got, _ := models.FindAccount(ctx, db, a.ID)
+		got, err := models.FindAccount(ctx, db, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !got.UpdatedAt.After(a.UpdatedAt) {
 			t.Errorf("updated_at %v not after %v", got.UpdatedAt, a.UpdatedAt)
 		}
@@ -156,7 +152,6 @@ func TestSetPassword(t *testing.T) {
 func TestEnsureRoot(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		created, err := models.EnsureRoot(ctx, db, dbtest.FastPasswords, "Root-pass1")
 		if err != nil || !created {
@@ -178,9 +173,7 @@ func TestEnsureRoot(t *testing.T) {
 		if _, err := models.Authenticate(ctx, db, models.RootLogin, "Root-pass1"); err != nil {
 			t.Errorf("root's password changed: %v", err)
 		}
-		var n int64
-		db.Model(&models.Account{}).Where("login = ?", models.RootLogin).Count(&n)
-		if n != 1 {
+		if n := dbtest.MustCount(t, db.Model(&models.Account{}).Where("login = ?", models.RootLogin)); n != 1 {
 			t.Errorf("%d root accounts, want 1", n)
 		}
 	})

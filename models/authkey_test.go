@@ -22,7 +22,6 @@ const key = "0123456789abcdef-one-time"
 func TestRegisterKey(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		a := MustCreateAccount(t, db, "alice", rights.Admin)
 
@@ -43,9 +42,7 @@ func TestRegisterKey(t *testing.T) {
 		if d := stored.ExpiresAt.Sub(stored.CreatedAt); d < time.Hour-time.Millisecond || d > time.Hour+time.Millisecond {
 			t.Errorf("key valid for %v, want 1h", d)
 		}
-		var n int64
-		db.Model(&models.AuthKey{}).Where("key_hash = ?", key).Count(&n)
-		if n != 0 {
+		if dbtest.MustCount(t, db.Model(&models.AuthKey{}).Where("key_hash = ?", key)) != 0 {
 			t.Error("the key itself is stored")
 		}
 
@@ -68,7 +65,6 @@ func TestRegisterKey(t *testing.T) {
 func TestConsumeKey(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
 		bob := MustCreateAccount(t, db, "bob", rights.User)
@@ -125,9 +121,7 @@ func TestConsumeKey(t *testing.T) {
 		if err != nil || n != 2 {
 			t.Errorf("DeleteExpiredKeys = %d, %v; want the 2 expired keys", n, err)
 		}
-		var left int64
-		db.Model(&models.AuthKey{}).Where("expires_at <= ?", models.Now()).Count(&left)
-		if left != 0 {
+		if left := dbtest.MustCount(t, db.Model(&models.AuthKey{}).Where("expires_at <= ?", models.Now())); left != 0 {
 			t.Errorf("%d expired keys left", left)
 		}
 	})
@@ -138,7 +132,6 @@ func TestConsumeKeyConcurrent(t *testing.T) {
 	t.Parallel()
 	const users = 8
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		a := MustCreateAccount(t, db, "alice", rights.Admin)
 		MustRegisterKey(t, db, a.ID, key, time.Hour)
 

@@ -70,7 +70,6 @@ func TestDepartmentValidate(t *testing.T) {
 func TestSaveDepartment(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		all, err := models.AllDepartments(ctx, db)
 		if err != nil || len(all) != 2 || all[0].Name != "Sales department" || all[1].Name != "Technical support" ||
@@ -93,8 +92,8 @@ func TestSaveDepartment(t *testing.T) {
 			}
 		}
 		MustAppError(t, models.SaveDepartment(ctx, db, &models.Department{Name: "a,b"}), errs.Value, "name")
-		if all, _ := models.AllDepartments(ctx, db); len(all) != 3 || all[0].Name != "QA" {
-			t.Errorf("departments after refusals: %+v", all)
+		if all, err := models.AllDepartments(ctx, db); err != nil || len(all) != 3 || all[0].Name != "QA" {
+			t.Errorf("departments after refusals: %+v, %v", all, err)
 		}
 
 		// A rename reaches the department names of its active members, in name order.
@@ -106,7 +105,10 @@ func TestSaveDepartment(t *testing.T) {
 		if err := models.SetMembership(ctx, db, anna.ID, support, false); err != nil {
 			t.Fatal(err)
 		}
-		sup, _ := models.FindDepartment(ctx, db, itoa(support))
+		sup, err := models.FindDepartment(ctx, db, itoa(support))
+		if err != nil {
+			t.Fatal(err)
+		}
 		sup.Name = "Alpha support"
 		if err := models.SaveDepartment(ctx, db, sup); err != nil {
 			t.Fatal(err)
@@ -134,7 +136,6 @@ func TestSaveDepartment(t *testing.T) {
 func TestMemberships(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		ivan := MustCreateAccount(t, db, "ivan", rights.Admin).ID
 		qa := &models.Department{Name: "QA"}
@@ -236,7 +237,6 @@ func TestMemberships(t *testing.T) {
 func TestDeleteDepartment(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		ivan := MustCreateAccount(t, db, "ivan", rights.Admin).ID
 		anna := MustCreateAccount(t, db, "anna", rights.Admin).ID
@@ -268,13 +268,11 @@ func TestDeleteDepartment(t *testing.T) {
 		if got := departmentNames(t, db, ivan); got != "Sales department" {
 			t.Errorf("names after a forced delete: %q", got)
 		}
-		var n int64
-		db.Model(&models.Membership{}).Where("department_id = ?", support).Count(&n)
-		if n != 0 {
+		if n := dbtest.MustCount(t, db.Model(&models.Membership{}).Where("department_id = ?", support)); n != 0 {
 			t.Errorf("%d associations with a deleted department", n)
 		}
-		if m, _ := models.Memberships(ctx, db, anna); len(m) != 0 {
-			t.Errorf("anna's inactive association remains: %v", m)
+		if m, err := models.Memberships(ctx, db, anna); err != nil || len(m) != 0 {
+			t.Errorf("anna's inactive association remains: %v, %v", m, err)
 		}
 		// Without active members no force is needed.
 		if err := models.SetMembership(ctx, db, ivan, sales, false); err != nil {
@@ -283,8 +281,8 @@ func TestDeleteDepartment(t *testing.T) {
 		if err := models.DeleteDepartment(ctx, db, find(sales), false); err != nil {
 			t.Errorf("a department without active members: %v", err)
 		}
-		if all, _ := models.AllDepartments(ctx, db); len(all) != 0 {
-			t.Errorf("departments left: %+v", all)
+		if all, err := models.AllDepartments(ctx, db); err != nil || len(all) != 0 {
+			t.Errorf("departments left: %+v, %v", all, err)
 		}
 	})
 }

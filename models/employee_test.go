@@ -154,7 +154,6 @@ func TestParseIDs(t *testing.T) {
 func TestFindEmployee(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		root := MustCreateAccount(t, db, "root", rights.Root)
 		admin := MustCreateAccount(t, db, "admin", rights.Admin)
@@ -178,7 +177,6 @@ func TestFindEmployee(t *testing.T) {
 func TestSaveEmployee(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		hash, err := models.HashPassword(ctx, dbtest.FastPasswords, Password)
 		if err != nil {
@@ -217,7 +215,10 @@ func TestSaveEmployee(t *testing.T) {
 		if err := models.SaveEmployee(ctx, db, got); err != nil {
 			t.Fatal(err)
 		}
-		after, _ := models.FindEmployee(ctx, db, itoa(a.ID))
+		after, err := models.FindEmployee(ctx, db, itoa(a.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
 		if after.Realname != "Ivan Petrov" || after.Position != "Engineer" || after.Phone != "+7999" ||
 			after.IPAccess != "10.0.0.0/8" || after.AllIPAccess || !after.DefaultAccessAllow {
 			t.Errorf("card not written: %+v", after)
@@ -230,7 +231,9 @@ func TestSaveEmployee(t *testing.T) {
 		if err := models.SaveEmployee(ctx, db, after); err != nil {
 			t.Fatal(err)
 		}
-		if z, _ := models.FindEmployee(ctx, db, itoa(a.ID)); z.Realname != "" || z.DefaultAccessAllow || !z.AllIPAccess {
+		if z, err := models.FindEmployee(ctx, db, itoa(a.ID)); err != nil {
+			t.Fatal(err)
+		} else if z.Realname != "" || z.DefaultAccessAllow || !z.AllIPAccess {
 			t.Errorf("zero values not written: %+v", z)
 		}
 		after.Login = "client"
@@ -241,7 +244,6 @@ func TestSaveEmployee(t *testing.T) {
 func TestSetEnabledAndDeleteAccount(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		a := MustCreateAccount(t, db, "ivan", rights.Admin)
 		if err := models.SetEnabled(ctx, db, a.ID, false); err != nil {
@@ -270,8 +272,8 @@ func TestSetEnabledAndDeleteAccount(t *testing.T) {
 				t.Errorf("%s of a deleted account: %d, %v", table, n, err)
 			}
 		}
-		if n, _ := models.MemberCount(ctx, db, 1); n != 0 {
-			t.Errorf("a deleted account still counts: %d", n)
+		if n, err := models.MemberCount(ctx, db, 1); err != nil || n != 0 {
+			t.Errorf("a deleted account still counts: %d, %v", n, err)
 		}
 		err := models.DeleteAccount(ctx, db, a.ID)
 		if e := MustAppError(t, err, errs.Missed, "account"); e.Value != itoa(a.ID) {

@@ -19,7 +19,6 @@ import (
 func TestWriteJournal(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		anna := MustCreateAccount(t, db, "anna", rights.Admin)
 		root := MustCreateAccount(t, db, "boss", rights.Root)

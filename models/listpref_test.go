@@ -14,7 +14,6 @@ import (
 func TestPageSize(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
-		t.Parallel()
 		ctx := context.Background()
 		alice := MustCreateAccount(t, db, "alice", rights.Admin)
 		bob := MustCreateAccount(t, db, "bob", rights.Admin)
@@ -56,9 +55,7 @@ func TestPageSize(t *testing.T) {
 				t.Errorf("PageSize(%d, %s) = %d, want %d", c.account, c.list, n, c.want)
 			}
 		}
-		var rows int64
-		db.Model(&models.ListPref{}).Count(&rows)
-		if rows != 3 {
+		if rows := dbtest.MustCount(t, db.Model(&models.ListPref{})); rows != 3 {
 			t.Errorf("%d list_prefs rows, want 3", rows)
 		}
 

@@ -63,6 +63,7 @@ func blocked(t *testing.T, db *gorm.DB, p models.Lockout, login, ip string) *mod
 }
 
 func TestLockoutLogin(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		clock := newTestClock()
 		p := models.Lockout{LoginLimit: 3, IPLimit: models.LockoutOff, Window: time.Minute, Duration: 5 * time.Minute, Now: clock.Now}
@@ -96,6 +97,7 @@ func TestLockoutLogin(t *testing.T) {
 }
 
 func TestLockoutWindow(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		clock := newTestClock()
 		p := models.Lockout{LoginLimit: 3, IPLimit: models.LockoutOff, Window: time.Minute, Duration: time.Hour, Now: clock.Now}
@@ -114,6 +116,7 @@ func TestLockoutWindow(t *testing.T) {
 }
 
 func TestLockoutAddress(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		clock := newTestClock()
 		p := models.Lockout{LoginLimit: 100, IPLimit: 3, Window: time.Minute, Duration: time.Minute, Now: clock.Now}
@@ -138,6 +141,7 @@ func TestLockoutAddress(t *testing.T) {
 }
 
 func TestLockoutSuccessAndUnlock(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -177,6 +181,7 @@ func TestLockoutSuccessAndUnlock(t *testing.T) {
 }
 
 func TestLockoutDefaultsAndOff(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		var zero models.Lockout // DefaultLockout: 10 per login
@@ -213,6 +218,7 @@ func TestLockoutDefaultsAndOff(t *testing.T) {
 
 // Every process counts into the same row: concurrent failures each add one.
 func TestLockoutConcurrent(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		p := models.Lockout{LoginLimit: 1000, IPLimit: 1000}
 		const workers, each = 8, 5
@@ -247,6 +253,7 @@ func TestLockoutConcurrent(t *testing.T) {
 
 // A login too long or not UTF-8 is counted by its digest, so it can still be blocked.
 func TestLockoutOddLogins(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		p := models.Lockout{LoginLimit: 2, IPLimit: models.LockoutOff}
 		for _, login := range []string{strings.Repeat("x", 5000), "bad\xffutf8"} {
@@ -259,6 +266,7 @@ func TestLockoutOddLogins(t *testing.T) {
 }
 
 func TestDeleteStaleLockouts(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		clock := newTestClock()
 		p := models.Lockout{LoginLimit: 2, IPLimit: models.LockoutOff, Window: time.Minute, Duration: time.Hour, Now: clock.Now}
@@ -306,6 +314,7 @@ func reserve(t *testing.T, db *gorm.DB, p models.Lockout, login, ip string) (*mo
 // the limit may be granted in a burst: an attempt refused on its login gives its
 // address slot back after others may have been refused on the address.)
 func TestLockoutReserveBurst(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		p := models.Lockout{LoginLimit: 10, IPLimit: 30}
 		const attempts, ip = 80, "192.0.2.1"
@@ -367,6 +376,7 @@ func TestLockoutReserveBurst(t *testing.T) {
 }
 
 func TestLockoutReserveSettle(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		clock := newTestClock()
@@ -424,6 +434,7 @@ func TestLockoutReserveSettle(t *testing.T) {
 
 // A slot given back after its window has started again leaves the new window alone.
 func TestLockoutGiveBackOldWindow(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		clock := newTestClock()

@@ -305,7 +305,7 @@ func TestHashLimitContext(t *testing.T) {
 // A busy HashLimit answers a known and an unknown login alike, and not as a wrong
 // password, so that the login is not counted as a failure.
 func TestAuthenticateBusy(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+	dbtest.EachSerial(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		if _, err := models.CreateAccount(ctx, db, dbtest.FastPasswords, "alice", rights.Admin, "Test-pass1"); err != nil {
 			t.Fatal(err)

@@ -19,6 +19,7 @@ import (
 // less what it denies itself; an excluded membership grants nothing. MembersRights
 // answers the same for every active member of a department at once.
 func TestEffectiveRights(t *testing.T) {
+	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		ann := MustCreateAccount(t, db, "ann", rights.Admin)

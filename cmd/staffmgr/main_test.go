@@ -74,6 +74,7 @@ func errorType(doc map[string]any) string {
 }
 
 func TestMainEndToEnd(t *testing.T) {
+	t.Parallel()
 	dbtest.EachDSN(t, func(t *testing.T, dsn string) {
 		m, out := startMain(t, dsn, "")
 		match := regexp.MustCompile(`password (\S+)\n`).FindStringSubmatch(out.String())
@@ -112,6 +113,7 @@ func TestMainEndToEnd(t *testing.T) {
 }
 
 func TestRootPasswordFromEnvironment(t *testing.T) {
+	t.Parallel()
 	dsn := dbtest.NewDSN(t, models.SQLite)
 	cfg := DefaultConfig()
 	cfg.Listen, cfg.DB, cfg.RootPassword = "127.0.0.1:0", dsn, "weak"
@@ -131,6 +133,7 @@ func TestRootPasswordFromEnvironment(t *testing.T) {
 // TestProcessesShareSessions: two servers on one PostgreSQL database serve the same
 // sessions, so any process can answer any request.
 func TestProcessesShareSessions(t *testing.T) {
+	t.Parallel()
 	dsn := dbtest.NewDSN(t, models.Postgres)
 	a, _ := startMain(t, dsn, "Shared-pass1")
 	b, _ := startMain(t, dsn, "Shared-pass1")
@@ -147,6 +150,8 @@ func TestProcessesShareSessions(t *testing.T) {
 }
 
 // TestGracefulShutdown: Close waits for a request in flight, which then completes.
+// It runs alone: it gives the request 100ms to be sent, which a busy machine might
+// not honour.
 func TestGracefulShutdown(t *testing.T) {
 	m, _ := startMain(t, dbtest.NewDSN(t, models.SQLite), "Grace-pass1")
 	pr, pw := io.Pipe()
@@ -180,6 +185,7 @@ func TestGracefulShutdown(t *testing.T) {
 }
 
 func TestCommands(t *testing.T) {
+	t.Parallel()
 	dsn := dbtest.NewDSN(t, models.SQLite)
 	env := func(name string) string {
 		return map[string]string{"STAFFMGR_DB": dsn, "STAFFMGR_ARGON2": "m=1024,t=1,p=1"}[name]
@@ -229,6 +235,7 @@ func TestCommands(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{
 		"STAFFMGR_LISTEN":              "0.0.0.0:9000",
 		"STAFFMGR_SESSION_IDLE":        "30m",

@@ -6,6 +6,7 @@ import (
 )
 
 func TestSMSGatewayConfig(t *testing.T) {
+	t.Parallel()
 	parse := func(env map[string]string, args ...string) (Config, error) {
 		cfg, _, err := parseConfig("serve", args, func(k string) string { return env[k] }, io.Discard)
 		return cfg, err
