@@ -22,8 +22,8 @@ test: vet
 # The race detector over the packages that serve requests: the dispatcher and its
 # handlers, the session store, the models and the binary's end-to-end tests. Their
 # whole suites run, not a sample, since the races that matter are between a request
-# and the database driver's goroutines, which any request can start. About two
-# minutes on 2 cores.
+# and the database driver's goroutines, which any request can start. About a
+# minute and a half on 2 cores.
 race:
 	$(GO) test -race -count=1 ./cmd/... ./handlers ./session ./models
 
