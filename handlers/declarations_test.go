@@ -31,6 +31,7 @@ var formCalls = map[string]string{
 // TestFormDeclarations walks every func with a declared input: each declared field
 // is one its form shows, and one its change reads.
 func TestFormDeclarations(t *testing.T) {
+	t.Parallel()
 	gw := newSMSGatewayStub(t)
 	eachEnvConfig(t, func(c *Config) { c.SMSGateway = gw.URL }, func(t *testing.T, e *env) {
 		d := newDesk(t, e)

@@ -90,6 +90,7 @@ func seedLists(t *testing.T, e *env) *listSeed {
 // filter-only one; a column that is neither optional nor a flag is in every row; a
 // flag is an empty element; and each declared column is answered by some row.
 func TestListsAnswerTheirColumns(t *testing.T) {
+	t.Parallel()
 	lockout := func(cfg *Config) { cfg.Lockout = models.Lockout{LoginLimit: 2, IPLimit: models.LockoutOff} }
 	eachEnvConfig(t, lockout, func(t *testing.T, e *env) {
 		seed := seedLists(t, e)
