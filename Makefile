@@ -3,7 +3,7 @@ GO ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: run build test race vet fmt bench fuzz fuzz-short clean
+.PHONY: run build test race vet fmt bench fuzz fuzz-short clean docs
 
 run:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/staffmgr
@@ -45,6 +45,11 @@ fuzz-short:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# docs/api.md, the API reference, generated from the func table and its
+# declarations; a test fails when the committed file differs.
+docs:
+	$(GO) run ./cmd/staffmgr docs docs/api.md
 
 clean:
 	rm -rf bin

@@ -220,6 +220,7 @@ Usage:
   staffmgr [serve] [flags]     run the server (the default)
   staffmgr migrate [flags]     apply schema migrations and exit
   staffmgr passwd LOGIN        set LOGIN's password, read from standard input or a prompt
+  staffmgr docs [FILE]         write the API reference (docs/api.md) to FILE or stdout
   staffmgr version             print the version
   staffmgr help                print this help
 
