@@ -66,6 +66,44 @@ func TestOpenFuncsNeedNoRight(t *testing.T) {
 	})
 }
 
+// TestEmployeeFilterOpenToEveryAccount: employee.filter is open to level user, as
+// in the reference, and to staff without the right employee. It stores the
+// caller's own session filter and reads nothing of the staff; the staff list stays
+// admin, and the filter's fields are checked as for anyone.
+func TestEmployeeFilterOpenToEveryAccount(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		MustCreateAccount(t, e.db, "carol", rights.User)
+		MustCreateEmployee(t, e.db, "olga", rights.Admin) // no rights at all
+		for _, login := range []string{"carol", "olga"} {
+			sid := e.login(login)
+			form := e.get("func=employee.filter&auth=" + sid).ok()
+			if _, ok := form.doc["status"]; !ok {
+				t.Errorf("%s: the filter form: %s", login, form.body)
+			}
+			if r := e.get("func=employee.filter&name=a*&status=enabled&sok=ok&auth=" + sid).ok(); r.text("name") != "a*" || r.text("status") != "enabled" {
+				t.Errorf("%s: the stored filter: %s", login, r.body)
+			}
+			if got := e.get("func=employee.filter&auth=" + sid).text("name"); got != "a*" {
+				t.Errorf("%s: the form after storing shows name %q", login, got)
+			}
+			xmlError(t, e.xml("func=employee.filter&status=bogus&sok=ok&auth="+sid), "value", "status", "bogus")
+			e.get("func=employee&auth="+sid).fails("access", "employee")
+			e.get("func=employee&filter=on&name=*&auth="+sid).fails("access", "employee")
+			if got := e.get("func=employee.filter&reset=on&sok=ok&auth=" + sid).ok().text("name"); got != "" {
+				t.Errorf("%s: after reset the form shows name %q", login, got)
+			}
+			e.get("func=employee.filter&name=a*&sok=ok&authinfo="+login+":"+Password).fails("value", "session")
+		}
+		// Each confirmed call is journaled: per account the store, the refused
+		// status, the reset and the store without a session.
+		rows := e.get("func=journal&filter=on&funcname=employee.filter&authinfo=root:" + Password).rows()
+		if len(rows) != 8 || rows[0]["account"] != "olga" || rows[7]["account"] != "carol" || rows[7]["result"] != "ok" {
+			t.Errorf("journal rows: %v", rows)
+		}
+	})
+}
+
 func TestEffectiveRights(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
@@ -80,7 +118,6 @@ func TestEffectiveRights(t *testing.T) {
 		e.get("func=employee&auth="+sid).fails("access", "employee")
 		e.get(fmt.Sprintf("func=employee.department.resume&plid=%d&elid=%s&sok=ok&auth=%s", emp.ID, dep, root)).ok()
 		e.get("func=employee&auth=" + sid).ok()
-		e.get("func=employee.filter&auth=" + sid).ok() // X.filter goes with X
 
 		// An excluded (inactive) membership grants nothing.
 		e.get(fmt.Sprintf("func=employee.department.suspend&plid=%d&elid=%s&sok=ok&auth=%s", emp.ID, dep, root)).ok()
@@ -103,8 +140,10 @@ func TestEffectiveRights(t *testing.T) {
 
 		// A personal allow adds to what departments grant.
 		e.get("func=session&auth="+sid).fails("access", "session")
+		e.get("func=session.filter&auth="+sid).fails("access", "session.filter")
 		e.get(fmt.Sprintf("func=rights2.user.resume&plid=%d&elid=session&sok=ok&auth=%s", emp.ID, root)).ok()
 		e.get("func=session&auth=" + sid).ok()
+		e.get("func=session.filter&auth=" + sid).ok() // X.filter goes with X
 
 		// Withdrawing the department's grant applies at once.
 		e.get("func=rights2.group.suspend&plid=" + dep + "&elid=employee&sok=ok&auth=" + root).ok()
@@ -248,7 +287,7 @@ func TestEmployeeSu(t *testing.T) {
 		anna := MustCreateEmployee(t, e.db, "anna", rights.Admin)
 		full := MustCreateAccount(t, e.db, "fedor", rights.Admin) // full access
 		boss := MustCreateEmployee(t, e.db, "boss", rights.Admin)
-		for _, r := range []string{"employee.su", "employee"} {
+		for _, r := range []string{"employee.su", "employee", "department"} {
 			e.grant(root, boss.ID, r)
 		}
 		bossSID := e.login("boss")
@@ -271,10 +310,10 @@ func TestEmployeeSu(t *testing.T) {
 			t.Errorf("journal of employee.su: %v", opened)
 		}
 		// What the su session does is recorded with both accounts.
-		e.get(fmt.Sprintf("func=employee.filter&name=x*&sok=ok&auth=%s", suSID)).fails("access", "employee.filter")
-		e.grant(root, anna.ID, "employee")
-		e.get(fmt.Sprintf("func=employee.filter&name=x*&sok=ok&auth=%s", suSID)).ok()
-		done := e.get("func=journal&filter=on&funcname=employee.filter&auth=" + root).rows()
+		e.get(fmt.Sprintf("func=department.filter&name=x*&sok=ok&auth=%s", suSID)).fails("access", "department.filter")
+		e.grant(root, anna.ID, "department")
+		e.get(fmt.Sprintf("func=department.filter&name=x*&sok=ok&auth=%s", suSID)).ok()
+		done := e.get("func=journal&filter=on&funcname=department.filter&auth=" + root).rows()
 		if len(done) != 1 || done[0]["account"] != "anna" || done[0]["real_account"] != "boss" {
 			t.Errorf("journal inside the su session: %v", done)
 		}

@@ -72,7 +72,9 @@ func funcTable() []*Func {
 
 		// Staff.
 		{Name: "employee", Caption: "Staff", Level: rights.Admin, Shape: &List{Spec: employeeSpec, Rows: employeeList}},
-		filterFunc("employee", "Filter staff", rights.Admin, employeeSpec),
+		// Open to every account, as in the reference: it stores only the caller's
+		// session filter; the staff list itself stays admin.
+		filterFunc("employee", "Filter staff", rights.User, employeeSpec),
 		{Name: "employee.edit", Caption: "Create or edit an employee", Level: rights.Admin, Shape: &Form{Input: employeeInput, Show: employeeForm, Save: employeeSave}},
 		{Name: "employee.delete", Caption: "Delete employees", Level: rights.Admin, Shape: &Group{Each: employeeDelete}},
 		{Name: "employee.suspend", Caption: "Suspend employees", Level: rights.Admin, Shape: &Group{Each: employeeSuspend}},
