@@ -33,9 +33,10 @@ func rightObject(name string) string {
 }
 
 // authorize refuses a call the caller holds no right to (rights.Grants.Decide, the
-// rule rights2.user shows). Funcs below admin level need no right.
+// rule rights2.user shows). Funcs below admin level need no right, nor the form of
+// an Own func on the caller's own account.
 func (a *App) authorize(c *Ctx, fn *Func) error {
-	if fn.Level < rights.Admin || c.Actor == nil {
+	if fn.Level < rights.Admin || c.Actor == nil || fn.Own && !c.Params.Sok() && c.ownElid() {
 		return nil
 	}
 	ok, err := models.HasRight(c, a.db, c.Actor, fn.right())
@@ -47,6 +48,27 @@ func (a *App) authorize(c *Ctx, fn *Func) error {
 			"%s has no right to %q: ask root or an admin to grant it", c.Actor.Login, fn.right())
 	}
 	return nil
+}
+
+// ownElid reports whether the request names the account it acts as: no elid, or
+// that account's id, however spelled.
+func (c *Ctx) ownElid() bool {
+	elid := c.Params.Get("elid")
+	if elid == "" {
+		return true
+	}
+	id, err := strconv.ParseInt(strings.TrimSpace(elid), 10, 64)
+	return err == nil && id == c.Actor.ID
+}
+
+// ownOrManageable is the employee an Own func is about: the one elid names
+// (manageable), or without elid the account the request acts as.
+func ownOrManageable(c *Ctx) (*models.Account, error) {
+	elid := c.Params.Get("elid")
+	if elid == "" {
+		elid = strconv.FormatInt(c.Actor.ID, 10)
+	}
+	return manageable(c, elid)
 }
 
 var rightColumns = []list.Column{

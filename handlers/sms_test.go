@@ -297,10 +297,12 @@ func TestSMSRefused(t *testing.T) {
 		// Without a mobile the default is the phone; without either, nothing to text.
 		e.get(fmt.Sprintf("func=employee.sms&elid=%d&sok=ok&message=hi&auth=%s", bob, root)).fails("value", "type")
 		bobSid := e.login("bob")
-		for _, elid := range []string{"", "999999", fmt.Sprint(client.ID)} {
+		for _, elid := range []string{"999999", "abc", fmt.Sprint(client.ID)} {
 			e.get("func=employee.sms&message=hi&sok=ok&auth="+bobSid+"&elid="+elid).fails("missed", "elid")
 			e.get("func=employee.sms&auth="+bobSid+"&elid="+elid).fails("missed", "elid")
 		}
+		// Without elid, bob's own account, which has no number either.
+		e.get("func=employee.sms&message=hi&sok=ok&auth="+bobSid+"&elid=").fails("value", "type")
 		e.get("func=employee.sms&elid=1&message=hi&sok=ok&auth="+bobSid).fails("access", "elid")
 		e.get("func=employee.sms&elid=1&auth="+bobSid).fails("access", "elid")
 		if n := len(gw.got()); n != 0 {
