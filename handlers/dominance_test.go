@@ -106,10 +106,12 @@ var touching = map[string]string{
 // alsoTouching are the ways to reach an account that are not a func's own target:
 // a create that would hand out a right, a membership that would, and the su parameter.
 var alsoTouching = map[string]struct{ fn, query, right string }{
-	"employee.edit creating":              {"employee.edit", "name=fresh-{N}&passwd=Fresh-pass1&confirm=Fresh-pass1&department={D}&sok=ok", ""},
-	"employee.edit into a department":     {"employee.edit", "elid={U}&department={D}&sok=ok", ""},
-	"employee.department.resume granting": {"employee.department.resume", "plid={U}&elid={D}&sok=ok", ""},
-	"su parameter":                        {"whoami", "su={TL}", "employee.su"},
+	"employee.edit creating":                    {"employee.edit", "name=fresh-{N}&passwd=Fresh-pass1&confirm=Fresh-pass1&department={D}&sok=ok", ""},
+	"employee.edit into a department":           {"employee.edit", "elid={U}&department={D}&sok=ok", ""},
+	"employee.department.resume granting":       {"employee.department.resume", "plid={U}&elid={D}&sok=ok", ""},
+	"employee.department.resume by association": {"employee.department.resume", "elid={U}:{D}&sok=ok", ""},
+	"employee.department.delete by association": {"employee.department.delete", "elid={T}:{D}&sok=ok", ""},
+	"su parameter": {"whoami", "su={TL}", "employee.su"},
 }
 
 // untouching says why the other funcs need no dominance check.
