@@ -412,3 +412,105 @@ func countSessions(e *env, account int64) (int64, error) {
 	err := e.db.Table("sessions").Where("account_id = ?", account).Count(&n).Error
 	return n, err
 }
+
+// TestRightsWithoutPlid: rights2.user, .resume, .suspend and .delete as the
+// reference spells them, with no employee parameter and elid the right names. The
+// list opened with elid=EMPLOYEE (the client area's spelling) or plid names the
+// employee, and the session remembers them for the calls that name none; the
+// implied plid is the request's, in the answer and the journal, and every guard
+// applies to it.
+func TestRightsWithoutPlid(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		emp := MustCreateEmployee(t, e.db, "olga", rights.Admin)
+		other := MustCreateEmployee(t, e.db, "petr", rights.Admin)
+		mgr := MustCreateEmployee(t, e.db, "mgr", rights.Admin)
+		root := e.login("root")
+		for _, r := range []string{"rights2.user", "rights2.user.resume", "ticket"} {
+			e.grant(root, mgr.ID, r)
+		}
+		held := func(id int64) map[string]string {
+			t.Helper()
+			out := map[string]string{}
+			for _, row := range e.get(fmt.Sprintf("func=rights2.user&plid=%d&p_cnt=1000&authinfo=root:%s", id, Password)).rows() {
+				out[row["name"]] = row["source"]
+			}
+			return out
+		}
+
+		// Nothing names the employee yet: a value error on plid, with plid's (empty) value.
+		for _, q := range []string{"func=rights2.user", "func=rights2.user&elid=ticket",
+			"func=rights2.user.resume&elid=ticket&sok=ok", "func=rights2.user.suspend&elid=ticket&sok=ok"} {
+			for _, auth := range []string{"&auth=" + root, "&authinfo=root:" + Password} {
+				if r := e.get(q+auth).fails("value", "plid"); r.errValue() != "" {
+					t.Errorf("%s: value %q", q, r.errValue())
+				}
+			}
+		}
+
+		// Opened for olga; elid is then a filter of right names, plid implied.
+		if r := e.get(fmt.Sprintf("func=rights2.user&elid=%d&auth=%s", emp.ID, root)); r.text("plid") != fmt.Sprint(emp.ID) || len(r.rows()) < 10 {
+			t.Fatalf("opened by elid: %s", r.body)
+		}
+		r := e.get("func=rights2.user&elid=" + url.QueryEscape("ticket, journal") + "&auth=" + root)
+		if got := r.column("name"); fmt.Sprint(got) != "[journal ticket]" || r.text("plid") != fmt.Sprint(emp.ID) || r.text("plname") != "olga" {
+			t.Errorf("the filter on the remembered employee: %s", r.body)
+		}
+		if tp, _ := r.doc["tparams"].(map[string]any); tp["plid"] == nil {
+			t.Errorf("the implied plid is not in tparams: %s", r.body)
+		}
+		e.get("func=rights2.user.resume&elid=ticket&sok=ok&auth=" + root).ok()
+		e.get("func=rights2.user.suspend&elid=journal&sok=ok&auth=" + root).ok()
+		if got := held(emp.ID); got["ticket"] != "personal" || got["journal"] != "personal" {
+			t.Errorf("olga's rights: %v", got)
+		}
+		var row struct{ Params string }
+		if err := e.db.Table("journal").Where("func = ?", "rights2.user.resume").Order("id DESC").Take(&row).Error; err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(row.Params, fmt.Sprintf(`"plid":"%d"`, emp.ID)) {
+			t.Errorf("the journal does not name the employee: %s", row.Params)
+		}
+		e.get("func=rights2.user.delete&elid=" + url.QueryEscape("ticket, journal") + "&sok=ok&auth=" + root).ok()
+		if got := held(emp.ID); got["ticket"] != "none" || got["journal"] != "none" {
+			t.Errorf("olga's rights after delete: %v", got)
+		}
+
+		// An explicit plid wins and is not remembered; listing another remembers them.
+		e.get(fmt.Sprintf("func=rights2.user.resume&plid=%d&elid=ticket&sok=ok&auth=%s", other.ID, root)).ok()
+		e.get("func=rights2.user.resume&elid=journal&sok=ok&auth=" + root).ok()
+		if got := held(emp.ID)["journal"]; got != "personal" {
+			t.Errorf("the action without plid after an explicit one: olga's journal is %q", got)
+		}
+		e.get(fmt.Sprintf("func=rights2.user&plid=%d&auth=%s", other.ID, root)).ok()
+		e.get("func=rights2.user.suspend&elid=ticket&sok=ok&auth=" + root).ok()
+		if got := held(other.ID)["ticket"]; got != "personal" {
+			t.Errorf("petr's ticket after listing him: %q", got)
+		}
+		// An id in elid names the employee, whatever the session remembers.
+		if r := e.get(fmt.Sprintf("func=rights2.user&elid=%d&auth=%s", emp.ID, root)); r.text("plid") != fmt.Sprint(emp.ID) {
+			t.Errorf("elid=ID with another remembered: %s", r.body)
+		}
+
+		// Another session of the same account remembers nothing.
+		e.get("func=rights2.user.resume&elid=ticket&sok=ok&auth="+e.login("root")).fails("value", "plid")
+
+		// The remembered employee is gone: missed on plid, with the implied plid.
+		e.get(fmt.Sprintf("func=rights2.user&elid=%d&auth=%s", other.ID, root)).ok()
+		e.get(fmt.Sprintf("func=employee.delete&elid=%d&sok=ok&auth=%s", other.ID, root)).ok()
+		if r := e.get("func=rights2.user.resume&elid=ticket&sok=ok&auth="+root).fails("missed", "plid"); r.errValue() != fmt.Sprint(other.ID) {
+			t.Errorf("value %q, want %d", r.errValue(), other.ID)
+		}
+		// A plid spelled ID/OBJECT is named as sent.
+		if r := e.get("func=rights2.user.resume&plid=999/ticket&elid=ticket&sok=ok&auth="+root).fails("missed", "plid"); r.errValue() != "999/ticket" {
+			t.Errorf("value %q, want 999/ticket", r.errValue())
+		}
+
+		// The guards apply to the implied plid: nobody changes their own rights.
+		sid := e.login("mgr")
+		e.get(fmt.Sprintf("func=rights2.user&elid=%d&auth=%s", mgr.ID, sid)).ok()
+		if r := e.get("func=rights2.user.resume&elid=ticket&sok=ok&auth="+sid).fails("access", "plid"); r.errValue() != fmt.Sprint(mgr.ID) {
+			t.Errorf("own rights: value %q", r.errValue())
+		}
+	})
+}

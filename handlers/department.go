@@ -146,7 +146,7 @@ func parentEmployee(c *Ctx, listing bool) (a *models.Account, fromElid bool, err
 	}
 	a, err = models.FindEmployee(c, c.DB, id)
 	if errors.Is(err, errs.Missed) {
-		return nil, false, errs.Missing("plid", id)
+		return nil, false, parentMissing(c, id, fromElid)
 	}
 	return a, fromElid, err
 }

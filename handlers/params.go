@@ -62,6 +62,10 @@ func (p Params) On(name string) bool {
 	return on
 }
 
+// imply gives the request a parameter it left out, as its session implies it, so
+// that the handlers, the answer's tparams and the journal read it as if sent.
+func (p Params) imply(name, value string) { p.v.Set(name, value) }
+
 // Sok reports whether the request confirms a change.
 func (p Params) Sok() bool { return p.Get("sok") == "ok" }
 
