@@ -133,8 +133,8 @@ func (g fileGateway) deliver(_ context.Context, to, message string) (string, err
 	return "appended", nil
 }
 
-// employeeSMSForm is employee.sms without sok: the employee's numbers and the last
-// messages sent to them.
+// employeeSMSForm is employee.sms without sok: the numbers of the employee elid
+// names (the caller without elid) and the last messages sent to them.
 func employeeSMSForm(c *Ctx) (render.Result, error) {
 	a, err := ownOrManageable(c)
 	if err != nil {

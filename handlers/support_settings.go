@@ -9,7 +9,7 @@ import (
 )
 
 // supportSettingsForm is employee.support_tool_settings without sok: every support
-// setting of the employee elid names.
+// setting of the employee elid names, or of the caller without elid.
 func supportSettingsForm(c *Ctx) (render.Result, error) {
 	a, err := ownOrManageable(c)
 	if err != nil {
