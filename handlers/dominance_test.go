@@ -652,6 +652,31 @@ func TestParentRefusalsNameTheParent(t *testing.T) {
 	})
 }
 
+// TestMissingParentNamesThePlid: every group func with a parent answers a plid that
+// names nothing with plid as sent, and a missing plid with an empty value, never
+// with the element being changed.
+func TestMissingParentNamesThePlid(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		for _, fn := range []string{"rights2.user.resume", "rights2.user.suspend", "rights2.user.delete",
+			"rights2.group.resume", "rights2.group.suspend",
+			"employee.department.resume", "employee.department.suspend", "employee.department.delete"} {
+			elid := url.QueryEscape("journal, ticket")
+			if strings.HasPrefix(fn, "employee.") {
+				elid = url.QueryEscape("1, 2")
+			}
+			for plid, want := range map[string]string{"999999": "999999", "999999/employee": "999999/employee", "abc": "abc"} {
+				if r := e.get("func="+fn+"&plid="+url.QueryEscape(plid)+"&elid="+elid+"&sok=ok"+rootAuth).fails("missed", "plid"); r.errValue() != want {
+					t.Errorf("%s plid=%s: value %q, want %q", fn, plid, r.errValue(), want)
+				}
+			}
+			if r := e.get("func="+fn+"&elid="+elid+"&sok=ok"+rootAuth).fails("value", "plid"); r.errValue() != "" {
+				t.Errorf("%s without plid: value %q", fn, r.errValue())
+			}
+		}
+	})
+}
+
 // TestPasswordHashedBeforeTheTransaction: a new password waiting for a hashing slot
 // holds no database lock, so other changes go on meanwhile (on SQLite they would wait
 // for the one writer otherwise). It sets the process's HashLimit, so it runs alone.
