@@ -9,14 +9,13 @@ import (
 
 // Bounds of a phone number, in digits.
 const (
-	minPhoneDigits     = 3
-	maxPhoneDigits     = 20
-	maxExtensionDigits = 6
+	minPhoneDigits = 3
+	maxPhoneDigits = 20
 )
 
 // phoneExtension is a number's extension at its end: ext, ext., x or the Russian
-// доб., then its digits.
-var phoneExtension = regexp.MustCompile(`(?i)^(.*?)\s*(?:ext\.?|x|доб\.?)\s*([0-9]{1,6})$`)
+// доб., then 1 to 6 digits, with spaces around the word.
+var phoneExtension = regexp.MustCompile(`(?i)^(.*?)[ \x{00a0}]*(?:ext\.?|x|доб\.?)[ \x{00a0}]*([0-9]{1,6})$`)
 
 // ParsePhone reads a phone number as people write it and returns its normal form:
 // a leading + when the number has one, its digits, and an extension as x and its
