@@ -66,6 +66,44 @@ func TestOpenFuncsNeedNoRight(t *testing.T) {
 	})
 }
 
+// TestEmployeeFilterOpenToEveryAccount: employee.filter is open to level user, as
+// in the reference, and to staff without the right employee. It stores the
+// caller's own session filter and reads nothing of the staff; the staff list stays
+// admin, and the filter's fields are checked as for anyone.
+func TestEmployeeFilterOpenToEveryAccount(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		MustCreateAccount(t, e.db, "carol", rights.User)
+		MustCreateEmployee(t, e.db, "olga", rights.Admin) // no rights at all
+		for _, login := range []string{"carol", "olga"} {
+			sid := e.login(login)
+			form := e.get("func=employee.filter&auth=" + sid).ok()
+			if _, ok := form.doc["status"]; !ok {
+				t.Errorf("%s: the filter form: %s", login, form.body)
+			}
+			if r := e.get("func=employee.filter&name=a*&status=enabled&sok=ok&auth=" + sid).ok(); r.text("name") != "a*" || r.text("status") != "enabled" {
+				t.Errorf("%s: the stored filter: %s", login, r.body)
+			}
+			if got := e.get("func=employee.filter&auth=" + sid).text("name"); got != "a*" {
+				t.Errorf("%s: the form after storing shows name %q", login, got)
+			}
+			xmlError(t, e.xml("func=employee.filter&status=bogus&sok=ok&auth="+sid), "value", "status", "bogus")
+			e.get("func=employee&auth="+sid).fails("access", "employee")
+			e.get("func=employee&filter=on&name=*&auth="+sid).fails("access", "employee")
+			if got := e.get("func=employee.filter&reset=on&sok=ok&auth=" + sid).ok().text("name"); got != "" {
+				t.Errorf("%s: after reset the form shows name %q", login, got)
+			}
+			e.get("func=employee.filter&name=a*&sok=ok&authinfo="+login+":"+Password).fails("value", "session")
+		}
+		// Each confirmed call is journaled: per account the store, the refused
+		// status, the reset and the store without a session.
+		rows := e.get("func=journal&filter=on&funcname=employee.filter&authinfo=root:" + Password).rows()
+		if len(rows) != 8 || rows[0]["account"] != "olga" || rows[7]["account"] != "carol" || rows[7]["result"] != "ok" {
+			t.Errorf("journal rows: %v", rows)
+		}
+	})
+}
+
 func TestEffectiveRights(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
@@ -80,7 +118,6 @@ func TestEffectiveRights(t *testing.T) {
 		e.get("func=employee&auth="+sid).fails("access", "employee")
 		e.get(fmt.Sprintf("func=employee.department.resume&plid=%d&elid=%s&sok=ok&auth=%s", emp.ID, dep, root)).ok()
 		e.get("func=employee&auth=" + sid).ok()
-		e.get("func=employee.filter&auth=" + sid).ok() // X.filter goes with X
 
 		// An excluded (inactive) membership grants nothing.
 		e.get(fmt.Sprintf("func=employee.department.suspend&plid=%d&elid=%s&sok=ok&auth=%s", emp.ID, dep, root)).ok()
@@ -103,8 +140,10 @@ func TestEffectiveRights(t *testing.T) {
 
 		// A personal allow adds to what departments grant.
 		e.get("func=session&auth="+sid).fails("access", "session")
+		e.get("func=session.filter&auth="+sid).fails("access", "session.filter")
 		e.get(fmt.Sprintf("func=rights2.user.resume&plid=%d&elid=session&sok=ok&auth=%s", emp.ID, root)).ok()
 		e.get("func=session&auth=" + sid).ok()
+		e.get("func=session.filter&auth=" + sid).ok() // X.filter goes with X
 
 		// Withdrawing the department's grant applies at once.
 		e.get("func=rights2.group.suspend&plid=" + dep + "&elid=employee&sok=ok&auth=" + root).ok()
@@ -248,7 +287,7 @@ func TestEmployeeSu(t *testing.T) {
 		anna := MustCreateEmployee(t, e.db, "anna", rights.Admin)
 		full := MustCreateAccount(t, e.db, "fedor", rights.Admin) // full access
 		boss := MustCreateEmployee(t, e.db, "boss", rights.Admin)
-		for _, r := range []string{"employee.su", "employee"} {
+		for _, r := range []string{"employee.su", "employee", "department"} {
 			e.grant(root, boss.ID, r)
 		}
 		bossSID := e.login("boss")
@@ -271,10 +310,10 @@ func TestEmployeeSu(t *testing.T) {
 			t.Errorf("journal of employee.su: %v", opened)
 		}
 		// What the su session does is recorded with both accounts.
-		e.get(fmt.Sprintf("func=employee.filter&name=x*&sok=ok&auth=%s", suSID)).fails("access", "employee.filter")
-		e.grant(root, anna.ID, "employee")
-		e.get(fmt.Sprintf("func=employee.filter&name=x*&sok=ok&auth=%s", suSID)).ok()
-		done := e.get("func=journal&filter=on&funcname=employee.filter&auth=" + root).rows()
+		e.get(fmt.Sprintf("func=department.filter&name=x*&sok=ok&auth=%s", suSID)).fails("access", "department.filter")
+		e.grant(root, anna.ID, "department")
+		e.get(fmt.Sprintf("func=department.filter&name=x*&sok=ok&auth=%s", suSID)).ok()
+		done := e.get("func=journal&filter=on&funcname=department.filter&auth=" + root).rows()
 		if len(done) != 1 || done[0]["account"] != "anna" || done[0]["real_account"] != "boss" {
 			t.Errorf("journal inside the su session: %v", done)
 		}
@@ -372,4 +411,106 @@ func countSessions(e *env, account int64) (int64, error) {
 	var n int64
 	err := e.db.Table("sessions").Where("account_id = ?", account).Count(&n).Error
 	return n, err
+}
+
+// TestRightsWithoutPlid: rights2.user, .resume, .suspend and .delete as the
+// reference spells them, with no employee parameter and elid the right names. The
+// list opened with elid=EMPLOYEE (the client area's spelling) or plid names the
+// employee, and the session remembers them for the calls that name none; the
+// implied plid is the request's, in the answer and the journal, and every guard
+// applies to it.
+func TestRightsWithoutPlid(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		emp := MustCreateEmployee(t, e.db, "olga", rights.Admin)
+		other := MustCreateEmployee(t, e.db, "petr", rights.Admin)
+		mgr := MustCreateEmployee(t, e.db, "mgr", rights.Admin)
+		root := e.login("root")
+		for _, r := range []string{"rights2.user", "rights2.user.resume", "ticket"} {
+			e.grant(root, mgr.ID, r)
+		}
+		held := func(id int64) map[string]string {
+			t.Helper()
+			out := map[string]string{}
+			for _, row := range e.get(fmt.Sprintf("func=rights2.user&plid=%d&p_cnt=1000&authinfo=root:%s", id, Password)).rows() {
+				out[row["name"]] = row["source"]
+			}
+			return out
+		}
+
+		// Nothing names the employee yet: a value error on plid, with plid's (empty) value.
+		for _, q := range []string{"func=rights2.user", "func=rights2.user&elid=ticket",
+			"func=rights2.user.resume&elid=ticket&sok=ok", "func=rights2.user.suspend&elid=ticket&sok=ok"} {
+			for _, auth := range []string{"&auth=" + root, "&authinfo=root:" + Password} {
+				if r := e.get(q+auth).fails("value", "plid"); r.errValue() != "" {
+					t.Errorf("%s: value %q", q, r.errValue())
+				}
+			}
+		}
+
+		// Opened for olga; elid is then a filter of right names, plid implied.
+		if r := e.get(fmt.Sprintf("func=rights2.user&elid=%d&auth=%s", emp.ID, root)); r.text("plid") != fmt.Sprint(emp.ID) || len(r.rows()) < 10 {
+			t.Fatalf("opened by elid: %s", r.body)
+		}
+		r := e.get("func=rights2.user&elid=" + url.QueryEscape("ticket, journal") + "&auth=" + root)
+		if got := r.column("name"); fmt.Sprint(got) != "[journal ticket]" || r.text("plid") != fmt.Sprint(emp.ID) || r.text("plname") != "olga" {
+			t.Errorf("the filter on the remembered employee: %s", r.body)
+		}
+		if tp, _ := r.doc["tparams"].(map[string]any); tp["plid"] == nil {
+			t.Errorf("the implied plid is not in tparams: %s", r.body)
+		}
+		e.get("func=rights2.user.resume&elid=ticket&sok=ok&auth=" + root).ok()
+		e.get("func=rights2.user.suspend&elid=journal&sok=ok&auth=" + root).ok()
+		if got := held(emp.ID); got["ticket"] != "personal" || got["journal"] != "personal" {
+			t.Errorf("olga's rights: %v", got)
+		}
+		var row struct{ Params string }
+		if err := e.db.Table("journal").Where("func = ?", "rights2.user.resume").Order("id DESC").Take(&row).Error; err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(row.Params, fmt.Sprintf(`"plid":"%d"`, emp.ID)) {
+			t.Errorf("the journal does not name the employee: %s", row.Params)
+		}
+		e.get("func=rights2.user.delete&elid=" + url.QueryEscape("ticket, journal") + "&sok=ok&auth=" + root).ok()
+		if got := held(emp.ID); got["ticket"] != "none" || got["journal"] != "none" {
+			t.Errorf("olga's rights after delete: %v", got)
+		}
+
+		// An explicit plid wins and is not remembered; listing another remembers them.
+		e.get(fmt.Sprintf("func=rights2.user.resume&plid=%d&elid=ticket&sok=ok&auth=%s", other.ID, root)).ok()
+		e.get("func=rights2.user.resume&elid=journal&sok=ok&auth=" + root).ok()
+		if got := held(emp.ID)["journal"]; got != "personal" {
+			t.Errorf("the action without plid after an explicit one: olga's journal is %q", got)
+		}
+		e.get(fmt.Sprintf("func=rights2.user&plid=%d&auth=%s", other.ID, root)).ok()
+		e.get("func=rights2.user.suspend&elid=ticket&sok=ok&auth=" + root).ok()
+		if got := held(other.ID)["ticket"]; got != "personal" {
+			t.Errorf("petr's ticket after listing him: %q", got)
+		}
+		// An id in elid names the employee, whatever the session remembers.
+		if r := e.get(fmt.Sprintf("func=rights2.user&elid=%d&auth=%s", emp.ID, root)); r.text("plid") != fmt.Sprint(emp.ID) {
+			t.Errorf("elid=ID with another remembered: %s", r.body)
+		}
+
+		// Another session of the same account remembers nothing.
+		e.get("func=rights2.user.resume&elid=ticket&sok=ok&auth="+e.login("root")).fails("value", "plid")
+
+		// The remembered employee is gone: missed on plid, with the implied plid.
+		e.get(fmt.Sprintf("func=rights2.user&elid=%d&auth=%s", other.ID, root)).ok()
+		e.get(fmt.Sprintf("func=employee.delete&elid=%d&sok=ok&auth=%s", other.ID, root)).ok()
+		if r := e.get("func=rights2.user.resume&elid=ticket&sok=ok&auth="+root).fails("missed", "plid"); r.errValue() != fmt.Sprint(other.ID) {
+			t.Errorf("value %q, want %d", r.errValue(), other.ID)
+		}
+		// A plid spelled ID/OBJECT is named as sent.
+		if r := e.get("func=rights2.user.resume&plid=999/ticket&elid=ticket&sok=ok&auth="+root).fails("missed", "plid"); r.errValue() != "999/ticket" {
+			t.Errorf("value %q, want 999/ticket", r.errValue())
+		}
+
+		// The guards apply to the implied plid: nobody changes their own rights.
+		sid := e.login("mgr")
+		e.get(fmt.Sprintf("func=rights2.user&elid=%d&auth=%s", mgr.ID, sid)).ok()
+		if r := e.get("func=rights2.user.resume&elid=ticket&sok=ok&auth="+sid).fails("access", "plid"); r.errValue() != fmt.Sprint(mgr.ID) {
+			t.Errorf("own rights: value %q", r.errValue())
+		}
+	})
 }

@@ -310,8 +310,8 @@ func TestEmployeeDepartment(t *testing.T) {
 		for _, open := range []string{"elid=" + id, "plid=" + id} {
 			r := e.get("func=employee.department&" + open + "&auth=" + root)
 			want := []map[string]string{
-				{"id": "1", "name": "Sales department", "status": "none"},
-				{"id": "2", "name": "Technical support", "status": "none"},
+				{"id": "1", "name": "Sales department", "status": "none", "association": id + ":1"},
+				{"id": "2", "name": "Technical support", "status": "none", "association": id + ":2"},
 			}
 			if got := r.rows(); !reflect.DeepEqual(got, want) || r.text("plid") != id || r.text("plname") != "ivan" || r.text("p_elems") != "2" {
 				t.Errorf("%s: %s", open, r.body)
@@ -460,5 +460,130 @@ func TestEmployeeDepartment(t *testing.T) {
 			t.Errorf("xml suspend: %+v", d)
 		}
 		xmlError(t, e.xml("func=employee.department.delete&sok=ok&plid="+id+"&elid="+url.QueryEscape("1, 2")+"&auth="+root), "missed", "elid", "1")
+	})
+}
+
+// TestEmployeeDepartmentAssociations: the reference's association record ids,
+// spelled EMPLOYEE:DEPARTMENT and answered by the list, name the employee and the
+// department together: the actions take them without plid (or with a plid that
+// agrees), and the list's elid keeps the departments it names, by id or
+// association id.
+func TestEmployeeDepartmentAssociations(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		ivan := mustEmployee(t, e, "ivan", nil)
+		olga := mustEmployee(t, e, "olga", nil, supportID)
+		alice := mustEmployee(t, e, "alice", card{"default_access_allow": true})
+		root := e.login("root")
+		admin := e.login("alice")
+		iv, ol := fmt.Sprint(ivan), fmt.Sprint(olga)
+		assoc := func(employee string, department int64) string { return fmt.Sprintf("%s:%d", employee, department) }
+		list := func(query string) *resp {
+			t.Helper()
+			return e.get("func=employee.department&auth=" + root + "&" + query)
+		}
+		statuses := func(employee string) map[string]string {
+			t.Helper()
+			out := map[string]string{}
+			for _, r := range list("plid=" + employee).rows() {
+				out[r["association"]] = r["status"]
+			}
+			return out
+		}
+		act := func(fn string, pairs ...string) *resp {
+			t.Helper()
+			return e.post(vals(append([]string{"func", fn, "sok", "ok", "auth", admin}, pairs...)...))
+		}
+
+		// The list answers each row's association id; elid keeps rows.
+		for query, want := range map[string][]string{
+			"plid=" + iv:             {assoc(iv, salesID), assoc(iv, supportID)},
+			"plid=" + iv + "&elid=2": {assoc(iv, supportID)},
+			"plid=" + iv + "&elid=" + url.QueryEscape("1, 2"):     {assoc(iv, salesID), assoc(iv, supportID)},
+			"plid=" + iv + "&elid=" + assoc(iv, salesID):          {assoc(iv, salesID)},
+			"plid=" + iv + "&elid=99":                             nil,
+			"elid=" + assoc(ol, supportID):                        {assoc(ol, supportID)},
+			"elid=" + assoc(ol, salesID) + "," + assoc(ol, 2):     {assoc(ol, salesID), assoc(ol, supportID)},
+			"elid=" + assoc(ol, supportID) + "&status=on":         {assoc(ol, supportID)},
+			"elid=" + assoc(ol, salesID) + "&filter=on&status=on": nil,
+		} {
+			r := list(query)
+			if got := r.column("association"); !reflect.DeepEqual(got, want) || r.text("p_elems") != fmt.Sprint(len(want)) {
+				t.Errorf("%s: %v, want %v: %s", query, got, want, r.body)
+			}
+		}
+		if r := list("elid=" + assoc(ol, supportID)); r.text("plid") != ol || r.text("plname") != "olga" {
+			t.Errorf("plid and plname of a list opened by association: %s", r.body)
+		}
+		for query, object := range map[string]string{
+			"plid=" + iv + "&elid=" + assoc(ol, salesID):              "elid", // another employee's
+			"elid=" + assoc(iv, salesID) + "," + assoc(ol, supportID): "elid", // two employees
+			"elid=" + url.QueryEscape("1, 2"):                         "elid", // departments of whom?
+			"plid=" + iv + "&elid=abc":                                "elid",
+			"elid=" + iv + ":abc":                                     "elid",
+			"elid=" + iv + ":":                                        "elid",
+		} {
+			r := list(query).fails("value", object)
+			if r.errValue() == "" {
+				t.Errorf("%s: no value: %s", query, r.body)
+			}
+		}
+		list("elid=999:1").fails("missed", "elid")
+
+		// The actions take association ids without plid, of several employees at once.
+		act("employee.department.resume", "elid", assoc(iv, salesID)+", "+assoc(iv, supportID)+", "+assoc(ol, salesID)).ok()
+		if got := statuses(iv); got[assoc(iv, salesID)] != "on" || got[assoc(iv, supportID)] != "on" {
+			t.Errorf("ivan after resume: %v", got)
+		}
+		if got := statuses(ol); got[assoc(ol, salesID)] != "on" || got[assoc(ol, supportID)] != "on" {
+			t.Errorf("olga after resume: %v", got)
+		}
+		act("employee.department.suspend", "elid", assoc(iv, supportID)).ok()
+		act("employee.department.delete", "elid", assoc(ol, salesID), "plid", ol).ok() // a plid that agrees
+		if got := statuses(iv)[assoc(iv, supportID)]; got != "off" {
+			t.Errorf("ivan's support after suspend: %s", got)
+		}
+		if got := statuses(ol)[assoc(ol, salesID)]; got != "none" {
+			t.Errorf("olga's sales after delete: %s", got)
+		}
+		// Association ids and department ids mix under a plid.
+		act("employee.department.resume", "plid", iv, "elid", "2, "+assoc(iv, salesID)).ok()
+		if got := statuses(iv); got[assoc(iv, supportID)] != "on" {
+			t.Errorf("ivan after a mixed resume: %v", got)
+		}
+
+		// Refusals, all or nothing: the element is the error's value.
+		before := stateDigest(t, e)
+		for _, tc := range []struct {
+			fn, elid, plid, typ, object, value string
+		}{
+			{"employee.department.suspend", assoc(iv, salesID) + ", 999:1", "", "missed", "elid", "999:1"},
+			{"employee.department.suspend", assoc(iv, salesID) + ", " + assoc(iv, 99), "", "missed", "elid", assoc(iv, 99)},
+			{"employee.department.suspend", assoc(ol, supportID), iv, "value", "elid", assoc(ol, supportID)},
+			{"employee.department.suspend", assoc(iv, salesID) + ", " + iv + ":x", "", "value", "elid", iv + ":x"},
+			{"employee.department.suspend", "1", "", "value", "plid", ""},
+			{"employee.department.suspend", assoc(iv, salesID), "999", "missed", "plid", "999"},
+			{"employee.department.resume", assoc(fmt.Sprint(alice), salesID), "", "access", "elid", assoc(fmt.Sprint(alice), salesID)}, // own
+			{"employee.department.resume", "1:" + fmt.Sprint(salesID), "", "access", "elid", "1:1"},                                    // root
+			{"employee.department.delete", assoc(ol, salesID), "", "missed", "elid", assoc(ol, salesID)},                               // no record
+		} {
+			pairs := []string{"elid", tc.elid}
+			if tc.plid != "" {
+				pairs = append(pairs, "plid", tc.plid)
+			}
+			r := act(tc.fn, pairs...).fails(tc.typ, tc.object)
+			if r.errValue() != tc.value {
+				t.Errorf("%s elid=%s plid=%s: value %q, want %q", tc.fn, tc.elid, tc.plid, r.errValue(), tc.value)
+			}
+		}
+		xmlError(t, e.xml("func=employee.department.suspend&sok=ok&elid="+url.QueryEscape(assoc(iv, salesID)+", 999:1")+"&auth="+admin),
+			"missed", "elid", "999:1")
+		if after := stateDigest(t, e); after != before {
+			t.Error("a refused action changed the database")
+		}
+		// Without sok, the confirmation names the association ids.
+		if c := e.get("func=employee.department.delete&elid=" + assoc(iv, salesID) + "&auth=" + admin).ok(); c.text("elid") != assoc(iv, salesID) {
+			t.Errorf("confirmation: %s", c.body)
+		}
 	})
 }

@@ -193,7 +193,7 @@ func (a *App) dispatch(c *Ctx, name string) (render.Result, error) {
 	if err := a.suParam(c); err != nil {
 		return nil, err
 	}
-	if err := a.admit(c, fn); err != nil {
+	if err := a.admit(c, fn, fn.Own && !c.Params.Sok() && c.ownElid()); err != nil {
 		return nil, err
 	}
 	if err := a.checkParams(c); err != nil {
@@ -203,9 +203,10 @@ func (a *App) dispatch(c *Ctx, name string) (render.Result, error) {
 }
 
 // admit refuses a func the caller may not call: below its level, above the level
-// of a func for one level Only, or without its right. func=help asks it of every
+// of a func for one level Only, or without its right (which own, the form of an
+// Own func on the caller's own account, does not need). func=help asks it of every
 // func, so that the reference lists what the dispatcher would run.
-func (a *App) admit(c *Ctx, fn *Func) error {
+func (a *App) admit(c *Ctx, fn *Func, own bool) error {
 	if !rights.Allows(c.Level(), fn.Level) {
 		if c.Actor == nil {
 			return errs.Denied("session", "Log in first: the session is unknown or has expired")
@@ -215,7 +216,7 @@ func (a *App) admit(c *Ctx, fn *Func) error {
 	if fn.Only && c.Level() != fn.Level {
 		return errs.Denied(fn.Name, "%q is for %s accounts only", fn.Name, fn.Level)
 	}
-	return a.authorize(c, fn)
+	return a.authorize(c, fn, own)
 }
 
 // authenticate finds the caller: authinfo, then the auth parameter, then the cookie.

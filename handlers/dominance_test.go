@@ -106,10 +106,12 @@ var touching = map[string]string{
 // alsoTouching are the ways to reach an account that are not a func's own target:
 // a create that would hand out a right, a membership that would, and the su parameter.
 var alsoTouching = map[string]struct{ fn, query, right string }{
-	"employee.edit creating":              {"employee.edit", "name=fresh-{N}&passwd=Fresh-pass1&confirm=Fresh-pass1&department={D}&sok=ok", ""},
-	"employee.edit into a department":     {"employee.edit", "elid={U}&department={D}&sok=ok", ""},
-	"employee.department.resume granting": {"employee.department.resume", "plid={U}&elid={D}&sok=ok", ""},
-	"su parameter":                        {"whoami", "su={TL}", "employee.su"},
+	"employee.edit creating":                    {"employee.edit", "name=fresh-{N}&passwd=Fresh-pass1&confirm=Fresh-pass1&department={D}&sok=ok", ""},
+	"employee.edit into a department":           {"employee.edit", "elid={U}&department={D}&sok=ok", ""},
+	"employee.department.resume granting":       {"employee.department.resume", "plid={U}&elid={D}&sok=ok", ""},
+	"employee.department.resume by association": {"employee.department.resume", "elid={U}:{D}&sok=ok", ""},
+	"employee.department.delete by association": {"employee.department.delete", "elid={T}:{D}&sok=ok", ""},
+	"su parameter": {"whoami", "su={TL}", "employee.su"},
 }
 
 // untouching says why the other funcs need no dominance check.
@@ -645,6 +647,31 @@ func TestParentRefusalsNameTheParent(t *testing.T) {
 		} {
 			if r := e.get(query+"&auth="+sid).fails("access", "plid"); r.errValue() != want {
 				t.Errorf("%s: value %q, want %q", query, r.errValue(), want)
+			}
+		}
+	})
+}
+
+// TestMissingParentNamesThePlid: every group func with a parent answers a plid that
+// names nothing with plid as sent, and a missing plid with an empty value, never
+// with the element being changed.
+func TestMissingParentNamesThePlid(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		for _, fn := range []string{"rights2.user.resume", "rights2.user.suspend", "rights2.user.delete",
+			"rights2.group.resume", "rights2.group.suspend",
+			"employee.department.resume", "employee.department.suspend", "employee.department.delete"} {
+			elid := url.QueryEscape("journal, ticket")
+			if strings.HasPrefix(fn, "employee.") {
+				elid = url.QueryEscape("1, 2")
+			}
+			for plid, want := range map[string]string{"999999": "999999", "999999/employee": "999999/employee", "abc": "abc"} {
+				if r := e.get("func="+fn+"&plid="+url.QueryEscape(plid)+"&elid="+elid+"&sok=ok"+rootAuth).fails("missed", "plid"); r.errValue() != want {
+					t.Errorf("%s plid=%s: value %q, want %q", fn, plid, r.errValue(), want)
+				}
+			}
+			if r := e.get("func="+fn+"&elid="+elid+"&sok=ok"+rootAuth).fails("value", "plid"); r.errValue() != "" {
+				t.Errorf("%s without plid: value %q", fn, r.errValue())
 			}
 		}
 	})

@@ -23,7 +23,11 @@ type Func struct {
 	Right string
 	// Only admits accounts of exactly Level and none above: the client side, which
 	// staff reach only by acting as a client (su).
-	Only  bool
+	Only bool
+	// Own says the func's elid is optional and names the caller's own account when
+	// left out; its form on that account opens without the right, since one's own
+	// account is always one's own to read. A confirmed change needs the right.
+	Own   bool
 	Shape Shape
 	// Section is the heading of the func table the func is listed under, as the API
 	// reference groups it; the table's heading rows set it.
@@ -85,7 +89,9 @@ func funcTable() []*Func {
 
 		heading("Staff"),
 		{Name: "employee", Caption: "Staff", Level: rights.Admin, Shape: &List{Spec: employeeSpec, Rows: employeeList}},
-		filterFunc("employee", "Filter staff", rights.Admin, employeeSpec),
+		// Open to every account, as in the reference: it stores only the caller's
+		// session filter; the staff list itself stays admin.
+		filterFunc("employee", "Filter staff", rights.User, employeeSpec),
 		{Name: "employee.edit", Caption: "Create or edit an employee", Level: rights.Admin, Shape: &Form{Input: employeeInput, Show: employeeForm, Save: employeeSave}},
 		{Name: "employee.delete", Caption: "Delete employees", Level: rights.Admin, Shape: &Group{Each: employeeDelete}},
 		{Name: "employee.suspend", Caption: "Suspend employees", Level: rights.Admin, Shape: &Group{Each: employeeSuspend}},
@@ -100,9 +106,10 @@ func funcTable() []*Func {
 		{Name: "employee.department.delete", Caption: "Remove an employee's associations with departments", Level: rights.Admin, Shape: &Group{Each: membershipDelete}},
 
 		{Name: "employee.su", Caption: "Act as an employee", Level: rights.Admin, Shape: &Op{Run: employeeSu, Writes: true}},
-		{Name: "employee.support_tool_settings", Caption: "Support settings of an employee", Level: rights.Admin,
+		{Name: "employee.support_tool_settings", Caption: "Support settings of an employee", Level: rights.Admin, Own: true,
 			Shape: &Form{Input: supportSettingsInput, Show: supportSettingsForm, Save: supportSettingsSave}},
-		{Name: "employee.sms", Caption: "Text an employee", Level: rights.Admin, Shape: &Send{Input: employeeSMSInput, Ready: smsReady, Show: employeeSMSForm, Deliver: employeeSMS}},
+		{Name: "employee.sms", Caption: "Text an employee", Level: rights.Admin, Own: true,
+			Shape: &Send{Input: employeeSMSInput, Ready: smsReady, Show: employeeSMSForm, Deliver: employeeSMS}},
 
 		heading("Rights"),
 		{Name: "rights2.user", Caption: "Rights of an employee", Level: rights.Admin, Shape: &List{Spec: rightsUserSpec, Rows: rightsUserList}},

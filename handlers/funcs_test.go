@@ -132,7 +132,7 @@ func TestNoSaveWithoutSok(t *testing.T) {
 			spy(f, &saveRan)
 			hasForm := showOf(f, func(c *Ctx) (render.Result, error) { formRan = true; return &render.Form{}, nil })
 			base := "func=" + f.Name + "&elid=1&authinfo=" + caller + ":" + Password + sampleInput(f.input())
-			for _, sok := range []string{"", "&sok=", "&sok=no", "&sok=OK"} {
+			for _, sok := range []string{"", "&sok="} {
 				e.get(base + sok).ok()
 				if saveRan {
 					t.Errorf("%s: the change ran without sok=ok (%q)", f.Name, sok)
@@ -141,11 +141,57 @@ func TestNoSaveWithoutSok(t *testing.T) {
 			if hasForm && !formRan {
 				t.Errorf("%s: its form did not answer without sok", f.Name)
 			}
+			// Any other sok is refused, rather than answered with the form as if
+			// nothing were meant.
+			for _, sok := range []string{"no", "OK", "yes", " ok", "1"} {
+				formRan = false
+				if r := e.get(base+"&sok="+url.QueryEscape(sok)).fails("value", "sok"); r.errValue() != sok {
+					t.Errorf("%s: sok=%q refused with value %q", f.Name, sok, r.errValue())
+				}
+				if saveRan || formRan {
+					t.Errorf("%s: sok=%q ran the change or the form", f.Name, sok)
+				}
+			}
 			e.get(base + "&sok=ok").ok()
 			if !saveRan {
 				t.Errorf("%s: the change did not run with sok=ok", f.Name)
 			}
 		}
+	})
+}
+
+// TestSokOtherThanOk: a change sent with a sok that is neither ok nor empty is a
+// value error, in xml too, and changes and journals nothing; funcs that take no sok
+// (lists, session operations) answer as without it.
+func TestSokOtherThanOk(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		anna := MustCreateAccount(t, e.db, "anna", rights.Admin)
+		sid := e.login("root")
+		before := stateDigest(t, e)
+		for _, q := range []string{
+			fmt.Sprintf("func=employee.edit&elid=%d&realname=Changed&sok=yes", anna.ID),
+			fmt.Sprintf("func=employee.suspend&elid=%d&sok=OK", anna.ID),
+			"func=department.edit&name=New&sok=true",
+			"func=employee.filter&name=a*&sok=1",
+		} {
+			if r := e.get(q+"&auth="+sid).fails("value", "sok"); r.errValue() == "" {
+				t.Errorf("%s: the error names no value: %s", q, r.body)
+			}
+		}
+		xmlError(t, e.xml("func=employee.resume&elid=2&sok=no&auth="+sid), "value", "sok", "no")
+		if after := stateDigest(t, e); after != before {
+			t.Error("a refused sok changed the database")
+		}
+		if rows := e.journalRows(); len(rows) != 0 {
+			t.Errorf("a refused sok was journaled: %+v", rows)
+		}
+		if got := e.get("func=employee&auth=" + sid).column("name"); len(got) != 2 {
+			t.Errorf("the employee filter was stored: the list holds %v", got)
+		}
+		e.get("func=employee&sok=yes&auth=" + sid).ok()
+		e.get("func=whoami&sok=yes&auth=" + sid).ok()
+		e.get("func=auth&username=anna&password=" + Password + "&sok=ok").ok()
 	})
 }
 

@@ -19,14 +19,14 @@ func help(c *Ctx) (render.Result, error) {
 		if fn == nil {
 			return nil, errs.New(errs.Missed, "elid", name, "Unknown function %q", name)
 		}
-		if err := c.App.admit(c, fn); err != nil {
+		if err := c.App.admit(c, fn, fn.Own); err != nil {
 			return nil, err
 		}
 		return render.Doc{funcNode(fn)}, nil
 	}
 	var out render.Doc
 	for _, fn := range c.App.ordered {
-		if err := c.App.admit(c, fn); errors.Is(err, errs.Access) {
+		if err := c.App.admit(c, fn, fn.Own); errors.Is(err, errs.Access) {
 			continue
 		} else if err != nil {
 			return nil, err
@@ -56,6 +56,7 @@ func funcNode(fn *Func) *render.Node {
 		render.Text("level", fn.Level.String()),
 		render.FlagIf("only", fn.Only),
 		render.Cell("right", fn.neededRight()),
+		render.FlagIf("own", fn.Own),
 	)
 	switch s := fn.Shape.(type) {
 	case *List:

@@ -62,8 +62,23 @@ func (p Params) On(name string) bool {
 	return on
 }
 
+// imply gives the request a parameter it left out, as its session implies it, so
+// that the handlers, the answer's tparams and the journal read it as if sent.
+func (p Params) imply(name, value string) { p.v.Set(name, value) }
+
 // Sok reports whether the request confirms a change.
 func (p Params) Sok() bool { return p.Get("sok") == "ok" }
+
+// checkSok refuses a sok that neither confirms (ok) nor asks for the form (empty or
+// absent): sok=yes or sok=OK would otherwise show the form as if nothing were
+// meant, and a script would take the form for a done change.
+func (p Params) checkSok() error {
+	if v := p.Get("sok"); v != "" && v != "ok" {
+		return errs.Invalid("sok", models.Clamp(v, maxErrorValue),
+			"sok=ok confirms a change; send sok empty, or leave it out, to get the form instead")
+	}
+	return nil
+}
 
 // Elids splits elid into its elements: "1, 2, 3" and "1,2,3" both name three. Blanks
 // and repeats are dropped. The dispatcher has refused lists of more than
@@ -353,15 +368,19 @@ func textError(name, v string, isName bool) error {
 }
 
 // checkParams refuses a request whose parameters are not text or name too many
-// elements (Params.check). It runs after the access checks, so that a refused
-// change is journaled like any other failed change: a confirmed Form, Send or
-// Group, or a writing Op, leaves its row with the error, unless the CSRF check
-// would have refused it before its handler anyway.
+// elements (Params.check), and a change whose sok is neither ok nor empty. It runs
+// after the access checks, so that a refused change is journaled like any other
+// failed change: a confirmed Form, Send or Group, or a writing Op, leaves its row
+// with the error, unless the CSRF check would have refused it before its handler
+// anyway.
 func (a *App) checkParams(c *Ctx) error {
 	err := c.Params.check()
 	if err == nil {
 		_, group := c.Func.Shape.(*Group)
 		err = c.Params.checkRepeats(group)
+	}
+	if err == nil && c.Func.changes() {
+		err = c.Params.checkSok()
 	}
 	if err == nil {
 		return nil

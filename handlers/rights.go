@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -33,10 +34,11 @@ func rightObject(name string) string {
 }
 
 // authorize refuses a call the caller holds no right to (rights.Grants.Decide, the
-// rule rights2.user shows). Funcs below admin level need no right.
-func (a *App) authorize(c *Ctx, fn *Func) error {
+// rule rights2.user shows). Funcs below admin level need no right, nor does own:
+// the form of an Own func on the caller's own account.
+func (a *App) authorize(c *Ctx, fn *Func, own bool) error {
 	right := fn.neededRight()
-	if right == "" || c.Actor == nil {
+	if right == "" || c.Actor == nil || own {
 		return nil
 	}
 	ok, err := models.HasRight(c, a.db, c.Actor, right)
@@ -48,6 +50,30 @@ func (a *App) authorize(c *Ctx, fn *Func) error {
 			"%s has no right to %q: ask root or an admin to grant it", c.Actor.Login, right)
 	}
 	return nil
+}
+
+// ownElid reports whether the request names the account it acts as: no elid, or
+// that account's id, however spelled.
+func (c *Ctx) ownElid() bool {
+	if c.Actor == nil {
+		return false
+	}
+	elid := c.Params.Get("elid")
+	if elid == "" {
+		return true
+	}
+	id, err := strconv.ParseInt(strings.TrimSpace(elid), 10, 64)
+	return err == nil && id == c.Actor.ID
+}
+
+// ownOrManageable is the employee an Own func is about: the one elid names
+// (manageable), or without elid the account the request acts as.
+func ownOrManageable(c *Ctx) (*models.Account, error) {
+	elid := c.Params.Get("elid")
+	if elid == "" {
+		elid = strconv.FormatInt(c.Actor.ID, 10)
+	}
+	return manageable(c, elid)
 }
 
 var rightColumns = []list.Column{
@@ -82,9 +108,36 @@ func parentID(c *Ctx, listing bool) (id string, fromElid bool) {
 	return "", false
 }
 
+// parentMissing is the missed error for a parent parentID found nothing for: its
+// value is the parameter as sent (plid=5/employee names 5/employee), not the
+// element being changed.
+func parentMissing(c *Ctx, id string, fromElid bool) error {
+	if !fromElid {
+		id = c.Params.Get("plid")
+	}
+	return errs.Missing("plid", id)
+}
+
+// rightsUserFunc is the list of an employee's rights, whose employee the session
+// remembers.
+const rightsUserFunc = "rights2.user"
+
 // rightsEmployee is the employee of a rights2.user call, when the caller may manage
-// them.
+// them. The reference names no employee parameter, and its elid is a right name:
+// plid names the employee; without it, the list takes an elid that is an id as the
+// employee (the client area's spelling), and any other call is about the employee
+// whose rights its session listed last, which then becomes the request's plid so
+// that the answer and the journal name them.
 func rightsEmployee(c *Ctx, listing bool) (a *models.Account, fromElid bool, err error) {
+	elid := c.Params.Get("elid")
+	if c.Params.Get("plid") == "" && !(listing && isID(elid)) {
+		id := c.App.sessions.Parent(c, rightsUserFunc)
+		if id == 0 {
+			return nil, false, errs.Invalid("plid", "",
+				"Name the employee: plid=ID, or list their rights first in this session with func=%s&elid=ID", rightsUserFunc)
+		}
+		c.Params.imply("plid", strconv.FormatInt(id, 10))
+	}
 	a, fromElid, err = parentEmployee(c, listing)
 	if err != nil {
 		return nil, false, err
@@ -95,12 +148,22 @@ func rightsEmployee(c *Ctx, listing bool) (a *models.Account, fromElid bool, err
 	return a, fromElid, nil
 }
 
+// isID reports whether s spells an id.
+func isID(s string) bool {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	return err == nil && n > 0
+}
+
 // rightsUserList is rights2.user: every right with whether the employee holds it
-// and why. With plid, elid filters by right name.
+// and why. With plid, elid filters by right name. The session remembers the
+// employee for the calls that name none.
 func rightsUserList(c *Ctx, q *list.Query) (*render.List, error) {
 	a, fromElid, err := rightsEmployee(c, true)
 	if err != nil {
 		return nil, err
+	}
+	if c.HasSession() {
+		c.App.sessions.SetParent(c, rightsUserFunc, a.ID)
 	}
 	grants, err := models.AccountGrants(c, c.DB, a)
 	if err != nil {
@@ -198,12 +261,15 @@ var (
 
 // rightsDepartment is the department of a rights2.group call.
 func rightsDepartment(c *Ctx, listing bool) (*models.Department, error) {
-	id, _ := parentID(c, listing)
+	id, fromElid := parentID(c, listing)
 	if id == "" {
 		return nil, errs.Invalid("plid", "", "Name the department: plid=ID")
 	}
 	d, err := models.FindDepartment(c, c.DB, id)
-	return d, errs.At("plid", err)
+	if errors.Is(err, errs.Missed) {
+		return nil, parentMissing(c, id, fromElid)
+	}
+	return d, err
 }
 
 // rightsGroupList is rights2.group: every right with whether the department grants it.

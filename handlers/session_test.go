@@ -81,9 +81,20 @@ func TestSessionList(t *testing.T) {
 		if rows := e.get("func=session&p_cnt=2&p_num=9&auth=" + root).rows(); len(rows) != 0 {
 			t.Errorf("a page past the end has %d rows", len(rows))
 		}
-		// p_cnt is remembered for the account and the list.
+		// p_cnt is remembered for the account and the list; pagesize sizes its own
+		// page only, as a script's paging must not change the panel's setting.
 		if got := e.get("func=session&auth=" + root).text("p_cnt"); got != "2" {
 			t.Errorf("remembered p_cnt = %s, want 2", got)
+		}
+		if got := e.get("func=session&pagesize=3&auth=" + root); got.text("p_cnt") != "3" || len(got.rows()) != 3 {
+			t.Errorf("pagesize=3: %s", got.body)
+		}
+		if got := e.get("func=session&auth=" + root).text("p_cnt"); got != "2" {
+			t.Errorf("after pagesize=3 the remembered p_cnt is %s, want 2", got)
+		}
+		e.get("func=session&pagesize=0&auth="+root).fails("value", "pagesize")
+		if got := e.get("func=session&auth=" + root).text("p_cnt"); got != "2" {
+			t.Errorf("after a refused pagesize the remembered p_cnt is %s, want 2", got)
 		}
 
 		for _, q := range []struct{ query, object string }{

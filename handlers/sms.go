@@ -133,10 +133,10 @@ func (g fileGateway) deliver(_ context.Context, to, message string) (string, err
 	return "appended", nil
 }
 
-// employeeSMSForm is employee.sms without sok: the employee's numbers and the last
-// messages sent to them.
+// employeeSMSForm is employee.sms without sok: the numbers of the employee elid
+// names (the caller without elid) and the last messages sent to them.
 func employeeSMSForm(c *Ctx) (render.Result, error) {
-	a, err := manageable(c, c.Params.Get("elid"))
+	a, err := ownOrManageable(c)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +217,7 @@ func smsReady(c *Ctx) error {
 // Send): the gateway may take seconds. Every attempt that reached the gateway is
 // recorded, a failed one too, while the caller gets the gateway's error.
 func employeeSMS(c *Ctx, in *form.Input) (Delivery, error) {
-	a, err := manageable(c, c.Params.Get("elid"))
+	a, err := ownOrManageable(c)
 	if err != nil {
 		return nil, err
 	}

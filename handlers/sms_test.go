@@ -152,6 +152,47 @@ func TestEmployeeMobile(t *testing.T) {
 	})
 }
 
+// TestPhonesAsPeopleWriteThem: employee.edit and employee.sms take numbers with
+// spaces, hyphens and parentheses, and keep, show and text them in their normal
+// form.
+func TestPhonesAsPeopleWriteThem(t *testing.T) {
+	t.Parallel()
+	eachSMSEnv(t, "/send", 0, func(t *testing.T, e *env, gw *smsGatewayStub) {
+		root := e.login("root")
+		const pw = "Good-pass1!"
+		created := e.post(vals("func", "employee.edit", "sok", "ok", "auth", root, "name", "alice", "passwd", pw, "confirm", pw,
+			"phone", "+7 495 123-45-67", "mobile", "8 (916) 123-45-67")).ok().text("id")
+		alice, err := models.FindAccountByLogin(context.Background(), e.db, "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := fmt.Sprint(alice.ID)
+		if id != created || alice.Phone != "+74951234567" || alice.Mobile != "89161234567" {
+			t.Errorf("stored phone %q, mobile %q", alice.Phone, alice.Mobile)
+		}
+		e.post(vals("func", "employee.edit", "sok", "ok", "auth", root, "elid", id, "phone", "+44 (0)20 7946 0958 ext. 12")).ok()
+		form := e.get("func=employee.edit&elid=" + id + "&auth=" + root).ok()
+		if form.text("phone") != "+442079460958x12" || form.text("mobile") != "89161234567" {
+			t.Errorf("form: %s", form.body)
+		}
+		if row := byName(e.get("func=employee&auth=" + root).rows())["alice"]; row["phone"] != "+442079460958x12" {
+			t.Errorf("list row %v", row)
+		}
+		e.post(vals("func", "employee.edit", "sok", "ok", "auth", root, "elid", id, "mobile", "8 (916) 123-45")).ok()
+		e.post(vals("func", "employee.edit", "sok", "ok", "auth", root, "elid", id, "mobile", "8 (916 123-45-67")).fails("value", "mobile")
+
+		e.post(vals("func", "employee.sms", "elid", id, "auth", root, "sok", "ok", "message", "hi", "phone", "+7 (916) 000-11-22")).ok()
+		e.post(vals("func", "employee.sms", "elid", id, "auth", root, "sok", "ok", "message", "hi", "phone", "+7 (916")).fails("value", "phone")
+		want := []map[string]string{{"to": "+79160001122", "message": "hi"}}
+		if got := gw.got(); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("gateway got %v, want %v", got, want)
+		}
+		if recs := smsRecords(t, e, alice.ID); len(recs) != 1 || recs[0].Number != "+79160001122" {
+			t.Errorf("records %+v", recs)
+		}
+	})
+}
+
 func TestSMSHTTPGateway(t *testing.T) {
 	t.Parallel()
 	eachSMSEnv(t, "/send?key=secret", 0, func(t *testing.T, e *env, gw *smsGatewayStub) {
@@ -256,10 +297,12 @@ func TestSMSRefused(t *testing.T) {
 		// Without a mobile the default is the phone; without either, nothing to text.
 		e.get(fmt.Sprintf("func=employee.sms&elid=%d&sok=ok&message=hi&auth=%s", bob, root)).fails("value", "type")
 		bobSid := e.login("bob")
-		for _, elid := range []string{"", "999999", fmt.Sprint(client.ID)} {
+		for _, elid := range []string{"999999", "abc", fmt.Sprint(client.ID)} {
 			e.get("func=employee.sms&message=hi&sok=ok&auth="+bobSid+"&elid="+elid).fails("missed", "elid")
 			e.get("func=employee.sms&auth="+bobSid+"&elid="+elid).fails("missed", "elid")
 		}
+		// Without elid, bob's own account, which has no number either.
+		e.get("func=employee.sms&message=hi&sok=ok&auth="+bobSid+"&elid=").fails("value", "type")
 		e.get("func=employee.sms&elid=1&message=hi&sok=ok&auth="+bobSid).fails("access", "elid")
 		e.get("func=employee.sms&elid=1&auth="+bobSid).fails("access", "elid")
 		if n := len(gw.got()); n != 0 {

@@ -9,9 +9,9 @@ import (
 )
 
 // supportSettingsForm is employee.support_tool_settings without sok: every support
-// setting of the employee elid names.
+// setting of the employee elid names, or of the caller without elid.
 func supportSettingsForm(c *Ctx) (render.Result, error) {
-	a, err := manageable(c, c.Params.Get("elid"))
+	a, err := ownOrManageable(c)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func settingCheck(name string) func(string) error {
 // request leaves out keeps its value. Every value is checked before anything is
 // written.
 func supportSettingsSave(c *Ctx, in *form.Input) (render.Result, error) {
-	a, err := manageable(c, c.Params.Get("elid"))
+	a, err := ownOrManageable(c)
 	if err != nil {
 		return nil, err
 	}

@@ -134,7 +134,7 @@ func TestSupportSettingsGuards(t *testing.T) {
 		for _, save := range []string{"", "&sok=ok&max_open_tickets=1"} {
 			q := "func=employee.support_tool_settings&auth=" + sid + save
 			// Not an employee: missed on elid.
-			for _, elid := range []string{"", "999999", "abc", fmt.Sprint(client.ID)} {
+			for _, elid := range []string{"999999", "abc", "-1", fmt.Sprint(client.ID)} {
 				e.get(q+"&elid="+elid).fails("missed", "elid")
 			}
 			// Nobody manages an account above their level: an admin and root.
@@ -152,5 +152,80 @@ func TestSupportSettingsGuards(t *testing.T) {
 		e.login("carol")
 		e.get(fmt.Sprintf("func=employee.support_tool_settings&elid=%d&authinfo=carol:%s", alice.ID, Password)).
 			fails("access", "employee.support_tool_settings")
+	})
+}
+
+// TestOwnSettingsAndTexts: employee.support_tool_settings and employee.sms take elid
+// as optional, as in the reference: without it they are about the account the
+// request acts as (in an su session, the account acted as). One's own form opens
+// without the func's right; a confirmed change needs it, and the dominance rule
+// still applies.
+func TestOwnSettingsAndTexts(t *testing.T) {
+	t.Parallel()
+	eachSMSEnv(t, "", 0, func(t *testing.T, e *env, gw *smsGatewayStub) {
+		olgaID := mustEmployee(t, e, "olga", card{"mobile": "+15550007"})
+		anna := MustCreateEmployee(t, e.db, "anna", rights.Admin)
+		boss := MustCreateEmployee(t, e.db, "boss", rights.Admin)
+		root := e.login("root")
+		for _, r := range []string{"employee.su", "employee", "employee.support_tool_settings"} {
+			e.grant(root, boss.ID, r)
+		}
+		olga := e.login("olga") // no rights at all
+		settings := "func=employee.support_tool_settings&auth=" + olga
+
+		for _, q := range []string{settings, settings + "&elid=", settings + fmt.Sprintf("&elid=%d", olgaID)} {
+			if r := e.get(q).ok(); r.text("elid") != fmt.Sprint(olgaID) || r.text("name") != "olga" {
+				t.Errorf("%s: %s", q, r.body)
+			}
+		}
+		if doc := e.xml(settings + "&out=xml"); doc.text("name") != "olga" {
+			t.Errorf("xml form without elid: %+v", doc)
+		}
+		e.get(settings+fmt.Sprintf("&elid=%d", anna.ID)).fails("access", "employee.support_tool_settings")
+		e.get(settings+"&sok=ok&signature=Hi").fails("access", "employee.support_tool_settings")
+		if got := mustSettings(t, e, olgaID); got != models.DefaultSupportSettings(olgaID) {
+			t.Errorf("changed without the right: %+v", got)
+		}
+		if r := e.get("func=employee.sms&auth=" + olga).ok(); r.text("mobile") != "+15550007" || r.text("name") != "olga" {
+			t.Errorf("own sms form: %s", r.body)
+		}
+		e.get("func=employee.sms&message=hi&sok=ok&auth="+olga).fails("access", "employee.sms")
+
+		// With the rights, the changes without elid are olga's own.
+		e.grant(root, olgaID, "employee.support_tool_settings")
+		e.grant(root, olgaID, "employee.sms")
+		e.get(settings + "&sok=ok&signature=Hi").ok()
+		if got := mustSettings(t, e, olgaID); got.Signature != "Hi" {
+			t.Errorf("own signature %q", got.Signature)
+		}
+		e.get("func=employee.sms&message=hi&sok=ok&auth=" + olga).ok()
+		if got := gw.got(); len(got) != 1 || got[0]["to"] != "+15550007" {
+			t.Errorf("gateway got %v", got)
+		}
+		// Root's own, too.
+		e.get("func=employee.support_tool_settings&sok=ok&max_open_tickets=7&auth=" + root).ok()
+		if got := mustSettings(t, e, 1); got.MaxOpenTickets != 7 {
+			t.Errorf("root's settings %+v", got)
+		}
+
+		// In an su session, the account acted as: anna reads hers without the right;
+		// her change needs it, and boss, who holds it, still dominates her.
+		su := e.su(e.login("boss"), anna.ID)
+		if r := e.get("func=employee.support_tool_settings&auth=" + su).ok(); r.text("name") != "anna" {
+			t.Errorf("form in the su session: %s", r.body)
+		}
+		e.get("func=employee.support_tool_settings&sok=ok&signature=Anna&auth="+su).fails("access", "employee.support_tool_settings")
+		e.grant(root, anna.ID, "employee.support_tool_settings")
+		e.get("func=employee.support_tool_settings&sok=ok&signature=Anna&auth=" + su).ok()
+		if got := mustSettings(t, e, anna.ID); got.Signature != "Anna" {
+			t.Errorf("anna's signature %q", got.Signature)
+		}
+		var rows []models.JournalEntry
+		if err := e.db.Where("func = ? AND result = ?", "employee.support_tool_settings", "ok").Order("id").Find(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 3 || rows[0].AccountLogin != "olga" || rows[2].AccountLogin != "anna" || rows[2].RealLogin != "boss" {
+			t.Errorf("journal %+v", rows)
+		}
 	})
 }

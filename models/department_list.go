@@ -45,13 +45,15 @@ func ListDepartments(ctx context.Context, db *gorm.DB, q *list.Query) ([]Departm
 const membershipStatus = "CASE WHEN m.account_id IS NULL THEN 'none' WHEN m.active THEN 'on' ELSE 'off' END"
 
 // EmployeeDepartmentList is the list of every department with one employee's
-// association to it.
+// association to it. The association's own id, which names the employee and the
+// department together, is spelled by the caller.
 var EmployeeDepartmentList = &list.Spec{
 	Columns: []list.Column{
 		{Name: "id", Caption: "Id", Kind: list.Number, SQL: "d.id", Sort: true},
 		{Name: "name", Caption: "Name", Kind: list.Text, SQL: "d.name", Sort: true, Filter: list.Wildcard},
 		{Name: "status", Caption: "Association", Kind: list.Status, SQL: membershipStatus, Sort: true, Filter: list.Choice, Choices: []list.Option{
 			{Key: "on", Label: "Member"}, {Key: "off", Label: "Excluded"}, {Key: "none", Label: "Not associated"}}},
+		{Name: "association", Caption: "Association id", Kind: list.Text},
 	},
 	DefaultSort: "name",
 	Key:         "d.id",
@@ -65,10 +67,14 @@ type EmployeeDepartmentRow struct {
 }
 
 // ListEmployeeDepartments reads one page of the departments with the account's
-// association to each, and the number the query's filter keeps.
-func ListEmployeeDepartments(ctx context.Context, db *gorm.DB, account int64, q *list.Query) ([]EmployeeDepartmentRow, int64, error) {
+// association to each, and the number the query's filter keeps. Departments, when
+// not nil, keeps only those ids.
+func ListEmployeeDepartments(ctx context.Context, db *gorm.DB, account int64, departments []int64, q *list.Query) ([]EmployeeDepartmentRow, int64, error) {
 	base := db.WithContext(ctx).Table("departments AS d").
 		Joins("LEFT JOIN department_members AS m ON m.department_id = d.id AND m.account_id = ?", account)
+	if departments != nil {
+		base = base.Where("d.id IN ?", departments)
+	}
 	var rows []EmployeeDepartmentRow
 	total, err := q.Fetch(base, "d.id, d.name, "+membershipStatus+" AS status", &rows)
 	return rows, total, err

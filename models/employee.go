@@ -20,10 +20,7 @@ import (
 // spelled as a literal so that the planners match the staff_* partial indexes.
 const staffCondition = "level >= 28"
 
-var (
-	loginPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{2,49}$`)
-	phonePattern = regexp.MustCompile(`^\+?[0-9]{3,20}(?:(?: ?(?:ext\.?|x) ?)[0-9]{1,6})?$`)
-)
+var loginPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{2,49}$`)
 
 // Field length limits of the employee card, as the columns hold them.
 const (
@@ -53,15 +50,6 @@ func CheckEmail(v string) error {
 	_, domain, _ := strings.Cut(v, "@")
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
 		return errs.Invalid("", v, "Enter an email address such as name@example.com")
-	}
-	return nil
-}
-
-// CheckPhone returns a value error unless v is digits with an optional leading +
-// and an optional extension (x123 or ext. 123).
-func CheckPhone(v string) error {
-	if v != "" && !phonePattern.MatchString(v) {
-		return errs.Invalid("", v, "A phone number is 3 to 20 digits with an optional leading + and an optional extension (x123)")
 	}
 	return nil
 }

@@ -58,20 +58,6 @@ func TestCheckEmail(t *testing.T) {
 	}
 }
 
-func TestCheckPhone(t *testing.T) {
-	t.Parallel()
-	for v, ok := range map[string]bool{
-		"": true, "123": true, "+79991234567": true, "79991234567": true, "+79991234567x123": true,
-		"+79991234567 x123": true, "555 ext. 12": true, "555ext12": true, "555 ext 123456": true,
-		strings.Repeat("1", 20): true,
-		"12":                    false, "abc": false, "++7999": false, "7999+": false, "+7 999 123": false,
-		"12-34": false, "(495)1234567": false, "79991234567 x": false, "555 x1234567": false,
-		strings.Repeat("1", 21): false, "+": false, "555 y12": false,
-	} {
-		checkValue(t, v, models.CheckPhone(v), ok, "", v)
-	}
-}
-
 func TestCheckText(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {

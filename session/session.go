@@ -27,6 +27,7 @@ const (
 	keyStarted = "started"  // int64: unix nanoseconds of the login
 	keyCSRF    = "csrf"     // string: the token cookie-authenticated changes must carry
 	keyFilter  = "filter:"  // + list name: map[string]string, the list's stored filter
+	keyParent  = "parent:"  // + list name: int64, the element the list was last opened for
 )
 
 func init() {
@@ -194,6 +195,19 @@ func (m *Manager) SetListState(ctx context.Context, list string, filter map[stri
 		return
 	}
 	m.scs.Put(ctx, keyFilter+list, filter)
+}
+
+// Parent returns the element (a nested list's plid) the session last opened the
+// list for, or 0.
+func (m *Manager) Parent(ctx context.Context, list string) int64 {
+	return m.scs.GetInt64(ctx, keyParent+list)
+}
+
+// SetParent remembers the element the session opened the list for.
+func (m *Manager) SetParent(ctx context.Context, list string, id int64) {
+	if m.Parent(ctx, list) != id {
+		m.scs.Put(ctx, keyParent+list, id)
+	}
 }
 
 // WriteCookie sets the session cookie for a browser.

@@ -537,6 +537,33 @@ func TestListState(t *testing.T) {
 	})
 }
 
+func TestParent(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		m := session.New(db, cfg)
+		alice := MustCreateAccount(t, db, "alice", rights.Admin)
+		token := MustLogin(t, m, alice.ID, "192.0.2.1")
+
+		ctx := MustLoad(t, m, token)
+		if id := m.Parent(ctx, "rights2.user"); id != 0 {
+			t.Errorf("Parent before any is set = %d, want 0", id)
+		}
+		m.SetParent(ctx, "rights2.user", 7)
+		MustCommit(t, m, ctx)
+
+		ctx = MustLoad(t, m, token)
+		if id := m.Parent(ctx, "rights2.user"); id != 7 {
+			t.Errorf("Parent after a new Load = %d, want 7", id)
+		}
+		if id := m.Parent(ctx, "rights2.group"); id != 0 {
+			t.Errorf("Parent of another list = %d, want 0", id)
+		}
+		if other := MustLoad(t, m, MustLogin(t, m, alice.ID, "192.0.2.1")); m.Parent(other, "rights2.user") != 0 {
+			t.Error("another session of the account shares the parent")
+		}
+	})
+}
+
 func TestSetIP(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {

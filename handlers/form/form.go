@@ -27,7 +27,7 @@ const (
 	TextArea  Type = "textarea"
 	Password  Type = "password"
 	Email     Type = "email"
-	Phone     Type = "phone"
+	Phone     Type = "phone"       // kept in its normal form (models.ParsePhone)
 	Flag      Type = "flag"        // on or off
 	Select    Type = "select"      // one of the choices
 	Multi     Type = "multiselect" // ids, several of the choices
@@ -276,7 +276,7 @@ func (in *Input) set(f *Field, v string, opt Options) error {
 			err = models.CheckEmail(v)
 		}
 	case Phone:
-		err = models.CheckPhone(v)
+		v, err = models.ParsePhone(v)
 	case TextArea:
 		err = models.CheckLines(v, max)
 	}

@@ -66,6 +66,9 @@ func funcView(n *Node) refFunc {
 	if r := n.childText("right"); r != "" {
 		f.Facts = append(f.Facts, "right "+r)
 	}
+	if n.Child("own") != nil {
+		f.Facts = append(f.Facts, "without elid, the caller's own account, whose form needs no right")
+	}
 	switch shape := n.childText("shape"); {
 	case shape == "list":
 		order, dir := n.childText("default_sort"), "ascending"

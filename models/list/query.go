@@ -35,8 +35,8 @@ type Query struct {
 	Desc     bool
 	Filter   map[string]string // column name → value, only filterable columns
 	spec     *Spec
-	// remember is set when the request named a page size other than the stored one:
-	// it is stored once the list is answered, so that a refused call changes nothing.
+	// remember is set when the request named a p_cnt other than the stored one: it
+	// is stored once the list is answered, so that a refused call changes nothing.
 	remember bool
 }
 
@@ -44,21 +44,26 @@ type Query struct {
 // pagesize), sorting (p_col=±col or sort=col) and filters. Inline filter values
 // (st.Inline, or any filter parameter) win over the stored filter of st. Anything
 // the spec does not allow is a value error naming the parameter.
+//
+// p_cnt is the panel's rows-per-page setting and is kept (NewPageSize); pagesize,
+// the reference's spelling for scripts, sizes this one page and is never kept, so
+// that a script's paging does not change what the panel shows.
 func (s *Spec) Parse(p Values, st State) (*Query, error) {
 	def, max := s.PageSizes()
 	q := &Query{Page: 1, PageSize: def, Sort: s.DefaultSort, Desc: s.DefaultDesc, spec: s}
 
-	size, given, err := intParam(p, "p_cnt", 1, max)
+	size, kept, err := intParam(p, "p_cnt", 1, max)
 	if err != nil {
 		return nil, err
 	}
+	given := kept
 	if !given {
 		if size, given, err = intParam(p, "pagesize", 1, max); err != nil {
 			return nil, err
 		}
 	}
 	switch {
-	case given && size != st.PageSize:
+	case kept && size != st.PageSize:
 		q.remember = true
 	case !given && st.PageSize > 0 && st.PageSize <= max:
 		size = st.PageSize

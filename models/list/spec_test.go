@@ -74,8 +74,12 @@ func TestParse(t *testing.T) {
 			list.Query{Page: 1, PageSize: 20, Sort: "id", Filter: stored}, false},
 		{"a new page size is kept", values{"p_cnt": "10", "p_num": "3"}, list.State{PageSize: 20},
 			list.Query{Page: 3, PageSize: 10, Offset: 20, Sort: "id"}, true},
-		{"the same page size is not", values{"pagesize": "20", "startidx": "45"}, list.State{PageSize: 20},
+		{"the same page size is not", values{"p_cnt": "20", "startidx": "45"}, list.State{PageSize: 20},
 			list.Query{Page: 3, PageSize: 20, Offset: 45, Sort: "id"}, false},
+		{"pagesize sizes one page and is never kept", values{"pagesize": "5", "startidx": "10"}, list.State{PageSize: 20},
+			list.Query{Page: 3, PageSize: 5, Offset: 10, Sort: "id"}, false},
+		{"p_cnt wins over pagesize", values{"p_cnt": "10", "pagesize": "5"}, list.State{},
+			list.Query{Page: 1, PageSize: 10, Sort: "id"}, true},
 		{"inline filter wins", values{"sort": "-name"}, list.State{Filter: stored, Inline: true},
 			list.Query{Page: 1, PageSize: 30, Sort: "name", Desc: true, Filter: map[string]string{}}, false},
 		{"p_col", values{"p_col": " name", "state": "a"}, list.State{},
@@ -94,7 +98,7 @@ func TestParse(t *testing.T) {
 			t.Errorf("%s: keep the page size %v, want %v", tc.name, keep, tc.keep)
 		}
 	}
-	for param, v := range map[string]string{"p_cnt": "51", "p_num": "0", "sort": "on", "p_col": "-state", "state": "b"} {
+	for param, v := range map[string]string{"p_cnt": "51", "pagesize": "0", "p_num": "0", "sort": "on", "p_col": "-state", "state": "b"} {
 		_, err := spec.Parse(values{param: v}, list.State{})
 		if e, ok := errs.As(err); !ok || !errors.Is(err, errs.Value) || e.Object != param {
 			t.Errorf("%s=%s: %v, want a value error on %s", param, v, err, param)
