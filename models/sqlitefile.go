@@ -105,13 +105,15 @@ func HoldSQLite(path string) (release func() error, err error) {
 	return f.Close, nil
 }
 
-// lockSQLite takes the shared or exclusive lock on path.lock, without waiting.
+// lockSQLite takes the shared or exclusive lock on path.lock, without waiting. The
+// file holds nothing; it is readable by all, so that whichever account made it,
+// the account that runs the server can lock it.
 func lockSQLite(path string, exclusive bool) (*os.File, error) {
 	if err := checkDir(path); err != nil {
 		return nil, err
 	}
 	name := path + ".lock"
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(name, os.O_RDONLY|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("lock file %s: %w", name, reason(err))
 	}
@@ -263,7 +265,8 @@ type Restored struct {
 // database it replaces is not deleted but renamed to path.before-restore-TIME, after
 // its write-ahead log has been merged into it, so that it too is a complete file.
 // A copy older than this build is fine (the server migrates it when it starts); one
-// made by a newer staffmgr is refused.
+// made by a newer staffmgr is refused. Run by root, the copy gets the owner of the
+// database it replaces, or of its directory, so that the server can open it.
 func RestoreSQLite(ctx context.Context, source, path string) (Restored, error) {
 	st, err := os.Stat(source)
 	if err != nil {
@@ -296,6 +299,10 @@ func RestoreSQLite(ctx context.Context, source, path string) (Restored, error) {
 	if r.Schema, err = checkRestore(ctx, tmp); err != nil {
 		removeSQLite(tmp)
 		return Restored{}, fmt.Errorf("%s: %w; nothing was changed", source, err)
+	}
+	if err := ownLike(tmp, path); err != nil {
+		removeSQLite(tmp)
+		return Restored{}, fmt.Errorf("%s: %w; nothing was changed", tmp, err)
 	}
 
 	if _, err := os.Stat(path); err == nil {

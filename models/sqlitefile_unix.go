@@ -5,6 +5,7 @@ package models
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"syscall"
 )
 
@@ -40,4 +41,24 @@ func syncDir(dir string) error {
 		err = cerr
 	}
 	return err
+}
+
+// ownLike gives path the owner of ref, or of ref's directory when ref does not
+// exist, when this process runs as root; as anyone else it leaves path alone.
+func ownLike(path, ref string) error {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	st, err := os.Stat(ref)
+	if err != nil {
+		st, err = os.Stat(filepath.Dir(ref))
+	}
+	if err != nil {
+		return err
+	}
+	sys, ok := st.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	return os.Chown(path, int(sys.Uid), int(sys.Gid))
 }
