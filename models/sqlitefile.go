@@ -172,7 +172,9 @@ func quickCheck(ctx context.Context, db *gorm.DB, schema string) error {
 
 // Backup describes a copy BackupSQLite wrote.
 type Backup struct {
-	Path  string
+	// Path is the file written.
+	Path string
+	// Bytes is its size.
 	Bytes int64
 	Schema
 }
@@ -253,6 +255,9 @@ func syncFile(path string) error {
 // Restored describes what RestoreSQLite did.
 type Restored struct {
 	Schema
+	// Sessions and Keys are the sessions and one-time login keys of the copy that
+	// the restore ended.
+	Sessions, Keys int64
 	// Replaced is where the database that was at the path before now is; "" when
 	// there was none.
 	Replaced string
@@ -264,7 +269,9 @@ type Restored struct {
 // check: it is copied beside path, checked, and only then renamed into place. The
 // database it replaces is not deleted but renamed to path.before-restore-TIME, after
 // its write-ahead log has been merged into it, so that it too is a complete file.
-// A copy older than this build is fine (the server migrates it when it starts); one
+// The copy's sessions and one-time login keys are deleted: those ended or used
+// since it was taken (a logout, a password change, a login with the key) would
+// otherwise be good again. A copy older than this build is fine (the server migrates it when it starts); one
 // made by a newer staffmgr is refused. Run by root, the copy gets the owner of the
 // database it replaces, or of its directory, so that the server can open it.
 func RestoreSQLite(ctx context.Context, source, path string) (Restored, error) {
@@ -296,7 +303,7 @@ func RestoreSQLite(ctx context.Context, source, path string) (Restored, error) {
 		return Restored{}, err
 	}
 	var r Restored
-	if r.Schema, err = checkRestore(ctx, tmp); err != nil {
+	if err = checkRestore(ctx, tmp, &r); err != nil {
 		removeSQLite(tmp)
 		return Restored{}, fmt.Errorf("%s: %w; nothing was changed", source, err)
 	}
@@ -338,22 +345,34 @@ func RestoreSQLite(ctx context.Context, source, path string) (Restored, error) {
 	return r, syncDir(filepath.Dir(path))
 }
 
-// checkRestore opens the copy about to be restored, checks it and reads its schema.
-// Closing it leaves one complete file.
-func checkRestore(ctx context.Context, path string) (Schema, error) {
+// checkRestore opens the copy about to be restored, checks it, reads its schema and
+// ends its sessions and keys. Closing it leaves one complete file.
+func checkRestore(ctx context.Context, path string, r *Restored) error {
 	db, err := Open("sqlite:" + path)
 	if err != nil {
-		return Schema{}, err
+		return err
 	}
-	s, err := func() (Schema, error) {
+	err = func() error {
 		if err := quickCheck(ctx, db, "main"); err != nil {
-			return Schema{}, err
+			return err
 		}
-		s, err := schemaOf(ctx, db, "main")
-		if err == nil && len(s.Unknown) > 0 {
-			err = fmt.Errorf("it was made by a newer staffmgr (migration %d is unknown to this one)", s.Unknown[0])
+		var err error
+		if r.Schema, err = schemaOf(ctx, db, "main"); err != nil {
+			return err
 		}
-		return s, err
+		if len(r.Unknown) > 0 {
+			return fmt.Errorf("it was made by a newer staffmgr (migration %d is unknown to this one)", r.Unknown[0])
+		}
+		return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			res := tx.Exec("DELETE FROM sessions")
+			if res.Error != nil {
+				return res.Error
+			}
+			r.Sessions = res.RowsAffected
+			res = tx.Exec("DELETE FROM auth_keys")
+			r.Keys = res.RowsAffected
+			return res.Error
+		})
 	}()
 	if cerr := Close(db); err == nil {
 		err = cerr
@@ -363,7 +382,7 @@ func checkRestore(ctx context.Context, path string) (Schema, error) {
 			err = errors.New("its write-ahead log was not merged on closing")
 		}
 	}
-	return s, err
+	return err
 }
 
 // copyFile copies source to a new file target and syncs it.

@@ -85,7 +85,8 @@ func restoreCommand(ctx context.Context, cfg Config, file string, stdout io.Writ
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "restored %s from %s (schema %s)\n", path, file, r.Latest)
+	fmt.Fprintf(stdout, "restored %s from %s (schema %s); its %d session(s) and %d login key(s) are ended\n",
+		path, file, r.Latest, r.Sessions, r.Keys)
 	if r.Replaced != "" {
 		fmt.Fprintf(stdout, "the database it replaced is kept as %s\n", r.Replaced)
 	}

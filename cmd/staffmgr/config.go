@@ -209,6 +209,9 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 	if err != nil {
 		return cfg, nil, err
 	}
+	if cfg.MetricsListen != "" && cfg.MetricsListen == cfg.Listen {
+		return cfg, nil, fmt.Errorf("STAFFMGR_METRICS_LISTEN is the API's own address; leave it unset to serve /metrics there")
+	}
 	if cfg.SessionIdle > cfg.SessionLifetime {
 		return cfg, nil, fmt.Errorf("the session idle time (%s) is longer than its lifetime (%s)", cfg.SessionIdle, cfg.SessionLifetime)
 	}

@@ -116,6 +116,11 @@ func TestMetricsListenConfig(t *testing.T) {
 	if err != nil || cfg.MetricsListen != "127.0.0.1:9150" {
 		t.Errorf("STAFFMGR_METRICS_LISTEN: %q %v", cfg.MetricsListen, err)
 	}
+	if _, _, err := parseConfig("serve", nil, func(k string) string {
+		return map[string]string{"STAFFMGR_METRICS_LISTEN": "127.0.0.1:1500"}[k]
+	}, io.Discard); err == nil || !strings.Contains(err.Error(), "the API's own address") {
+		t.Errorf("metrics on the API's address: %v", err)
+	}
 	m := &Main{Config: DefaultConfig()}
 	m.Config.Listen, m.Config.MetricsListen = "127.0.0.1:0", "127.0.0.1:-1"
 	m.Config.DB = dbtest.NewDSN(t, models.SQLite)
@@ -216,11 +221,16 @@ func TestBackupRestore(t *testing.T) {
 		}
 	}
 
-	// The server starts from the copy, with its sessions.
-	m = startConfigured(t, dsn, nil)
-	if doc := call(t, m, url.Values{"func": {"whoami"}, "auth": {sid}}); errorType(doc) != "" {
-		t.Errorf("the session of the copy: %v", doc)
+	// The server starts from the copy, whose sessions are over: one ended since the
+	// copy was taken must not come back.
+	if !strings.Contains(out, "its 1 session(s) and 0 login key(s) are ended") {
+		t.Errorf("restore: %q", out)
 	}
+	m = startConfigured(t, dsn, nil)
+	if doc := call(t, m, url.Values{"func": {"whoami"}, "auth": {sid}}); errorType(doc) != "access" {
+		t.Errorf("a session of the copy: %v", doc)
+	}
+	sid = login(t, m, "root", "Ops-pass1")
 	list := call(t, m, url.Values{"func": {"department"}, "auth": {sid}})
 	if s := fmt.Sprint(list); !strings.Contains(s, "Before") || strings.Contains(s, "After") {
 		t.Errorf("departments after the restore: %s", s)
