@@ -195,22 +195,29 @@ func (a *App) dispatch(c *Ctx, name string) (render.Result, error) {
 	if err := a.suParam(c); err != nil {
 		return nil, err
 	}
-	if !rights.Allows(c.Level(), fn.Level) {
-		if c.Actor == nil {
-			return nil, errs.Denied("session", "Log in first: the session is unknown or has expired")
-		}
-		return nil, errs.Denied(fn.Name, "Insufficient privileges to perform %q", fn.Name)
-	}
-	if fn.Only && c.Level() != fn.Level {
-		return nil, errs.Denied(fn.Name, "%q is for %s accounts only", fn.Name, fn.Level)
-	}
-	if err := a.authorize(c, fn); err != nil {
+	if err := a.admit(c, fn); err != nil {
 		return nil, err
 	}
 	if err := a.checkParams(c); err != nil {
 		return nil, err
 	}
 	return a.run(c, fn)
+}
+
+// admit refuses a func the caller may not call: below its level, above the level
+// of a func for one level Only, or without its right. func=help asks it of every
+// func, so that the reference lists what the dispatcher would run.
+func (a *App) admit(c *Ctx, fn *Func) error {
+	if !rights.Allows(c.Level(), fn.Level) {
+		if c.Actor == nil {
+			return errs.Denied("session", "Log in first: the session is unknown or has expired")
+		}
+		return errs.Denied(fn.Name, "Insufficient privileges to perform %q", fn.Name)
+	}
+	if fn.Only && c.Level() != fn.Level {
+		return errs.Denied(fn.Name, "%q is for %s accounts only", fn.Name, fn.Level)
+	}
+	return a.authorize(c, fn)
 }
 
 // authenticate finds the caller: authinfo, then the auth parameter, then the cookie.

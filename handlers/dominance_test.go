@@ -115,7 +115,7 @@ var alsoTouching = map[string]struct{ fn, query, right string }{
 // untouching says why the other funcs need no dominance check.
 var untouching = map[string]string{
 	"auth": "own session", "logon": "own session", "logout": "own session", "keepalive": "own session",
-	"whoami": "own account", "chlevel": "own su session",
+	"whoami": "own account", "chlevel": "own su session", "help": "reads the func table",
 	"session": "list", "session.filter": "own filter",
 	"employee": "list", "employee.filter": "own filter",
 	"employee.department": "list", "employee.department.filter": "own filter",

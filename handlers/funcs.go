@@ -25,6 +25,9 @@ type Func struct {
 	// staff reach only by acting as a client (su).
 	Only  bool
 	Shape Shape
+	// Section is the heading of the func table the func is listed under, as the API
+	// reference groups it; the table's heading rows set it.
+	Section string
 }
 
 // right is the name of the right that opens the func.
@@ -33,6 +36,15 @@ func (f *Func) right() string {
 		return f.Right
 	}
 	return f.Name
+}
+
+// neededRight is the right the dispatcher asks of an employee without full
+// access before running the func; "" below admin level, where none is needed.
+func (f *Func) neededRight() string {
+	if f.Level < rights.Admin {
+		return ""
+	}
+	return f.right()
 }
 
 // changes reports whether the func changes data when confirmed: it needs sok=ok.
@@ -53,10 +65,11 @@ func (f *Func) writes(sok bool) bool {
 	return f.changes() && sok
 }
 
-// funcTable lists every function the server answers.
+// funcTable lists every function the server answers, in sections: a heading row
+// names the section of the funcs after it.
 func funcTable() []*Func {
-	return []*Func{
-		// Sessions: open to anyone, or to every logged-in account.
+	return sectioned([]*Func{
+		heading("Sessions"),
 		{Name: "auth", Caption: "Log in", Level: rights.Guest, Shape: &Op{Run: authLogin}},
 		{Name: "logon", Caption: "Log out", Level: rights.Guest, Shape: &Op{Run: authLogout}},
 		{Name: "logout", Caption: "Log out", Level: rights.Guest, Shape: &Op{Run: authLogout}},
@@ -64,13 +77,13 @@ func funcTable() []*Func {
 		{Name: "whoami", Caption: "Current account", Level: rights.User, Shape: &Op{Run: whoami}},
 		{Name: "chlevel", Caption: "Return from acting as another account", Level: rights.User, Shape: &Op{Run: chlevel}},
 
-		// Active sessions and one-time keys: root and admin.
+		heading("Active sessions and one-time keys"),
 		{Name: "session", Caption: "Active sessions", Level: rights.Admin, Shape: &List{Spec: sessionSpec, Rows: sessionList}},
 		filterFunc("session", "Filter active sessions", rights.Admin, sessionSpec),
 		{Name: "session.delete", Caption: "End sessions", Level: rights.Admin, Shape: &Group{Each: sessionDelete}},
 		{Name: "session.newkey", Caption: "Register a one-time login key", Level: rights.Admin, Shape: &Op{Run: sessionNewKey, Writes: true}},
 
-		// Staff.
+		heading("Staff"),
 		{Name: "employee", Caption: "Staff", Level: rights.Admin, Shape: &List{Spec: employeeSpec, Rows: employeeList}},
 		filterFunc("employee", "Filter staff", rights.Admin, employeeSpec),
 		{Name: "employee.edit", Caption: "Create or edit an employee", Level: rights.Admin, Shape: &Form{Input: employeeInput, Show: employeeForm, Save: employeeSave}},
@@ -91,7 +104,7 @@ func funcTable() []*Func {
 			Shape: &Form{Input: supportSettingsInput, Show: supportSettingsForm, Save: supportSettingsSave}},
 		{Name: "employee.sms", Caption: "Text an employee", Level: rights.Admin, Shape: &Send{Input: employeeSMSInput, Ready: smsReady, Show: employeeSMSForm, Deliver: employeeSMS}},
 
-		// Rights: of one employee, and the grants of one department.
+		heading("Rights"),
 		{Name: "rights2.user", Caption: "Rights of an employee", Level: rights.Admin, Shape: &List{Spec: rightsUserSpec, Rows: rightsUserList}},
 		filterFunc("rights2.user", "Filter rights of an employee", rights.Admin, rightsUserSpec),
 		{Name: "rights2.user.resume", Caption: "Allow rights to an employee", Level: rights.Admin, Shape: &Group{Each: rightsUserResume}},
@@ -102,13 +115,13 @@ func funcTable() []*Func {
 		{Name: "rights2.group.resume", Caption: "Grant rights to a department", Level: rights.Admin, Shape: &Group{Each: departmentRight(true)}},
 		{Name: "rights2.group.suspend", Caption: "Withdraw rights from a department", Level: rights.Admin, Shape: &Group{Each: departmentRight(false)}},
 
-		// Departments.
+		heading("Departments"),
 		{Name: "department", Caption: "Departments", Level: rights.Admin, Shape: &List{Spec: departmentSpec, Rows: departmentList}},
 		filterFunc("department", "Filter departments", rights.Admin, departmentSpec),
 		{Name: "department.edit", Caption: "Create or edit a department", Level: rights.Admin, Shape: &Form{Input: departmentInput, Show: departmentForm, Save: departmentSave}},
 		{Name: "department.delete", Caption: "Delete departments", Level: rights.Admin, Shape: &Group{Each: departmentDelete}},
 
-		// Clients: accounts of user level.
+		heading("Clients"),
 		{Name: "user", Caption: "Clients", Level: rights.Admin, Shape: &List{Spec: userSpec, Rows: userList}},
 		filterFunc("user", "Filter clients", rights.Admin, userSpec),
 		{Name: "user.edit", Caption: "Create or edit a client", Level: rights.Admin, Shape: &Form{Input: userInput, Show: userForm, Save: userSave}},
@@ -116,7 +129,7 @@ func funcTable() []*Func {
 		{Name: "user.suspend", Caption: "Suspend clients", Level: rights.Admin, Shape: &Group{Each: userSuspend}},
 		{Name: "user.resume", Caption: "Resume clients", Level: rights.Admin, Shape: &Group{Each: userResume}},
 
-		// The support desk: clients' side, then staff's.
+		heading("The support desk"),
 		{Name: "clientticket", Caption: "My tickets", Level: rights.User, Only: true, Shape: &List{Spec: clientTicketSpec, Rows: clientTicketList}},
 		only(filterFunc("clientticket", "Filter my tickets", rights.User, clientTicketSpec)),
 		{Name: "clientticket.edit", Caption: "Open or answer a ticket", Level: rights.User, Only: true, Shape: &Form{Input: clientTicketInput, Show: clientTicketForm, Save: clientTicketSave}},
@@ -128,10 +141,32 @@ func funcTable() []*Func {
 		{Name: "support_tool_responsible", Caption: "Hand a ticket to an employee or a department", Level: rights.Admin,
 			Shape: &Form{Input: transferInput, Show: transferForm, Save: transferSave}},
 
-		// The audit journal: every confirmed change, written by the dispatcher.
+		heading("The audit journal"),
 		{Name: "journal", Caption: "Journal", Level: rights.Admin, Shape: &List{Spec: journalSpec, Rows: journalList}},
 		filterFunc("journal", "Filter the journal", rights.Admin, journalSpec),
+
+		heading("The API reference"),
+		{Name: "help", Caption: "The funcs the caller may call", Level: rights.Guest, Shape: &Op{Run: help}},
+	})
+}
+
+// heading is a row of the func table that starts a section: the funcs after it, up
+// to the next heading, are listed under title.
+func heading(title string) *Func { return &Func{Section: title} }
+
+// sectioned drops the heading rows of a table, giving each func its section.
+func sectioned(rows []*Func) []*Func {
+	var out []*Func
+	section := ""
+	for _, f := range rows {
+		if f.Name == "" && f.Shape == nil {
+			section = f.Section
+			continue
+		}
+		f.Section = section
+		out = append(out, f)
 	}
+	return out
 }
 
 // only restricts f to accounts of exactly its level.

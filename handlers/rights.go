@@ -35,16 +35,17 @@ func rightObject(name string) string {
 // authorize refuses a call the caller holds no right to (rights.Grants.Decide, the
 // rule rights2.user shows). Funcs below admin level need no right.
 func (a *App) authorize(c *Ctx, fn *Func) error {
-	if fn.Level < rights.Admin || c.Actor == nil {
+	right := fn.neededRight()
+	if right == "" || c.Actor == nil {
 		return nil
 	}
-	ok, err := models.HasRight(c, a.db, c.Actor, fn.right())
+	ok, err := models.HasRight(c, a.db, c.Actor, right)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return errs.New(errs.Access, fn.Name, fn.Name,
-			"%s has no right to %q: ask root or an admin to grant it", c.Actor.Login, fn.right())
+			"%s has no right to %q: ask root or an admin to grant it", c.Actor.Login, right)
 	}
 	return nil
 }

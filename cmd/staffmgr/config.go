@@ -228,6 +228,7 @@ Usage:
   staffmgr passwd LOGIN        set LOGIN's password, read from standard input or a prompt
   staffmgr backup FILE         write a consistent copy of the running SQLite database to FILE
   staffmgr restore FILE        put the copy FILE in place of the SQLite database (servers stopped)
+  staffmgr docs [FILE]         write the API reference (docs/api.md) to FILE or stdout
   staffmgr version             print the version (also --version)
   staffmgr help                print this help
 

@@ -53,6 +53,8 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	case "version":
 		fmt.Fprintln(stdout, "staffmgr", versionString())
 		return 0
+	case "docs":
+		return docsCommand(args, stdout, stderr)
 	case "serve", "migrate", "passwd", "backup", "restore":
 	default:
 		fmt.Fprintf(stderr, "staffmgr: unknown command %q\n\n", command)

@@ -56,6 +56,22 @@ const (
 	CreateOnly
 )
 
+// String is the need's name as the API reference spells it: optional, required,
+// always or create_only.
+func (n Need) String() string {
+	switch n {
+	case Optional:
+		return "optional"
+	case Required:
+		return "required"
+	case Always:
+		return "always"
+	case CreateOnly:
+		return "create_only"
+	}
+	return fmt.Sprintf("Need(%d)", int(n))
+}
+
 // Option is one choice of a select, as the renderer writes it.
 type Option = render.Option
 

@@ -19,6 +19,8 @@ type pageView struct {
 	Rows    [][]string
 	Paging  string
 	Fields  []fieldView
+	// Reference is the API reference (func=help), by section.
+	Reference []refSection
 }
 
 type errorView struct{ Type, Object, Msg string }
@@ -30,7 +32,7 @@ func Page(w io.Writer, doc *Node) error {
 	v := pageView{Lang: doc.Attr("lang"), Func: doc.Attr("func")}
 	var columns []string
 	seen := map[string]bool{}
-	var rows []*Node
+	var rows, funcs []*Node
 	for _, c := range doc.Children {
 		switch c.Name {
 		case "tparams", "slist":
@@ -42,6 +44,8 @@ func Page(w io.Writer, doc *Node) error {
 			v.Login = v.Error.Type == "access" || v.Error.Type == "auth"
 		case "ok":
 			v.OK = true
+		case "func":
+			funcs = append(funcs, c)
 		case "elem":
 			rows = append(rows, c)
 			for _, cell := range c.Children {
@@ -70,6 +74,7 @@ func Page(w io.Writer, doc *Node) error {
 			v.Rows = append(v.Rows, line)
 		}
 	}
+	v.Reference = referenceView(funcs)
 	return templates.Render(w, "page.html", v)
 }
 

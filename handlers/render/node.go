@@ -73,6 +73,25 @@ func (n *Node) Child(name string) *Node {
 	return nil
 }
 
+// all returns the children with the given name, in order.
+func (n *Node) all(name string) []*Node {
+	var out []*Node
+	for _, c := range n.Children {
+		if c.Name == name {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// childText is the text of the first child with the given name, "" when none.
+func (n *Node) childText(name string) string {
+	if c := n.Child(name); c != nil {
+		return c.Text
+	}
+	return ""
+}
+
 func (n *Node) empty() bool {
 	return len(n.Attrs) == 0 && n.Text == "" && len(n.Children) == 0
 }

@@ -7,8 +7,10 @@ import (
 
 // PlainText writes a document as key=value lines (mgrctl's format). A list row is one line
 // of space-separated key=value pairs; a flag is its bare name; nested elements and
-// attributes are dotted keys (auth.level=28); an element with a name attribute is keyed
-// by that name (error.param.value=…). tparams and select options are left out.
+// attributes are dotted keys (auth.level=28); a nested element with a name attribute is
+// keyed by that name (error.param.value=…), and so is one at any depth that has
+// children of its own (func.employee.caption=Staff). tparams and select options are
+// left out.
 func PlainText(doc *Node) []byte {
 	var b bytes.Buffer
 	for _, c := range doc.Children {
@@ -26,7 +28,7 @@ func PlainText(doc *Node) []byte {
 			b.WriteString(strings.Join(fields, " "))
 			b.WriteByte('\n')
 		default:
-			flatten(c, c.Name, func(k, v string, flag bool) {
+			named(c, "", func(k, v string, flag bool) {
 				b.WriteString(k)
 				if !flag {
 					b.WriteByte('=')
@@ -67,8 +69,31 @@ func flatten(n *Node, prefix string, emit func(key, value string, flag bool)) {
 			emit(join(join(prefix, c.Name), escapeText(name)), c.Text, false)
 			continue
 		}
-		flatten(c, join(prefix, c.Name), emit)
+		named(c, prefix, emit)
 	}
+}
+
+// named flattens the child c of the element at prefix, keyed by its name attribute
+// when it has children of its own, so that the values of one repeated element stay
+// apart from those of the next.
+func named(c *Node, prefix string, emit func(key, value string, flag bool)) {
+	key := c.Name
+	if prefix != "" {
+		key = prefix + "." + key
+	}
+	name := c.Attr("name")
+	if name == "" || len(c.Children) == 0 {
+		flatten(c, key, emit)
+		return
+	}
+	rest := *c
+	rest.Attrs = nil
+	for _, a := range c.Attrs {
+		if a.Name != "name" {
+			rest.Attrs = append(rest.Attrs, a)
+		}
+	}
+	flatten(&rest, key+"."+escapeText(name), emit)
 }
 
 var textEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`, "\r", `\r`)

@@ -54,6 +54,16 @@ const (
 	Choice
 )
 
+var filterNames = map[FilterKind]string{NoFilter: "", Wildcard: "wildcard", Exact: "exact", Choice: "choice"}
+
+// String is the filter's name: wildcard, exact or choice; "" for none.
+func (k FilterKind) String() string {
+	if s, ok := filterNames[k]; ok {
+		return s
+	}
+	return fmt.Sprintf("FilterKind(%d)", int(k))
+}
+
 // Option is one value a Choice filter takes, with its caption.
 type Option struct {
 	Key, Label string
