@@ -1,11 +1,15 @@
 # staffmgr: `make run` starts the server on ./staffmgr.db, `make test` runs every test.
 GO ?= go
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X main.version=$(VERSION)
+# The version is the commit's first 12 hex digits, with -dirty for a changed work
+# tree: the string staffmgr reads from its build info when none is linked in, so a
+# commit has one version however it was built. VERSION=v1.2.0 make build names one.
+VERSION ?= $(shell git rev-parse HEAD 2>/dev/null | cut -c1-12)$(shell git status --porcelain 2>/dev/null | grep -q . && echo -dirty)
+LDFLAGS := $(if $(VERSION),-X main.version=$(VERSION))
 
 .PHONY: run build test race vet fmt bench fuzz fuzz-short clean docs
 
 run:
+	@echo "make run: building staffmgr, then starting it; the first build takes a few minutes"
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/staffmgr
 
 build:

@@ -40,6 +40,9 @@ type Config struct {
 	// SMSGateway is where employee.sms sends: an http:// or https:// URL that takes a
 	// JSON POST, or file:PATH that appends one JSON line per message; empty is none.
 	SMSGateway string
+	// SeparateMetrics leaves /metrics out of the API's routes: OpsHandler serves it
+	// on a listener of its own.
+	SeparateMetrics bool
 	// smsTimeout bounds one call to an HTTP gateway (10 s when zero); tests shorten it.
 	smsTimeout time.Duration
 	// checkPassword checks a login and password (models.Authenticate when nil); tests
@@ -56,6 +59,8 @@ type App struct {
 	funcs    map[string]*Func
 	ordered  []*Func
 	sms      smsGateway // nil: none configured
+	metrics  *metrics
+	ready    readiness
 }
 
 // New builds the App and checks its func table.
@@ -85,6 +90,9 @@ func New(db *gorm.DB, sessions *session.Manager, cfg Config, log *slog.Logger) (
 		}
 		a.funcs[f.Name] = f
 		a.ordered = append(a.ordered, f)
+	}
+	if a.metrics, err = newMetrics(a); err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
 	}
 	return a, nil
 }
@@ -123,7 +131,8 @@ func checkFunc(f *Func) error {
 	return nil
 }
 
-// Echo returns the HTTP server: the API on /billmgr and on /.
+// Echo returns the HTTP server: the API on /billmgr and on /, and the operators'
+// routes /healthz, /readyz and /metrics.
 func (a *App) Echo() *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
@@ -140,6 +149,7 @@ func (a *App) Echo() *echo.Echo {
 		e.GET(path, a.serve)
 		e.POST(path, a.serve)
 	}
+	a.opsRoutes(e)
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		code := http.StatusInternalServerError
 		if he, ok := err.(*echo.HTTPError); ok {

@@ -141,9 +141,11 @@ func (a *App) serve(ec echo.Context) error {
 
 	appErr := a.appError(log, reqID, err)
 	if format == render.HTML && appErr == nil && a.sessions.Opened(c) {
+		a.metrics.request(name, format, nil, start)
 		return ec.Redirect(http.StatusSeeOther, render.Binary)
 	}
 	a.write(ec, format, render.Meta{Func: name, Lang: lang(params), Params: params.Echo()}, res, appErr)
+	a.metrics.request(name, format, appErr, start)
 
 	attrs := []any{"method", r.Method, "func", models.Clamp(name, maxErrorValue), "ip", c.IP, "duration", time.Since(start).Round(time.Microsecond)}
 	if c.Actor != nil {

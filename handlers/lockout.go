@@ -33,6 +33,7 @@ func (a *App) guardLogin(c *Ctx, login string, attempt func() (*models.Account, 
 		return nil, err
 	}
 	if block != nil {
+		a.metrics.loginBlocked(block.Kind)
 		return nil, blockedError(block, a.lockoutNow())
 	}
 	acc, err := attempt()
@@ -43,6 +44,7 @@ func (a *App) guardLogin(c *Ctx, login string, attempt func() (*models.Account, 
 		return acc, nil
 	}
 	if errors.Is(err, errs.Auth) {
+		a.metrics.loginFailures.Inc()
 		return nil, err
 	}
 	if rerr := res.Release(ctx, a.db); rerr != nil {

@@ -240,6 +240,7 @@ func employeeSMS(c *Ctx, in *form.Input) (Delivery, error) {
 	// A message the gateway may already have taken is not abandoned when the caller
 	// hangs up.
 	answer, sendErr := gateway.deliver(context.WithoutCancel(c), number, message)
+	c.App.metrics.sms(sendErr)
 	rec := &models.SMSMessage{
 		SenderID: &c.Actor.ID, SenderLogin: c.Actor.Login, EmployeeID: &a.ID, EmployeeLogin: a.Login,
 		Number: number, Message: message, Status: models.SMSSent, Answer: answer,

@@ -71,6 +71,10 @@ func Open(dsn string) (*gorm.DB, error) {
 		dialector = postgres.New(postgres.Config{DSN: driverDSN,
 			OptionOpenDB: []stdlib.OptionOpenDB{stdlib.OptionShouldPing(shouldPing)}})
 	} else {
+		path, _, _ := strings.Cut(driverDSN, "?")
+		if err := checkSQLiteFile(path); err != nil {
+			return nil, err
+		}
 		dialector = sqlite.Open(driverDSN)
 	}
 	db, err := gorm.Open(dialector, &gorm.Config{

@@ -309,3 +309,26 @@ func (p Lockout) DeleteStaleLockouts(ctx context.Context, db *gorm.DB) (int64, e
 		WHERE window_start <= ? AND (locked_until IS NULL OR locked_until <= ?)`, now.Add(-p.Window), now)
 	return res.RowsAffected, res.Error
 }
+
+// CountLocks returns how many logins and how many addresses are locked now.
+func (p Lockout) CountLocks(ctx context.Context, db *gorm.DB) (logins, addresses int64, err error) {
+	p = p.normalized()
+	var rows []struct {
+		Kind string
+		N    int64
+	}
+	err = db.WithContext(ctx).Table("login_failures").Select("kind, COUNT(*) AS n").
+		Where("locked_until > ?", p.now()).Group("kind").Scan(&rows).Error
+	if err != nil {
+		return 0, 0, fmt.Errorf("count locks: %w", err)
+	}
+	for _, r := range rows {
+		switch r.Kind {
+		case LockLogin:
+			logins = r.N
+		case LockIP:
+			addresses = r.N
+		}
+	}
+	return logins, addresses, nil
+}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gorm.io/gorm"
 )
@@ -115,6 +116,33 @@ func Migrate(ctx context.Context, db *gorm.DB) ([]string, error) {
 		}
 	}
 	return applied, nil
+}
+
+// embedded is Migrations read once, for the checks that run often.
+var embedded = sync.OnceValues(Migrations)
+
+// PendingMigrations returns the names of the embedded migrations that the database
+// has not recorded, in order: none when its schema is current. It only reads.
+func PendingMigrations(ctx context.Context, db *gorm.DB) ([]string, error) {
+	all, err := embedded()
+	if err != nil {
+		return nil, err
+	}
+	var versions []int
+	if err := db.WithContext(ctx).Table("schema_migrations").Pluck("version", &versions).Error; err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	applied := make(map[int]bool, len(versions))
+	for _, v := range versions {
+		applied[v] = true
+	}
+	var pending []string
+	for _, m := range all {
+		if !applied[m.Version] {
+			pending = append(pending, m.Name)
+		}
+	}
+	return pending, nil
 }
 
 // splitStatements splits a migration at semicolons that end a line, dropping

@@ -59,3 +59,10 @@ func ListActive(ctx context.Context, db *gorm.DB, q *list.Query) ([]Listed, int6
 	total, err := q.Fetch(Active(ctx, db), ListedColumns, &rows)
 	return rows, total, err
 }
+
+// CountActive returns the number of sessions that have not expired.
+func CountActive(ctx context.Context, db *gorm.DB) (int64, error) {
+	var n int64
+	err := db.WithContext(ctx).Table("sessions").Where("expiry > ?", models.Now()).Count(&n).Error
+	return n, err
+}

@@ -30,6 +30,7 @@ type Config struct {
 	Su              handlers.SuPolicy
 	Lockout         models.Lockout
 	SMSGateway      string
+	MetricsListen   string
 }
 
 // DefaultConfig is the configuration with nothing set.
@@ -71,6 +72,7 @@ var envVars = []struct{ name, help string }{
 	{"STAFFMGR_LOCKOUT_WINDOW", "the window in which failed logins are counted (default 15m)"},
 	{"STAFFMGR_LOCKOUT_DURATION", "how long a blocked login or address stays blocked (default 15m)"},
 	{"STAFFMGR_SMS_GATEWAY", "where employee.sms sends: an http:// or https:// URL that takes a JSON POST, or file:PATH (default none)"},
+	{"STAFFMGR_METRICS_LISTEN", "serve /metrics (and /healthz, /readyz) on this address instead of the API's (default: on the API's)"},
 }
 
 // parseConfig reads the configuration of a command from its arguments and environment.
@@ -199,12 +201,16 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 	set("STAFFMGR_LOCKOUT_IP_FAILURES", failures(&cfg.Lockout.IPLimit))
 	set("STAFFMGR_LOCKOUT_WINDOW", duration(&cfg.Lockout.Window))
 	set("STAFFMGR_LOCKOUT_DURATION", duration(&cfg.Lockout.Duration))
+	set("STAFFMGR_METRICS_LISTEN", func(v string) error { cfg.MetricsListen = v; return nil })
 	set("STAFFMGR_SMS_GATEWAY", func(v string) error {
 		cfg.SMSGateway = v
 		return handlers.CheckSMSGateway(v)
 	})
 	if err != nil {
 		return cfg, nil, err
+	}
+	if cfg.MetricsListen != "" && cfg.MetricsListen == cfg.Listen {
+		return cfg, nil, fmt.Errorf("STAFFMGR_METRICS_LISTEN is the API's own address; leave it unset to serve /metrics there")
 	}
 	if cfg.SessionIdle > cfg.SessionLifetime {
 		return cfg, nil, fmt.Errorf("the session idle time (%s) is longer than its lifetime (%s)", cfg.SessionIdle, cfg.SessionLifetime)
@@ -220,8 +226,10 @@ Usage:
   staffmgr [serve] [flags]     run the server (the default)
   staffmgr migrate [flags]     apply schema migrations and exit
   staffmgr passwd LOGIN        set LOGIN's password, read from standard input or a prompt
+  staffmgr backup FILE         write a consistent copy of the running SQLite database to FILE
+  staffmgr restore FILE        put the copy FILE in place of the SQLite database (servers stopped)
   staffmgr docs [FILE]         write the API reference (docs/api.md) to FILE or stdout
-  staffmgr version             print the version
+  staffmgr version             print the version (also --version)
   staffmgr help                print this help
 
 Every setting is a flag or an environment variable; a flag wins:

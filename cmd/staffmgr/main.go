@@ -29,8 +29,9 @@ import (
 	"staffmgr/session"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// version is set at build time with -ldflags "-X main.version=…"; empty, the
+// build info names the commit.
+var version string
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
@@ -39,7 +40,10 @@ func main() {
 // run carries out one command line and returns the exit code.
 func run(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	command := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	switch {
+	case len(args) > 0 && (args[0] == "--version" || args[0] == "-version"):
+		command, args = "version", args[1:]
+	case len(args) > 0 && !strings.HasPrefix(args[0], "-"):
 		command, args = args[0], args[1:]
 	}
 	switch command {
@@ -51,7 +55,7 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 		return 0
 	case "docs":
 		return docsCommand(args, stdout, stderr)
-	case "serve", "migrate", "passwd":
+	case "serve", "migrate", "passwd", "backup", "restore":
 	default:
 		fmt.Fprintf(stderr, "staffmgr: unknown command %q\n\n", command)
 		usage(stderr)
@@ -76,6 +80,16 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 			return 2
 		}
 		err = passwdCommand(ctx, cfg, rest[0], stdin, stderr)
+	case "backup", "restore":
+		if len(rest) != 1 {
+			fmt.Fprintf(stderr, "staffmgr: usage: staffmgr %s FILE\n", command)
+			return 2
+		}
+		if command == "backup" {
+			err = backupCommand(ctx, cfg, rest[0], stdout)
+		} else {
+			err = restoreCommand(ctx, cfg, rest[0], stdout)
+		}
 	default:
 		err = serve(ctx, cfg, log, stdout)
 	}
@@ -90,16 +104,43 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	return 0
 }
 
+// versionString is the version linked in, or else the commit the build info
+// records (see versionOf).
 func versionString() string {
-	v := version
-	if info, ok := debug.ReadBuildInfo(); ok {
+	info, _ := debug.ReadBuildInfo()
+	return versionOf(version, info)
+}
+
+// versionOf is linked when a version was linked in, or else the commit of info:
+// its first 12 hex digits, and -dirty when the work tree had changes. make links
+// the same string, so one commit has one version however staffmgr was built. A
+// build without either (go run, or from a tree without git) is "devel".
+func versionOf(linked string, info *debug.BuildInfo) string {
+	if linked != "" {
+		return linked
+	}
+	var rev string
+	var dirty bool
+	if info != nil {
 		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				v += " (" + s.Value[:12] + ")"
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
 			}
 		}
 	}
-	return v
+	if rev == "" {
+		return "devel"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if dirty {
+		rev += "-dirty"
+	}
+	return rev
 }
 
 func newLogger(format string, w io.Writer) *slog.Logger {
@@ -138,9 +179,14 @@ type Main struct {
 	App      *handlers.App
 	server   *http.Server
 	listener net.Listener
-	done     chan error
-	stop     chan struct{}
-	wg       sync.WaitGroup
+	// ops serves the metrics and health checks when STAFFMGR_METRICS_LISTEN names
+	// an address of their own.
+	ops         *http.Server
+	opsListener net.Listener
+	release     func() error // lifts the hold on an SQLite database
+	done        chan error
+	stop        chan struct{}
+	wg          sync.WaitGroup
 }
 
 // Run opens and migrates the database, creates root on first start, and starts
@@ -157,6 +203,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	if m.release, err = holdDatabase(m.Config.DB); err != nil {
+		return err
+	}
 	applied, err := models.Migrate(ctx, db)
 	if err != nil {
 		return err
@@ -170,14 +219,15 @@ func (m *Main) Run(ctx context.Context) error {
 
 	sessions := session.New(db, session.Config{IdleTimeout: m.Config.SessionIdle, Lifetime: m.Config.SessionLifetime})
 	m.App, err = handlers.New(db, sessions, handlers.Config{
-		Passwords:      m.Config.Passwords,
-		PasswordPolicy: m.Config.PasswordPolicy,
-		KeyLifetime:    m.Config.KeyLifetime,
-		SecureCookies:  m.Config.SecureCookies,
-		TrustedProxies: m.Config.TrustedProxies,
-		Su:             m.Config.Su,
-		Lockout:        m.Config.Lockout,
-		SMSGateway:     m.Config.SMSGateway,
+		Passwords:       m.Config.Passwords,
+		PasswordPolicy:  m.Config.PasswordPolicy,
+		KeyLifetime:     m.Config.KeyLifetime,
+		SecureCookies:   m.Config.SecureCookies,
+		TrustedProxies:  m.Config.TrustedProxies,
+		Su:              m.Config.Su,
+		Lockout:         m.Config.Lockout,
+		SMSGateway:      m.Config.SMSGateway,
+		SeparateMetrics: m.Config.MetricsListen != "",
 	}, m.Log)
 	if err != nil {
 		return err
@@ -186,29 +236,51 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.server = &http.Server{
-		Handler:           m.App.Echo(),
+	if m.Config.MetricsListen != "" {
+		if m.opsListener, err = net.Listen("tcp", m.Config.MetricsListen); err != nil {
+			m.listener.Close()
+			return fmt.Errorf("STAFFMGR_METRICS_LISTEN: %w", err)
+		}
+		m.ops = m.httpServer(m.App.OpsHandler())
+	}
+	m.server = m.httpServer(m.App.Echo())
+	m.done = make(chan error, 2)
+	m.stop = make(chan struct{})
+	m.serve(m.server, m.listener)
+	if m.ops != nil {
+		m.serve(m.ops, m.opsListener)
+		m.Log.Info("metrics listening", "address", m.MetricsAddr())
+	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		m.cleanup()
+	}()
+	m.Log.Info("staffmgr listening", "address", m.Addr(), "database", models.Kind(db), "version", versionString())
+	return nil
+}
+
+// httpServer is an HTTP server of h with the server's timeouts and log.
+func (m *Main) httpServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       2 * time.Minute,
 		WriteTimeout:      2 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
-	m.done = make(chan error, 1)
-	m.stop = make(chan struct{})
-	m.wg.Add(2)
+}
+
+// serve runs s on l in the background; Done reports its failure.
+func (m *Main) serve(s *http.Server, l net.Listener) {
+	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
-		if err := m.server.Serve(m.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := s.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.done <- err
 		}
 	}()
-	go func() {
-		defer m.wg.Done()
-		m.cleanup()
-	}()
-	m.Log.Info("staffmgr listening", "address", m.Addr(), "database", models.Kind(db), "version", version)
-	return nil
 }
 
 // ensureRoot creates the root account on first start, with STAFFMGR_ROOT_PASSWORD or
@@ -269,6 +341,15 @@ func (m *Main) Addr() string {
 	return m.listener.Addr().String()
 }
 
+// MetricsAddr is the address of the metrics listener, or "" when the metrics are
+// served with the API.
+func (m *Main) MetricsAddr() string {
+	if m.opsListener == nil {
+		return ""
+	}
+	return m.opsListener.Addr().String()
+}
+
 // Done reports a server that stopped by itself.
 func (m *Main) Done() <-chan error { return m.done }
 
@@ -279,6 +360,10 @@ func (m *Main) Close() error {
 	if m.server != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		err = m.server.Shutdown(ctx)
+		if m.ops != nil {
+			m.ops.Shutdown(ctx)
+			m.ops = nil
+		}
 		cancel()
 		close(m.stop)
 		m.wg.Wait()
@@ -290,16 +375,22 @@ func (m *Main) Close() error {
 		}
 		m.DB = nil
 	}
+	if m.release != nil {
+		if rerr := m.release(); err == nil {
+			err = rerr
+		}
+		m.release = nil
+	}
 	return err
 }
 
 // migrateCommand applies pending migrations.
 func migrateCommand(ctx context.Context, cfg Config, stdout io.Writer) error {
-	db, err := models.Open(cfg.DB)
+	db, release, err := openHeld(cfg.DB)
 	if err != nil {
 		return err
 	}
-	defer models.Close(db)
+	defer release()
 	applied, err := models.Migrate(ctx, db)
 	for _, name := range applied {
 		fmt.Fprintln(stdout, "applied", name)
@@ -313,11 +404,11 @@ func migrateCommand(ctx context.Context, cfg Config, stdout io.Writer) error {
 // passwdCommand sets an account's password, read from a terminal prompt (twice,
 // without echo) or from the first line of standard input.
 func passwdCommand(ctx context.Context, cfg Config, login string, stdin io.Reader, stderr io.Writer) error {
-	db, err := models.Open(cfg.DB)
+	db, release, err := openHeld(cfg.DB)
 	if err != nil {
 		return err
 	}
-	defer models.Close(db)
+	defer release()
 	if _, err := models.Migrate(ctx, db); err != nil {
 		return err
 	}
