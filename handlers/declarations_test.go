@@ -26,6 +26,7 @@ var formCalls = map[string]string{
 	"ticket.edit":              "elid={ticket}&message=On+it&note_message=Checked&status=in_progress",
 	"support_tool_responsible": "elid={ticket}&set_responsible={alice}&set_responsible_default=off&reason=Shift",
 	"clientticket.edit":        "subject=Help&message=Down&client_department={department}",
+	"apikey.edit":              "name=Crm&type=uis_token&account=alice",
 }
 
 // TestFormDeclarations walks every func with a declared input: each declared field

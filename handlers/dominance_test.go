@@ -68,6 +68,7 @@ func stateDigest(t *testing.T, e *env) string {
 		"SELECT account_id, key_hash FROM auth_keys ORDER BY key_hash",
 		"SELECT * FROM support_settings ORDER BY 1",
 		"SELECT id, account_id FROM sessions ORDER BY id",
+		"SELECT id, name, type, account_id, secret_hash FROM api_keys ORDER BY id",
 	} {
 		all.WriteString(queryDigest(t, e.db, q))
 	}
@@ -101,6 +102,8 @@ var touching = map[string]string{
 	"department.delete":              "elid={D}&force=on&sok=ok",
 	"session.newkey":                 "username={TL}&key=a-key-of-twenty-chars",
 	"session.delete":                 "elid={S}&sok=ok",
+	"apikey.edit":                    "account={TL}&name=Crm&type=uis_token&sok=ok",
+	"apikey.delete":                  "elid={K}&sok=ok",
 }
 
 // alsoTouching are the ways to reach an account that are not a func's own target:
@@ -110,6 +113,7 @@ var alsoTouching = map[string]struct{ fn, query, right string }{
 	"employee.edit into a department":     {"employee.edit", "elid={U}&department={D}&sok=ok", ""},
 	"employee.department.resume granting": {"employee.department.resume", "plid={U}&elid={D}&sok=ok", ""},
 	"su parameter":                        {"whoami", "su={TL}", "employee.su"},
+	"apikey.edit renaming":                {"apikey.edit", "elid={K}&name=Renamed&sok=ok", ""},
 }
 
 // untouching says why the other funcs need no dominance check.
@@ -134,6 +138,7 @@ var untouching = map[string]string{
 	"ticket": "list", "ticket.filter": "own filter", "ticket.edit": "a ticket",
 	"support_tool_responsible": "a ticket's holder; changes no account",
 	"journal":                  "list", "journal.filter": "own filter",
+	"apikey": "list", "apikey.filter": "own filter",
 }
 
 func TestDominanceCoversEveryFunc(t *testing.T) {
@@ -192,6 +197,7 @@ func TestDominance(t *testing.T) {
 				e.grant(root, caller.ID, callerRight)
 				sid := e.login(caller.Login)
 				targetSession := e.login(target.Login)
+				targetKey := e.get("func=apikey.edit&name=Target&type=uis_token&account=" + target.Login + "&sok=ok&auth=" + root).ok().text("id")
 				var sessionID string
 				for _, row := range e.get("func=session&p_cnt=1000&auth=" + root).rows() {
 					if row["account"] == target.Login {
@@ -199,7 +205,7 @@ func TestDominance(t *testing.T) {
 					}
 				}
 				q := strings.NewReplacer("{T}", fmt.Sprint(target.ID), "{TL}", target.Login, "{U}", fmt.Sprint(plainTarget.ID),
-					"{D}", wide, "{P}", plain, "{S}", sessionID, "{R}", callerRight, "{N}", fmt.Sprint(i)).Replace(s.query)
+					"{D}", wide, "{P}", plain, "{S}", sessionID, "{R}", callerRight, "{N}", fmt.Sprint(i), "{K}", targetKey).Replace(s.query)
 				call := func() *resp {
 					return e.get("func=" + s.fn + "&" + q + "&auth=" + sid)
 				}

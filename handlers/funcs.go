@@ -70,6 +70,12 @@ func funcTable() []*Func {
 		{Name: "session.delete", Caption: "End sessions", Level: rights.Admin, Shape: &Group{Each: sessionDelete}},
 		{Name: "session.newkey", Caption: "Register a one-time login key", Level: rights.Admin, Shape: &Op{Run: sessionNewKey, Writes: true}},
 
+		// Keys of the machine APIs (the UIS Data API's tokens): root and admin.
+		{Name: "apikey", Caption: "API keys", Level: rights.Admin, Shape: &List{Spec: apikeySpec, Rows: apikeyList}},
+		filterFunc("apikey", "Filter API keys", rights.Admin, apikeySpec),
+		{Name: "apikey.edit", Caption: "Create an API key or rename one", Level: rights.Admin, Shape: &Form{Input: apikeyInput, Show: apikeyForm, Save: apikeySave}},
+		{Name: "apikey.delete", Caption: "Revoke API keys", Level: rights.Admin, Shape: &Group{Each: apikeyDelete}},
+
 		// Staff.
 		{Name: "employee", Caption: "Staff", Level: rights.Admin, Shape: &List{Spec: employeeSpec, Rows: employeeList}},
 		filterFunc("employee", "Filter staff", rights.Admin, employeeSpec),

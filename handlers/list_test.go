@@ -75,6 +75,14 @@ func seedLists(t *testing.T, e *env) *listSeed {
 		t.Fatal(err)
 	}
 	e.get(transferQuery(ticket, rootAccount.ID, root)).ok()
+	// An API key of alice's that has been used, and one made outside the API.
+	key := e.get("func=apikey.edit&name=Crm&type=uis_token&account=alice&sok=ok&auth=" + root).ok().text("id")
+	if err := e.db.Exec("UPDATE api_keys SET last_used_at = ? WHERE id = ?", models.Now(), key).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := models.CreateAPIKey(ctx, e.db, "Script", models.UISToken, alice.ID, 0); err != nil {
+		t.Fatal(err)
+	}
 	// A refused change leaves a journal row with its error.
 	e.get(fmt.Sprintf("func=employee.edit&elid=%d&email=nobody&sok=ok&auth=%s", alice.ID, root)).fails("value", "email")
 
