@@ -93,7 +93,7 @@ func TestAPIKeyEditRefusals(t *testing.T) {
 			{"name=K&type=uis_token&account=carol", "value", "account"},
 			{"name=" + strings.Repeat("n", 101) + "&type=uis_token", "value", "name"},
 		} {
-			e.get("func=apikey.edit&sok=ok&" + tc.query + "&auth=" + root).fails(tc.typ, tc.object)
+			e.get("func=apikey.edit&sok=ok&"+tc.query+"&auth="+root).fails(tc.typ, tc.object)
 		}
 		e.get("func=apikey.edit&elid=999&name=K&sok=ok&auth="+root).fails("missed", "elid")
 		if stateDigest(t, e) != before {

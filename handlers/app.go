@@ -86,6 +86,16 @@ func New(db *gorm.DB, sessions *session.Manager, cfg Config, log *slog.Logger) (
 		a.funcs[f.Name] = f
 		a.ordered = append(a.ordered, f)
 	}
+	for _, m := range uisMethodTable() {
+		if a.funcs[m.Func] == nil {
+			return nil, fmt.Errorf("Data API method %s: its func %q is not in the func table", m.Name, m.Func)
+		}
+		for _, also := range m.Also {
+			if a.funcs[also] == nil {
+				return nil, fmt.Errorf("Data API method %s: its func %q is not in the func table", m.Name, also)
+			}
+		}
+	}
 	return a, nil
 }
 
@@ -139,6 +149,9 @@ func (a *App) Echo() *echo.Echo {
 	for _, path := range []string{"/billmgr", "/"} {
 		e.GET(path, a.serve)
 		e.POST(path, a.serve)
+	}
+	for _, path := range uisPaths {
+		e.Any(path, a.serveUIS)
 	}
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		code := http.StatusInternalServerError
