@@ -440,3 +440,8 @@ func rpcField(object string) string {
 	}
 	return object
 }
+
+// apiLimits is what metadata.api_limits reports of the caller's request limits.
+func (a *App) apiLimits(c *Ctx) map[string]any {
+	return map[string]any{}
+}

@@ -18,6 +18,12 @@ func uisMethodTable() []*uisMethod {
 		// Tokens of a session: login.user opens one, logout.user ends it.
 		{Name: "login.user", Func: "auth", Open: true, Params: []string{"login", "password"}, Run: uisLogin},
 		{Name: "logout.user", Func: "logout", Run: uisLogout},
+
+		// Employees: the staff.
+		{Name: "get.employees", Func: "employee", Params: listParams, Run: uisGetEmployees},
+		{Name: "create.employees", Func: "employee.edit", Params: employeeParams, Writes: true, Run: uisCreateEmployee},
+		{Name: "update.employees", Func: "employee.edit", Params: append([]string{"id"}, employeeParams...), Writes: true, Run: uisUpdateEmployee},
+		{Name: "delete.employees", Func: "employee.delete", Params: []string{"id"}, Writes: true, Run: uisDeleteEmployee},
 	}
 }
 

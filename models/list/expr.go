@@ -230,7 +230,7 @@ func (s *Spec) condSQL(c *Cond, postgres bool) (string, []any) {
 	}
 	col := s.Column(c.Field)
 	if col.Match != nil {
-		return col.Match(c.Op, c.Value)
+		return col.Match(c.Op, c.Value, postgres)
 	}
 	return Compare(col.SQL, col.Kind, c.Op, c.Value, postgres)
 }

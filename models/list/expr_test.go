@@ -25,8 +25,8 @@ func machineSpec() *list.Spec {
 			{Name: "state", Caption: "State", Kind: list.Status, SQL: "p.state", Filter: list.Exact,
 				Choices: []list.Option{{Key: "a", Label: "A"}, {Key: "b", Label: "B"}}},
 			{Name: "tag", Caption: "Tag", Kind: list.Text, Filter: list.Exact,
-				Match: func(op list.Op, v any) (string, []any) {
-					sql, args := list.Compare("t.tag", list.Text, op, v, false)
+				Match: func(op list.Op, v any, postgres bool) (string, []any) {
+					sql, args := list.Compare("t.tag", list.Text, op, v, postgres)
 					return "p.id IN (SELECT t.person FROM machine_tags AS t WHERE " + sql + ")", args
 				}},
 			{Name: "note", Caption: "Note", Kind: list.Text, SQL: "p.note"},

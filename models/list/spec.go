@@ -85,8 +85,9 @@ type Column struct {
 	Check func(value string) error
 	// Match is the SQL of a machine filter's condition that no single expression
 	// holds (membership of a group, one of several numbers); when nil, the
-	// condition compares SQL (Compare). The value was checked for the column's kind.
-	Match func(op Op, value any) (sql string, args []any)
+	// condition compares SQL (Compare). The value was checked for the column's kind;
+	// postgres says which database the SQL is for.
+	Match func(op Op, value any, postgres bool) (sql string, args []any)
 }
 
 // Spec declares what a list can do: every column it answers, the only columns that
