@@ -90,9 +90,11 @@ func New(db *gorm.DB, sessions *session.Manager, cfg Config, log *slog.Logger) (
 		if a.funcs[m.Func] == nil {
 			return nil, fmt.Errorf("Data API method %s: its func %q is not in the func table", m.Name, m.Func)
 		}
-		for _, also := range m.Also {
-			if a.funcs[also] == nil {
-				return nil, fmt.Errorf("Data API method %s: its func %q is not in the func table", m.Name, also)
+		for _, funcs := range m.Also {
+			for _, also := range funcs {
+				if a.funcs[also] == nil {
+					return nil, fmt.Errorf("Data API method %s: its func %q is not in the func table", m.Name, also)
+				}
 			}
 		}
 	}

@@ -27,6 +27,9 @@ var formCalls = map[string]string{
 	"support_tool_responsible": "elid={ticket}&set_responsible={alice}&set_responsible_default=off&reason=Shift",
 	"clientticket.edit":        "subject=Help&message=Down&client_department={department}",
 	"apikey.edit":              "name=Crm&type=uis_token&account=alice",
+	"position.edit":            "name=Operator",
+	"schedule.edit":            "name=Weekdays",
+	"site.edit":                "name=shop.example.com",
 }
 
 // TestFormDeclarations walks every func with a declared input: each declared field

@@ -3,6 +3,7 @@ package handlers
 import (
 	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
+	"staffmgr/models"
 	"staffmgr/models/list"
 	"staffmgr/rights"
 )
@@ -96,6 +97,23 @@ func funcTable() []*Func {
 		{Name: "employee.support_tool_settings", Caption: "Support settings of an employee", Level: rights.Admin,
 			Shape: &Form{Input: supportSettingsInput, Show: supportSettingsForm, Save: supportSettingsSave}},
 		{Name: "employee.sms", Caption: "Text an employee", Level: rights.Admin, Shape: &Send{Input: employeeSMSInput, Ready: smsReady, Show: employeeSMSForm, Deliver: employeeSMS}},
+
+		// Records employees refer to: positions, work schedules, sites of chats.
+		{Name: "position", Caption: "Positions", Level: rights.Admin, Shape: recordList(models.Positions)},
+		filterFunc("position", "Filter positions", rights.Admin, models.Positions.List),
+		{Name: "position.edit", Caption: "Create or rename a position", Level: rights.Admin,
+			Shape: recordForm(models.Positions, "Unique in any case; employees of this position show its name")},
+		{Name: "position.delete", Caption: "Delete positions", Level: rights.Admin, Shape: recordDelete(models.Positions)},
+		{Name: "schedule", Caption: "Work schedules", Level: rights.Admin, Shape: recordList(models.Schedules)},
+		filterFunc("schedule", "Filter work schedules", rights.Admin, models.Schedules.List),
+		{Name: "schedule.edit", Caption: "Create or rename a work schedule", Level: rights.Admin,
+			Shape: recordForm(models.Schedules, "Unique in any case")},
+		{Name: "schedule.delete", Caption: "Delete work schedules", Level: rights.Admin, Shape: recordDelete(models.Schedules)},
+		{Name: "site", Caption: "Sites of chats", Level: rights.Admin, Shape: recordList(models.Sites)},
+		filterFunc("site", "Filter sites", rights.Admin, models.Sites.List),
+		{Name: "site.edit", Caption: "Add or rename a site", Level: rights.Admin,
+			Shape: recordForm(models.Sites, "A domain name without http:// or https://")},
+		{Name: "site.delete", Caption: "Delete sites", Level: rights.Admin, Shape: recordDelete(models.Sites)},
 
 		// Rights: of one employee, and the grants of one department.
 		{Name: "rights2.user", Caption: "Rights of an employee", Level: rights.Admin, Shape: &List{Spec: rightsUserSpec, Rows: rightsUserList}},

@@ -83,6 +83,10 @@ func seedLists(t *testing.T, e *env) *listSeed {
 	if _, _, err := models.CreateAPIKey(ctx, e.db, "Script", models.UISToken, alice.ID, 0); err != nil {
 		t.Fatal(err)
 	}
+	// A position alice holds, a schedule and a site.
+	e.get("func=position.edit&name=Lead&sok=ok&auth=" + root).ok()
+	e.get("func=schedule.edit&name=Weekdays&sok=ok&auth=" + root).ok()
+	e.get("func=site.edit&name=shop.example.com&sok=ok&auth=" + root).ok()
 	// A refused change leaves a journal row with its error.
 	e.get(fmt.Sprintf("func=employee.edit&elid=%d&email=nobody&sok=ok&auth=%s", alice.ID, root)).fails("value", "email")
 

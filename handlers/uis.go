@@ -51,8 +51,8 @@ type uisMethod struct {
 	Func string
 	// Params are the members of params the method reads, besides uisCommonParams.
 	Params []string
-	// Also are params that, when sent, need the right of another func as well.
-	Also map[string]string
+	// Also are params that, when sent, need the rights of other funcs as well.
+	Also map[string][]string
 	// Open says the method takes no access_token: login.user.
 	Open bool
 	// Writes says the method changes data: it runs in one transaction with its
@@ -246,10 +246,12 @@ func (a *App) uisDispatch(c *Ctx, name string, rawParams json.RawMessage) (resul
 		if err := a.authorize(c, c.Func); err != nil {
 			return nil, refusal("", err)
 		}
-		for param, also := range m.Also {
-			if p.has(param) {
-				if err := a.authorize(c, a.funcs[also]); err != nil {
-					return nil, refusal(param, err)
+		for param, funcs := range m.Also {
+			for _, also := range funcs {
+				if p.has(param) {
+					if err := a.authorize(c, a.funcs[also]); err != nil {
+						return nil, refusal(param, err)
+					}
 				}
 			}
 		}

@@ -605,14 +605,14 @@ func TestUISUserID(t *testing.T) {
 	})
 }
 
-// TestUISScript creates staff through the Data API as an integration would, and
-// reads the same people back through func=employee.
+// TestUISScript creates a group and staff in it through the Data API as an
+// integration would, and reads the same people back through func=employee.
 func TestUISScript(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		root := e.login("root")
 		_, token := e.newToken(root, "")
-		support := e.get("func=department.edit&name=Support&sok=ok&auth=" + root).ok().text("id")
+		support := e.call(token, "create.group_employees", map[string]any{"name": "Support", "group_phone_number": 500}).ok().Result["id"]
 		people := []struct{ last, first, patronymic, phone, mobile, email string }{
 			{"Ivanov", "Ivan", "Ivanovich", "+74951110001", "+79160000001", "ivanov@example.com"},
 			{"Petrova", "Anna", "", "+74951110002", "+79160000002", "petrova@example.com"},
@@ -636,6 +636,10 @@ func TestUISScript(t *testing.T) {
 				r["email"] != p.email || r["department"] != "Support" || !strings.HasPrefix(r["name"], "employee-") {
 				t.Errorf("%s: %v", p.last, r)
 			}
+		}
+		deps := e.get("func=department&filter=on&name=Support&auth=" + root).rows()
+		if len(deps) != 1 || deps[0]["id"] != fmt.Sprint(support) || deps[0]["members"] != "3" {
+			t.Errorf("func=department: %v", deps)
 		}
 	})
 }

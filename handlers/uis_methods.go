@@ -24,6 +24,21 @@ func uisMethodTable() []*uisMethod {
 		{Name: "create.employees", Func: "employee.edit", Params: employeeParams, Writes: true, Run: uisCreateEmployee},
 		{Name: "update.employees", Func: "employee.edit", Params: append([]string{"id"}, employeeParams...), Writes: true, Run: uisUpdateEmployee},
 		{Name: "delete.employees", Func: "employee.delete", Params: []string{"id"}, Writes: true, Run: uisDeleteEmployee},
+
+		// Groups of employees: departments. Changing members is changing memberships.
+		{Name: "get.group_employees", Func: "department", Params: listParams, Run: uisGetGroups},
+		{Name: "create.group_employees", Func: "department.edit", Params: groupParams, Writes: true, Run: uisCreateGroup,
+			Also: map[string][]string{"members": {"employee.department.resume"}}},
+		{Name: "update.group_employees", Func: "department.edit", Params: append([]string{"id"}, groupParams...), Writes: true, Run: uisUpdateGroup,
+			Also: map[string][]string{"members": {"employee.department.resume", "employee.department.delete"}}},
+		{Name: "delete.group_employees", Func: "department.delete", Params: []string{"id"}, Writes: true, Run: uisDeleteGroup},
+		{Name: "update.group_employees_numbers", Func: "department.edit", Params: []string{"id", "phone_numbers"}, Writes: true, Run: uisGroupNumbers},
+
+		// Positions: the position records.
+		{Name: "get.employee_positions", Func: "position", Params: listParams, Run: uisGetPositions},
+		{Name: "create.employee_positions", Func: "position.edit", Params: []string{"name"}, Writes: true, Run: uisSavePosition(true)},
+		{Name: "update.employee_positions", Func: "position.edit", Params: []string{"id", "name"}, Writes: true, Run: uisSavePosition(false)},
+		{Name: "delete.employee_positions", Func: "position.delete", Params: []string{"id"}, Writes: true, Run: uisDeletePosition},
 	}
 }
 

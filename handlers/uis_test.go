@@ -304,3 +304,6 @@ func TestUISPermanentToken(t *testing.T) {
 		}
 	})
 }
+
+// jsonUnmarshal reads a JSON text a test writes out.
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

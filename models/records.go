@@ -35,6 +35,9 @@ type RecordKind struct {
 	Check func(name string) error
 	// List is the list of the records: id, name and how many employees refer to them.
 	List *list.Spec
+	// Machine is the list as the Data API reads it: id and name, which filter, and
+	// name, which sorts.
+	Machine *list.Spec
 	// usedBy counts the employees that refer to a record: SQL with the alias r.
 	usedBy string
 }
@@ -61,7 +64,25 @@ func newRecordKind(entity, table, column string, max int, check func(string) err
 		Key:             "r.id",
 		DefaultPageSize: 30,
 	}
+	k.Machine = &list.Spec{
+		Columns: []list.Column{
+			{Name: "id", Caption: "Id", Kind: list.Number, SQL: "r.id", Filter: list.Exact},
+			{Name: "name", Caption: "Name", Kind: list.Text, SQL: "r." + column, Sort: true, Unique: true, Filter: list.Exact},
+		},
+		DefaultSort:     "id",
+		Key:             "r.id",
+		DefaultPageSize: MachinePageSize,
+		MaxPageSize:     MaxMachinePageSize,
+	}
 	return k
+}
+
+// MachineRecords reads one page of the kind's Data API list and the number of
+// records its filter keeps.
+func (k *RecordKind) MachineRecords(ctx context.Context, db *gorm.DB, q *list.Query) ([]Record, int64, error) {
+	var rows []Record
+	total, err := q.Fetch(k.query(ctx, db), "r.id, r."+k.Column+" AS name, r.created_at", &rows)
+	return rows, total, err
 }
 
 var domainPattern = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
