@@ -40,6 +40,8 @@ type Config struct {
 	// SMSGateway is where employee.sms sends: an http:// or https:// URL that takes a
 	// JSON POST, or file:PATH that appends one JSON line per message; empty is none.
 	SMSGateway string
+	// UISLimits bound the Data API calls of each token; off when zero.
+	UISLimits models.RequestLimits
 	// smsTimeout bounds one call to an HTTP gateway (10 s when zero); tests shorten it.
 	smsTimeout time.Duration
 	// checkPassword checks a login and password (models.Authenticate when nil); tests
@@ -167,13 +169,16 @@ func (a *App) Echo() *echo.Echo {
 	return e
 }
 
-// Cleanup removes expired sessions and keys and stale failed-login counters; the
-// server calls it now and then.
+// Cleanup removes expired sessions and keys, stale failed-login counters and stale
+// call counts; the server calls it now and then.
 func (a *App) Cleanup(ctx context.Context) error {
 	if _, err := session.DeleteExpired(ctx, a.db); err != nil {
 		return err
 	}
 	if _, err := models.DeleteExpiredKeys(ctx, a.db); err != nil {
+		return err
+	}
+	if _, err := models.DeleteStaleUsage(ctx, a.db); err != nil {
 		return err
 	}
 	_, err := a.cfg.Lockout.DeleteStaleLockouts(ctx, a.db)

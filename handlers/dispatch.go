@@ -47,6 +47,8 @@ type Ctx struct {
 	Log    *slog.Logger
 	// Real is the account that acts through an su session or the su parameter; nil otherwise.
 	Real *models.Account
+	// usage is how a Data API call's token stands against its request limits.
+	usage []models.Usage
 
 	req   *http.Request
 	reqID string // the request id that the log and internal errors name

@@ -230,8 +230,14 @@ func (a *App) uisDispatch(c *Ctx, name string, rawParams json.RawMessage) (resul
 	}
 	c.sess = empty
 	if !m.Open {
-		if err := a.uisAuthenticate(c, p); err != nil {
+		token, err := a.uisAuthenticate(c, p)
+		if err != nil {
 			return nil, err
+		}
+		if !a.cfg.UISLimits.Off() {
+			if c.usage, err = a.cfg.UISLimits.Charge(c.base, a.db, models.Digest(token), a.cfg.UISLimits.Clock()); err != nil {
+				return nil, err
+			}
 		}
 		if err := a.checkAddress(c); err != nil {
 			return nil, err
@@ -284,28 +290,28 @@ func (a *App) uisDispatch(c *Ctx, name string, rawParams json.RawMessage) (resul
 // uisAuthenticate finds the caller by access_token: a permanent token (an API key of
 // type uis_token) or a token of login.user, which is a session. Either must be
 // current, or the call is -32001, on which clients log in again.
-func (a *App) uisAuthenticate(c *Ctx, p *rpcParams) error {
+func (a *App) uisAuthenticate(c *Ctx, p *rpcParams) (string, error) {
 	token, _, err := p.str("access_token", 256, true)
 	if err != nil {
 		if e, ok := err.(*rpcError); ok {
 			e.Value = nil
 		}
-		return err
+		return "", err
 	}
 	k, err := models.FindAPIKeyBySecret(c, a.db, models.UISToken, token)
 	switch {
 	case err == nil:
-		return a.keyCaller(c, k)
+		return token, a.keyCaller(c, k)
 	case !errors.Is(err, errs.Missed):
-		return err
+		return "", err
 	}
 	if err := a.resume(c, token, viaParam); err != nil {
-		return err
+		return "", err
 	}
 	if c.Actor == nil {
-		return badToken()
+		return "", badToken()
 	}
-	return nil
+	return token, nil
 }
 
 func badToken() *rpcError {
@@ -443,7 +449,19 @@ func rpcField(object string) string {
 	return object
 }
 
-// apiLimits is what metadata.api_limits reports of the caller's request limits.
+// apiLimits is what metadata.api_limits reports of the caller's token: per period
+// (minute, day) its limit, the calls it has left and the seconds until its window
+// ends; null for a period without a limit.
 func (a *App) apiLimits(c *Ctx) map[string]any {
-	return map[string]any{}
+	out := map[string]any{}
+	for _, period := range []string{"minute", "day"} {
+		out[period+"_limit"], out[period+"_remaining"], out[period+"_reset"] = nil, nil, nil
+	}
+	now := a.cfg.UISLimits.Clock()
+	for _, u := range c.usage {
+		out[u.Period+"_limit"] = u.Limit
+		out[u.Period+"_remaining"] = u.Remaining()
+		out[u.Period+"_reset"] = int(u.Ends.Sub(now).Seconds() + 0.999)
+	}
+	return out
 }

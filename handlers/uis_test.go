@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"staffmgr/models"
 	"staffmgr/rights"
 )
 
@@ -307,3 +308,47 @@ func TestUISPermanentToken(t *testing.T) {
 
 // jsonUnmarshal reads a JSON text a test writes out.
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// TestUISRequestLimits: a token's calls past a limit are refused with -32029 and
+// change nothing; api_limits reports where the token stands.
+func TestUISRequestLimits(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 5, 1, 10, 0, 30, 0, time.UTC)
+	eachEnvConfig(t, func(c *Config) {
+		c.UISLimits = models.RequestLimits{PerMinute: 2, PerDay: 100, Now: func() time.Time { return at }}
+	}, func(t *testing.T, e *env) {
+		root := e.login("root")
+		_, token := e.newToken(root, "")
+		_, other := e.newToken(root, "")
+		limits := func(r *rpcResp) map[string]any {
+			return r.ok().Result["metadata"].(map[string]any)["api_limits"].(map[string]any)
+		}
+		got := limits(e.call(token, "get.employees", nil))
+		if got["minute_limit"] != float64(2) || got["minute_remaining"] != float64(1) || got["day_limit"] != float64(100) ||
+			got["day_remaining"] != float64(99) || got["minute_reset"] != float64(30) || got["day_reset"] != float64(50370) {
+			t.Errorf("api_limits: %v", got)
+		}
+		if got := limits(e.call(token, "get.employees", nil)); got["minute_remaining"] != float64(0) {
+			t.Errorf("api_limits: %v", got)
+		}
+		before := uisDigest(t, e)
+		r := e.call(token, "create.employees", map[string]any{"last_name": "Late", "phone_numbers": []any{number("1")}})
+		r.fails(-32029, "limit_exceeded", "")
+		if r.Error.Data["retry_after"] != float64(30) || r.Error.Data["period"] != "minute" {
+			t.Errorf("the refusal: %s", r.body)
+		}
+		if uisDigest(t, e) != before {
+			t.Error("a call past the limit changed the database")
+		}
+		e.call(other, "get.employees", nil).ok()
+		// login.user is no token's call: the lockout bounds it.
+		e.rpc("login.user", map[string]any{"login": "root", "password": Password}).ok()
+	})
+	eachEnv(t, func(t *testing.T, e *env) {
+		_, token := e.newToken(e.login("root"), "")
+		got := e.call(token, "get.employees", nil).ok().Result["metadata"].(map[string]any)["api_limits"].(map[string]any)
+		if len(got) != 6 || got["minute_limit"] != nil || got["day_remaining"] != nil {
+			t.Errorf("api_limits without limits: %v", got)
+		}
+	})
+}

@@ -176,6 +176,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Su:             m.Config.Su,
 		Lockout:        m.Config.Lockout,
 		SMSGateway:     m.Config.SMSGateway,
+		UISLimits:      m.Config.UISLimits,
 	}, m.Log)
 	if err != nil {
 		return err
