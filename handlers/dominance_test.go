@@ -69,6 +69,8 @@ func stateDigest(t *testing.T, e *env) string {
 		"SELECT * FROM support_settings ORDER BY 1",
 		"SELECT id, account_id FROM sessions ORDER BY id",
 		"SELECT id, name, type, account_id, secret_hash FROM api_keys ORDER BY id",
+		"SELECT * FROM employee_telephony ORDER BY account_id",
+		"SELECT * FROM employee_numbers ORDER BY id",
 	} {
 		all.WriteString(queryDigest(t, e.db, q))
 	}
@@ -104,6 +106,9 @@ var touching = map[string]string{
 	"session.delete":                 "elid={S}&sok=ok",
 	"apikey.edit":                    "account={TL}&name=Crm&type=uis_token&sok=ok",
 	"apikey.delete":                  "elid={K}&sok=ok",
+	"employee.telephony":             "elid={T}&status=break&sok=ok",
+	"employee.phone.edit":            "plid={T}&number=1234567&sok=ok",
+	"employee.phone.delete":          "plid={T}&elid={PH}&sok=ok",
 }
 
 // alsoTouching are the ways to reach an account that are not a func's own target:
@@ -144,6 +149,8 @@ var untouching = map[string]string{
 	"schedule":        "list", "schedule.filter": "own filter", "schedule.edit": "a record; grants nothing",
 	"schedule.delete": "a record; grants nothing",
 	"site":            "list", "site.filter": "own filter", "site.edit": "a record; grants nothing", "site.delete": "a record; grants nothing",
+	"employee.phone": "list", "employee.phone.filter": "own filter",
+	"department.telephony": "a department's dialling settings; grants nothing",
 }
 
 func TestDominanceCoversEveryFunc(t *testing.T) {
@@ -203,6 +210,11 @@ func TestDominance(t *testing.T) {
 				sid := e.login(caller.Login)
 				targetSession := e.login(target.Login)
 				targetKey := e.get("func=apikey.edit&name=Target&type=uis_token&account=" + target.Login + "&sok=ok&auth=" + root).ok().text("id")
+				e.get(fmt.Sprintf("func=employee.phone.edit&plid=%d&number=5550001&sok=ok&auth=%s", target.ID, root)).ok()
+				var targetPhone int64
+				if err := e.db.Raw("SELECT id FROM employee_numbers WHERE account_id = ?", target.ID).Scan(&targetPhone).Error; err != nil {
+					t.Fatal(err)
+				}
 				var sessionID string
 				for _, row := range e.get("func=session&p_cnt=1000&auth=" + root).rows() {
 					if row["account"] == target.Login {
@@ -210,7 +222,7 @@ func TestDominance(t *testing.T) {
 					}
 				}
 				q := strings.NewReplacer("{T}", fmt.Sprint(target.ID), "{TL}", target.Login, "{U}", fmt.Sprint(plainTarget.ID),
-					"{D}", wide, "{P}", plain, "{S}", sessionID, "{R}", callerRight, "{N}", fmt.Sprint(i), "{K}", targetKey).Replace(s.query)
+					"{D}", wide, "{P}", plain, "{S}", sessionID, "{R}", callerRight, "{N}", fmt.Sprint(i), "{K}", targetKey, "{PH}", fmt.Sprint(targetPhone)).Replace(s.query)
 				call := func() *resp {
 					return e.get("func=" + s.fn + "&" + q + "&auth=" + sid)
 				}

@@ -115,6 +115,17 @@ func funcTable() []*Func {
 			Shape: recordForm(models.Sites, "A domain name without http:// or https://")},
 		{Name: "site.delete", Caption: "Delete sites", Level: rights.Admin, Shape: recordDelete(models.Sites)},
 
+		// Telephony: an employee's settings and numbers, a department's dialling (docs/uis.md).
+		{Name: "employee.telephony", Caption: "Telephony settings of an employee", Level: rights.Admin,
+			Shape: &Form{Input: employeeTelephonyInput, Show: employeeTelephonyForm, Save: employeeTelephonySave}},
+		{Name: "employee.phone", Caption: "Phone numbers of an employee", Level: rights.Admin, Shape: &List{Spec: employeePhoneSpec, Rows: employeePhoneList}},
+		filterFunc("employee.phone", "Filter phone numbers of an employee", rights.Admin, employeePhoneSpec),
+		{Name: "employee.phone.edit", Caption: "Add or change a phone number of an employee", Level: rights.Admin,
+			Shape: &Form{Input: employeePhoneInput, Show: employeePhoneForm, Save: employeePhoneSave}},
+		{Name: "employee.phone.delete", Caption: "Remove phone numbers of an employee", Level: rights.Admin, Shape: &Group{Each: employeePhoneDelete}},
+		{Name: "department.telephony", Caption: "Dialling settings of a department", Level: rights.Admin,
+			Shape: &Form{Input: departmentTelephonyInput, Show: departmentTelephonyForm, Save: departmentTelephonySave}},
+
 		// Rights: of one employee, and the grants of one department.
 		{Name: "rights2.user", Caption: "Rights of an employee", Level: rights.Admin, Shape: &List{Spec: rightsUserSpec, Rows: rightsUserList}},
 		filterFunc("rights2.user", "Filter rights of an employee", rights.Admin, rightsUserSpec),

@@ -40,6 +40,10 @@ func seedLists(t *testing.T, e *env) *listSeed {
 		"email": "alice@example.com", "phone": "+12025550100", "mobile": "+12025550101"}).Error; err != nil {
 		t.Fatal(err)
 	}
+	// Her numbers also in her list, where the card's phone and mobile are roles.
+	if err := models.SaveEmployee(ctx, e.db, alice); err != nil {
+		t.Fatal(err)
+	}
 	if err := models.SetDepartments(ctx, e.db, alice.ID, []int64{dep.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -92,6 +96,7 @@ func seedLists(t *testing.T, e *env) *listSeed {
 
 	return &listSeed{root: root, plid: map[string]string{
 		"employee.department": fmt.Sprint(alice.ID),
+		"employee.phone":      fmt.Sprint(alice.ID),
 		"rights2.user":        fmt.Sprint(alice.ID),
 		"rights2.group":       fmt.Sprint(dep.ID),
 	}}
