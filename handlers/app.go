@@ -43,6 +43,8 @@ type Config struct {
 	// SeparateMetrics leaves /metrics out of the API's routes: OpsHandler serves it
 	// on a listener of its own.
 	SeparateMetrics bool
+	// UISLimits bound the Data API calls of each token; off when zero.
+	UISLimits models.RequestLimits
 	// smsTimeout bounds one call to an HTTP gateway (10 s when zero); tests shorten it.
 	smsTimeout time.Duration
 	// checkPassword checks a login and password (models.Authenticate when nil); tests
@@ -90,6 +92,18 @@ func New(db *gorm.DB, sessions *session.Manager, cfg Config, log *slog.Logger) (
 		}
 		a.funcs[f.Name] = f
 		a.ordered = append(a.ordered, f)
+	}
+	for _, m := range uisMethodTable() {
+		if a.funcs[m.Func] == nil {
+			return nil, fmt.Errorf("Data API method %s: its func %q is not in the func table", m.Name, m.Func)
+		}
+		for _, funcs := range m.Also {
+			for _, also := range funcs {
+				if a.funcs[also] == nil {
+					return nil, fmt.Errorf("Data API method %s: its func %q is not in the func table", m.Name, also)
+				}
+			}
+		}
 	}
 	if a.metrics, err = newMetrics(a); err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
@@ -150,6 +164,9 @@ func (a *App) Echo() *echo.Echo {
 		e.POST(path, a.serve)
 	}
 	a.opsRoutes(e)
+	for _, path := range uisPaths {
+		e.Any(path, a.serveUIS)
+	}
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		code := http.StatusInternalServerError
 		if he, ok := err.(*echo.HTTPError); ok {
@@ -162,13 +179,16 @@ func (a *App) Echo() *echo.Echo {
 	return e
 }
 
-// Cleanup removes expired sessions and keys and stale failed-login counters; the
-// server calls it now and then.
+// Cleanup removes expired sessions and keys, stale failed-login counters and stale
+// call counts; the server calls it now and then.
 func (a *App) Cleanup(ctx context.Context) error {
 	if _, err := session.DeleteExpired(ctx, a.db); err != nil {
 		return err
 	}
 	if _, err := models.DeleteExpiredKeys(ctx, a.db); err != nil {
+		return err
+	}
+	if _, err := models.DeleteStaleUsage(ctx, a.db); err != nil {
 		return err
 	}
 	_, err := a.cfg.Lockout.DeleteStaleLockouts(ctx, a.db)

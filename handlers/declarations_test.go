@@ -26,6 +26,16 @@ var formCalls = map[string]string{
 	"ticket.edit":              "elid={ticket}&message=On+it&note_message=Checked&status=in_progress",
 	"support_tool_responsible": "elid={ticket}&set_responsible={alice}&set_responsible_default=off&reason=Shift",
 	"clientticket.edit":        "subject=Help&message=Down&client_department={department}",
+	"apikey.edit":              "name=Crm&type=uis_token&account=alice",
+	"position.edit":            "name=Operator",
+	"schedule.edit":            "name=Weekdays",
+	"site.edit":                "name=shop.example.com",
+	"employee.telephony": "elid={alice}&status=break&allowed_in_call_types=internal&allowed_out_call_types=internal,external" +
+		"&call_recording=in&schedule=&coach=&coach_always_enabled=off&extension=150&extension_voice_mail_enabled=on" +
+		"&extension_queue_enabled=off&operator=on&operator_display_name=Alice&operator_offline_message_enabled=on" +
+		"&operator_invite_to_chat_enabled=on&operator_chat_enabled=on&operator_chats_available=on&operator_sites=",
+	"employee.phone.edit":  "plid={alice}&number=%2B15550199&channels_count=2&dial_time=20&status=active&position=1",
+	"department.telephony": "elid={department}&group_phone_number=400&queue_enabled=on&channels_count=3",
 }
 
 // TestFormDeclarations walks every func with a declared input: each declared field
@@ -67,8 +77,10 @@ func TestFormDeclarations(t *testing.T) {
 
 			// What the form shows.
 			show := "func=" + f.Name + "&auth=" + auth
-			if elid := values.Get("elid"); elid != "" {
-				show += "&elid=" + elid
+			for _, parent := range []string{"elid", "plid"} {
+				if v := values.Get(parent); v != "" {
+					show += "&" + parent + "=" + v
+				}
 			}
 			shown := map[string]bool{}
 			for _, n := range e.get(show + "&out=json").ok().fieldNames() {

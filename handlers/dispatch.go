@@ -32,6 +32,7 @@ const (
 	viaAuthinfo            // authinfo=U:P on this request only
 	viaParam               // auth=SID
 	viaCookie              // the billmgrses5 cookie of a browser
+	viaAPIKey              // an API key of a machine API, on this request only
 )
 
 // Ctx is one request as a handler sees it, and its context: cancelled with the
@@ -46,6 +47,8 @@ type Ctx struct {
 	Log    *slog.Logger
 	// Real is the account that acts through an su session or the su parameter; nil otherwise.
 	Real *models.Account
+	// usage is how a Data API call's token stands against its request limits.
+	usage []models.Usage
 
 	req   *http.Request
 	reqID string // the request id that the log and internal errors name
@@ -249,6 +252,14 @@ func (a *App) authenticate(c *Ctx) error {
 	if token == "" {
 		return nil
 	}
+	return a.resume(c, token, how)
+}
+
+// resume makes the session of token, when it is valid, the request's: its account
+// (which must be enabled) acts, and, in an su session, its opener (who must still
+// be allowed to act as the account) stands behind the request. An unknown or
+// expired token leaves the request a guest's.
+func (a *App) resume(c *Ctx, token string, how via) error {
 	ctx, err := a.sessions.Load(c.base, token)
 	if err != nil {
 		return fmt.Errorf("load session: %w", err)

@@ -68,6 +68,9 @@ func stateDigest(t *testing.T, e *env) string {
 		"SELECT account_id, key_hash FROM auth_keys ORDER BY key_hash",
 		"SELECT * FROM support_settings ORDER BY 1",
 		"SELECT id, account_id FROM sessions ORDER BY id",
+		"SELECT id, name, type, account_id, secret_hash FROM api_keys ORDER BY id",
+		"SELECT * FROM employee_telephony ORDER BY account_id",
+		"SELECT * FROM employee_numbers ORDER BY id",
 	} {
 		all.WriteString(queryDigest(t, e.db, q))
 	}
@@ -101,6 +104,11 @@ var touching = map[string]string{
 	"department.delete":              "elid={D}&force=on&sok=ok",
 	"session.newkey":                 "username={TL}&key=a-key-of-twenty-chars",
 	"session.delete":                 "elid={S}&sok=ok",
+	"apikey.edit":                    "account={TL}&name=Crm&type=uis_token&sok=ok",
+	"apikey.delete":                  "elid={K}&sok=ok",
+	"employee.telephony":             "elid={T}&status=break&sok=ok",
+	"employee.phone.edit":            "plid={T}&number=1234567&sok=ok",
+	"employee.phone.delete":          "plid={T}&elid={PH}&sok=ok",
 }
 
 // alsoTouching are the ways to reach an account that are not a func's own target:
@@ -111,7 +119,8 @@ var alsoTouching = map[string]struct{ fn, query, right string }{
 	"employee.department.resume granting":       {"employee.department.resume", "plid={U}&elid={D}&sok=ok", ""},
 	"employee.department.resume by association": {"employee.department.resume", "elid={U}:{D}&sok=ok", ""},
 	"employee.department.delete by association": {"employee.department.delete", "elid={T}:{D}&sok=ok", ""},
-	"su parameter": {"whoami", "su={TL}", "employee.su"},
+	"su parameter":         {"whoami", "su={TL}", "employee.su"},
+	"apikey.edit renaming": {"apikey.edit", "elid={K}&name=Renamed&sok=ok", ""},
 }
 
 // untouching says why the other funcs need no dominance check.
@@ -136,6 +145,14 @@ var untouching = map[string]string{
 	"ticket": "list", "ticket.filter": "own filter", "ticket.edit": "a ticket",
 	"support_tool_responsible": "a ticket's holder; changes no account",
 	"journal":                  "list", "journal.filter": "own filter",
+	"apikey": "list", "apikey.filter": "own filter",
+	"position": "list", "position.filter": "own filter", "position.edit": "a record; grants nothing",
+	"position.delete": "a record; grants nothing",
+	"schedule":        "list", "schedule.filter": "own filter", "schedule.edit": "a record; grants nothing",
+	"schedule.delete": "a record; grants nothing",
+	"site":            "list", "site.filter": "own filter", "site.edit": "a record; grants nothing", "site.delete": "a record; grants nothing",
+	"employee.phone": "list", "employee.phone.filter": "own filter",
+	"department.telephony": "a department's dialling settings; grants nothing",
 }
 
 func TestDominanceCoversEveryFunc(t *testing.T) {
@@ -194,6 +211,12 @@ func TestDominance(t *testing.T) {
 				e.grant(root, caller.ID, callerRight)
 				sid := e.login(caller.Login)
 				targetSession := e.login(target.Login)
+				targetKey := e.get("func=apikey.edit&name=Target&type=uis_token&account=" + target.Login + "&sok=ok&auth=" + root).ok().text("id")
+				e.get(fmt.Sprintf("func=employee.phone.edit&plid=%d&number=5550001&sok=ok&auth=%s", target.ID, root)).ok()
+				var targetPhone int64
+				if err := e.db.Raw("SELECT id FROM employee_numbers WHERE account_id = ?", target.ID).Scan(&targetPhone).Error; err != nil {
+					t.Fatal(err)
+				}
 				var sessionID string
 				for _, row := range e.get("func=session&p_cnt=1000&auth=" + root).rows() {
 					if row["account"] == target.Login {
@@ -201,7 +224,7 @@ func TestDominance(t *testing.T) {
 					}
 				}
 				q := strings.NewReplacer("{T}", fmt.Sprint(target.ID), "{TL}", target.Login, "{U}", fmt.Sprint(plainTarget.ID),
-					"{D}", wide, "{P}", plain, "{S}", sessionID, "{R}", callerRight, "{N}", fmt.Sprint(i)).Replace(s.query)
+					"{D}", wide, "{P}", plain, "{S}", sessionID, "{R}", callerRight, "{N}", fmt.Sprint(i), "{K}", targetKey, "{PH}", fmt.Sprint(targetPhone)).Replace(s.query)
 				call := func() *resp {
 					return e.get("func=" + s.fn + "&" + q + "&auth=" + sid)
 				}

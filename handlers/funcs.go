@@ -3,6 +3,7 @@ package handlers
 import (
 	"staffmgr/handlers/form"
 	"staffmgr/handlers/render"
+	"staffmgr/models"
 	"staffmgr/models/list"
 	"staffmgr/rights"
 )
@@ -87,6 +88,12 @@ func funcTable() []*Func {
 		{Name: "session.delete", Caption: "End sessions", Level: rights.Admin, Shape: &Group{Each: sessionDelete}},
 		{Name: "session.newkey", Caption: "Register a one-time login key", Level: rights.Admin, Shape: &Op{Run: sessionNewKey, Writes: true}},
 
+		heading("API keys"),
+		{Name: "apikey", Caption: "API keys", Level: rights.Admin, Shape: &List{Spec: apikeySpec, Rows: apikeyList}},
+		filterFunc("apikey", "Filter API keys", rights.Admin, apikeySpec),
+		{Name: "apikey.edit", Caption: "Create an API key or rename one", Level: rights.Admin, Shape: &Form{Input: apikeyInput, Show: apikeyForm, Save: apikeySave}},
+		{Name: "apikey.delete", Caption: "Revoke API keys", Level: rights.Admin, Shape: &Group{Each: apikeyDelete}},
+
 		heading("Staff"),
 		{Name: "employee", Caption: "Staff", Level: rights.Admin, Shape: &List{Spec: employeeSpec, Rows: employeeList}},
 		// Open to every account, as in the reference: it stores only the caller's
@@ -110,6 +117,34 @@ func funcTable() []*Func {
 			Shape: &Form{Input: supportSettingsInput, Show: supportSettingsForm, Save: supportSettingsSave}},
 		{Name: "employee.sms", Caption: "Text an employee", Level: rights.Admin, Own: true,
 			Shape: &Send{Input: employeeSMSInput, Ready: smsReady, Show: employeeSMSForm, Deliver: employeeSMS}},
+
+		heading("Positions, work schedules and sites"),
+		{Name: "position", Caption: "Positions", Level: rights.Admin, Shape: recordList(models.Positions)},
+		filterFunc("position", "Filter positions", rights.Admin, models.Positions.List),
+		{Name: "position.edit", Caption: "Create or rename a position", Level: rights.Admin,
+			Shape: recordForm(models.Positions, "Unique in any case; employees of this position show its name")},
+		{Name: "position.delete", Caption: "Delete positions", Level: rights.Admin, Shape: recordDelete(models.Positions)},
+		{Name: "schedule", Caption: "Work schedules", Level: rights.Admin, Shape: recordList(models.Schedules)},
+		filterFunc("schedule", "Filter work schedules", rights.Admin, models.Schedules.List),
+		{Name: "schedule.edit", Caption: "Create or rename a work schedule", Level: rights.Admin,
+			Shape: recordForm(models.Schedules, "Unique in any case")},
+		{Name: "schedule.delete", Caption: "Delete work schedules", Level: rights.Admin, Shape: recordDelete(models.Schedules)},
+		{Name: "site", Caption: "Sites of chats", Level: rights.Admin, Shape: recordList(models.Sites)},
+		filterFunc("site", "Filter sites", rights.Admin, models.Sites.List),
+		{Name: "site.edit", Caption: "Add or rename a site", Level: rights.Admin,
+			Shape: recordForm(models.Sites, "A domain name without http:// or https://")},
+		{Name: "site.delete", Caption: "Delete sites", Level: rights.Admin, Shape: recordDelete(models.Sites)},
+
+		heading("Telephony"),
+		{Name: "employee.telephony", Caption: "Telephony settings of an employee", Level: rights.Admin,
+			Shape: &Form{Input: employeeTelephonyInput, Show: employeeTelephonyForm, Save: employeeTelephonySave}},
+		{Name: "employee.phone", Caption: "Phone numbers of an employee", Level: rights.Admin, Shape: &List{Spec: employeePhoneSpec, Rows: employeePhoneList}},
+		filterFunc("employee.phone", "Filter phone numbers of an employee", rights.Admin, employeePhoneSpec),
+		{Name: "employee.phone.edit", Caption: "Add or change a phone number of an employee", Level: rights.Admin,
+			Shape: &Form{Input: employeePhoneInput, Show: employeePhoneForm, Save: employeePhoneSave}},
+		{Name: "employee.phone.delete", Caption: "Remove phone numbers of an employee", Level: rights.Admin, Shape: &Group{Each: employeePhoneDelete}},
+		{Name: "department.telephony", Caption: "Dialling settings of a department", Level: rights.Admin,
+			Shape: &Form{Input: departmentTelephonyInput, Show: departmentTelephonyForm, Save: departmentTelephonySave}},
 
 		heading("Rights"),
 		{Name: "rights2.user", Caption: "Rights of an employee", Level: rights.Admin, Shape: &List{Spec: rightsUserSpec, Rows: rightsUserList}},

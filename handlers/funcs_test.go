@@ -253,7 +253,10 @@ func TestFormatsCarryTheSameData(t *testing.T) {
 				q = "func=" + f.Name + "&auth=" + client // the client side
 			}
 			if !isList && formsOfOne[f.Name] != "" {
-				q += "&elid=" + map[string]string{"ticket": ticket, "employee": fmt.Sprint(alice.ID)}[formsOfOne[f.Name]]
+				q += "&elid=" + map[string]string{"ticket": ticket, "employee": fmt.Sprint(alice.ID), "department": "1"}[formsOfOne[f.Name]]
+			}
+			if f.Name == "employee.phone.edit" {
+				q += fmt.Sprintf("&plid=%d", alice.ID) // a new number of alice's
 			}
 			if isList {
 				// An order that the calls themselves do not change; nested lists
@@ -292,6 +295,8 @@ func TestFormatsCarryTheSameData(t *testing.T) {
 
 // formsOfOne are the forms of one element, and what their elid names.
 var formsOfOne = map[string]string{
+	"employee.telephony":             "employee",
+	"department.telephony":           "department",
 	"ticket.edit":                    "ticket",
 	"support_tool_responsible":       "ticket",
 	"employee.sms":                   "employee",

@@ -40,6 +40,10 @@ func seedLists(t *testing.T, e *env) *listSeed {
 		"email": "alice@example.com", "phone": "+12025550100", "mobile": "+12025550101"}).Error; err != nil {
 		t.Fatal(err)
 	}
+	// Her numbers also in her list, where the card's phone and mobile are roles.
+	if err := models.SaveEmployee(ctx, e.db, alice); err != nil {
+		t.Fatal(err)
+	}
 	if err := models.SetDepartments(ctx, e.db, alice.ID, []int64{dep.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -75,11 +79,24 @@ func seedLists(t *testing.T, e *env) *listSeed {
 		t.Fatal(err)
 	}
 	e.get(transferQuery(ticket, rootAccount.ID, root)).ok()
+	// An API key of alice's that has been used, and one made outside the API.
+	key := e.get("func=apikey.edit&name=Crm&type=uis_token&account=alice&sok=ok&auth=" + root).ok().text("id")
+	if err := e.db.Exec("UPDATE api_keys SET last_used_at = ? WHERE id = ?", models.Now(), key).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := models.CreateAPIKey(ctx, e.db, "Script", models.UISToken, alice.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	// A position alice holds, a schedule and a site.
+	e.get("func=position.edit&name=Lead&sok=ok&auth=" + root).ok()
+	e.get("func=schedule.edit&name=Weekdays&sok=ok&auth=" + root).ok()
+	e.get("func=site.edit&name=shop.example.com&sok=ok&auth=" + root).ok()
 	// A refused change leaves a journal row with its error.
 	e.get(fmt.Sprintf("func=employee.edit&elid=%d&email=nobody&sok=ok&auth=%s", alice.ID, root)).fails("value", "email")
 
 	return &listSeed{root: root, plid: map[string]string{
 		"employee.department": fmt.Sprint(alice.ID),
+		"employee.phone":      fmt.Sprint(alice.ID),
 		"rights2.user":        fmt.Sprint(alice.ID),
 		"rights2.group":       fmt.Sprint(dep.ID),
 	}}

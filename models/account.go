@@ -34,10 +34,21 @@ type Account struct {
 	AllIPAccess        bool   `gorm:"column:all_ip_access"`
 	IPAccess           string `gorm:"column:ip_access"` // addresses and networks, comma-separated
 	DepartmentNames    string // active departments, sorted and comma-separated
+	// The name in parts, which Realname joins (JoinName), and the position record
+	// Position names, when it names one.
+	FirstName  string
+	LastName   string
+	Patronymic string
+	PositionID *int64
 }
 
 // RootLogin is the login of the account created on first start.
 const RootLogin = "root"
+
+// NoPassword is the password hash of an account that has no password yet (an
+// employee created through the Data API without an operator password): no password
+// logs in to it.
+const NoPassword = "!"
 
 // FindAccount returns the account with the given id.
 func FindAccount(ctx context.Context, db *gorm.DB, id int64) (*Account, error) {
@@ -149,14 +160,18 @@ func Authenticate(ctx context.Context, db *gorm.DB, login, password string) (*Ac
 		}
 		return nil, err
 	}
-	ok, err := CheckPassword(ctx, a.PasswordHash, password)
+	hash := a.PasswordHash
+	if hash == NoPassword {
+		hash = *dummyHash.Load() // as long as a wrong password takes, and as fruitless
+	}
+	ok, err := CheckPassword(ctx, hash, password)
 	if err != nil {
 		if _, isApp := errs.As(err); isApp {
 			return nil, err
 		}
 		return nil, fmt.Errorf("account %d: %w", a.ID, err)
 	}
-	if !ok || !a.Enabled {
+	if !ok || !a.Enabled || a.PasswordHash == NoPassword {
 		return nil, badPassword()
 	}
 	return a, nil

@@ -178,15 +178,27 @@ func LockEmployee(ctx context.Context, db *gorm.DB, id string) (*Account, error)
 
 // employeeCardColumns are the columns an employee.edit writes.
 var employeeCardColumns = []string{"login", "realname", "position", "email", "phone", "mobile",
-	"default_access_allow", "all_ip_access", "ip_access", "updated_at"}
+	"default_access_allow", "all_ip_access", "ip_access", "updated_at",
+	"first_name", "last_name", "patronymic", "position_id"}
 
 // SaveEmployee creates a (when its id is 0) or writes its card. A taken login is an
-// exists error on the field name.
+// exists error on the field name. What other fields say again is kept in step with
+// the card: the name parts with realname (a new realname is split into them), the
+// position record with position (the one of that name, if any), and the numbers of
+// the roles phone and mobile in the employee's list of numbers.
 func SaveEmployee(ctx context.Context, db *gorm.DB, a *Account) error {
 	if !a.Level.Valid() || a.Level < rights.Admin {
 		return fmt.Errorf("employee %s: level %d is not a staff level", a.Login, a.Level)
 	}
-	return saveAccount(ctx, db, a, employeeCardColumns)
+	a.syncNameParts()
+	var err error
+	if a.PositionID, err = positionByName(ctx, db, a.Position); err != nil {
+		return err
+	}
+	if err := saveAccount(ctx, db, a, employeeCardColumns); err != nil {
+		return err
+	}
+	return syncCardNumbers(ctx, db, a.ID, a.Phone, a.Mobile)
 }
 
 // saveAccount creates a (when its id is 0, enabled, with its password hash set) or

@@ -26,10 +26,11 @@ type Migration struct {
 
 // The few column types the two databases spell differently; migrations use these
 // placeholders and are otherwise plain SQL that both accept. $C follows an indexed
-// expression that prefix filters compare in byte order (SQLite's default already).
+// expression that prefix filters compare in byte order (SQLite's default already);
+// $INSTR(s, t) is the position of t in s, 0 when there is none.
 var dialectTypes = map[string]*strings.Replacer{
-	Postgres: strings.NewReplacer("$ID", "BIGSERIAL PRIMARY KEY", "$TIME", "TIMESTAMPTZ", "$BLOB", "BYTEA", "$C", ` COLLATE "C"`),
-	SQLite:   strings.NewReplacer("$ID", "INTEGER PRIMARY KEY AUTOINCREMENT", "$TIME", "DATETIME", "$BLOB", "BLOB", "$C", ""),
+	Postgres: strings.NewReplacer("$ID", "BIGSERIAL PRIMARY KEY", "$TIME", "TIMESTAMPTZ", "$BLOB", "BYTEA", "$C", ` COLLATE "C"`, "$INSTR", "STRPOS"),
+	SQLite:   strings.NewReplacer("$ID", "INTEGER PRIMARY KEY AUTOINCREMENT", "$TIME", "DATETIME", "$BLOB", "BLOB", "$C", "", "$INSTR", "INSTR"),
 }
 
 // migrationLock is the PostgreSQL advisory lock key that serialises migrations of

@@ -31,6 +31,7 @@ type Config struct {
 	Lockout         models.Lockout
 	SMSGateway      string
 	MetricsListen   string
+	UISLimits       models.RequestLimits
 }
 
 // DefaultConfig is the configuration with nothing set.
@@ -73,6 +74,8 @@ var envVars = []struct{ name, help string }{
 	{"STAFFMGR_LOCKOUT_DURATION", "how long a blocked login or address stays blocked (default 15m)"},
 	{"STAFFMGR_SMS_GATEWAY", "where employee.sms sends: an http:// or https:// URL that takes a JSON POST, or file:PATH (default none)"},
 	{"STAFFMGR_METRICS_LISTEN", "serve /metrics (and /healthz, /readyz) on this address instead of the API's (default: on the API's)"},
+	{"STAFFMGR_UIS_LIMIT_PER_MINUTE", "Data API calls one token may make per minute; 0 is no limit (default 0)"},
+	{"STAFFMGR_UIS_LIMIT_PER_DAY", "Data API calls one token may make per UTC day; 0 is no limit (default 0)"},
 }
 
 // parseConfig reads the configuration of a command from its arguments and environment.
@@ -206,6 +209,18 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 		cfg.SMSGateway = v
 		return handlers.CheckSMSGateway(v)
 	})
+	calls := func(dst *int) func(string) error {
+		return func(v string) error {
+			n, e := strconv.Atoi(v)
+			if e != nil || n < 0 {
+				return fmt.Errorf("%q is not a number of calls (0 for no limit)", v)
+			}
+			*dst = n
+			return nil
+		}
+	}
+	set("STAFFMGR_UIS_LIMIT_PER_MINUTE", calls(&cfg.UISLimits.PerMinute))
+	set("STAFFMGR_UIS_LIMIT_PER_DAY", calls(&cfg.UISLimits.PerDay))
 	if err != nil {
 		return cfg, nil, err
 	}

@@ -228,6 +228,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Lockout:         m.Config.Lockout,
 		SMSGateway:      m.Config.SMSGateway,
 		SeparateMetrics: m.Config.MetricsListen != "",
+		UISLimits:       m.Config.UISLimits,
 	}, m.Log)
 	if err != nil {
 		return err

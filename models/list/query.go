@@ -35,6 +35,9 @@ type Query struct {
 	Desc     bool
 	Filter   map[string]string // column name → value, only filterable columns
 	spec     *Spec
+	// then are the sort keys after Sort, and cond the filter, of a machine request.
+	then []SortKey
+	cond *Cond
 	// remember is set when the request named a p_cnt other than the stored one: it
 	// is stored once the list is answered, so that a refused call changes nothing.
 	remember bool

@@ -93,6 +93,11 @@ type Column struct {
 	// Check refuses a filter value the column cannot use (a value error), before it
 	// is applied or stored.
 	Check func(value string) error
+	// Match is the SQL of a machine filter's condition that no single expression
+	// holds (membership of a group, one of several numbers); when nil, the
+	// condition compares SQL (Compare). The value was checked for the column's kind;
+	// postgres says which database the SQL is for.
+	Match func(op Op, value any, postgres bool) (sql string, args []any)
 }
 
 // Spec declares what a list can do: every column it answers, the only columns that
@@ -159,7 +164,7 @@ func (s *Spec) Validate() error {
 			return fmt.Errorf("column %s has no caption", c.Name)
 		case kindNames[c.Kind] == "":
 			return fmt.Errorf("column %s has no kind", c.Name)
-		case c.SQL == "" && !s.Memory && (c.Sort || c.Filter != NoFilter && c.Where == nil):
+		case c.SQL == "" && !s.Memory && (c.Sort || c.Filter != NoFilter && c.Where == nil && c.Match == nil):
 			return fmt.Errorf("column %s sorts or filters without SQL", c.Name)
 		case c.FilterOnly && (c.Filter == NoFilter || c.Sort):
 			return fmt.Errorf("column %s is only a filter, so it filters and does not sort", c.Name)

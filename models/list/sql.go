@@ -25,7 +25,7 @@ func (q *Query) Apply(base *gorm.DB) *gorm.DB {
 			db = db.Where(col.SQL+" = ?", v)
 		}
 	}
-	return db
+	return q.applyCond(db)
 }
 
 // MatchWildcard filters expr by a value with * wildcards, without regard to case.
@@ -106,7 +106,17 @@ func (q *Query) Fetch(base *gorm.DB, columns string, dest any) (total int64, err
 	}
 	sortCol := q.spec.Column(q.Sort)
 	order := sortCol.SQL + dir
-	if q.spec.Key != "" && q.spec.Key != sortCol.SQL && !sortCol.Unique {
+	unique := sortCol.Unique || q.spec.Key == sortCol.SQL
+	for _, k := range q.then {
+		col := q.spec.Column(k.Column)
+		if k.Desc {
+			order += ", " + col.SQL + " DESC"
+		} else {
+			order += ", " + col.SQL + " ASC"
+		}
+		unique = unique || col.Unique || q.spec.Key == col.SQL
+	}
+	if q.spec.Key != "" && !unique {
 		order += ", " + q.spec.Key + dir
 	}
 	page := filtered.Session(&gorm.Session{}).Order(order).Limit(q.PageSize).Offset(q.Offset)
