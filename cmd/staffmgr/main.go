@@ -55,7 +55,7 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 		return 0
 	case "docs":
 		return docsCommand(args, stdout, stderr)
-	case "serve", "migrate", "passwd", "backup", "restore":
+	case "serve", "migrate", "passwd", "backup", "restore", "import", "export":
 	default:
 		fmt.Fprintf(stderr, "staffmgr: unknown command %q\n\n", command)
 		usage(stderr)
@@ -80,6 +80,10 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 			return 2
 		}
 		err = passwdCommand(ctx, cfg, rest[0], stdin, stderr)
+	case "import":
+		err = importCommand(ctx, cfg, rest, getenv, stdin, stdout, stderr)
+	case "export":
+		err = exportCommand(ctx, cfg, rest, stdout)
 	case "backup", "restore":
 		if len(rest) != 1 {
 			fmt.Fprintf(stderr, "staffmgr: usage: staffmgr %s FILE\n", command)
