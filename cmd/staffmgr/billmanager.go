@@ -198,7 +198,15 @@ func readBillmanager(ctx context.Context, b *billmanager, prog *progress) (*staf
 			return nil, fmt.Errorf("func=department: a row without id or name: %v", d)
 		}
 		depName[d["id"]] = d["name"]
-		set.Departments = append(set.Departments, importDepartment{Name: d["name"], Description: d["description"]})
+		f, err := b.form(ctx, "department.edit", d["id"])
+		if err != nil {
+			return nil, fmt.Errorf("department %s: %w", d["name"], err)
+		}
+		support, err := onOff("department.edit", "show_in_support", f["show_in_support"], false)
+		if err != nil {
+			return nil, err
+		}
+		set.Departments = append(set.Departments, importDepartment{Name: d["name"], Description: d["description"], ShowInSupport: support})
 		prog.Add(1)
 	}
 	known := map[string]bool{}

@@ -18,7 +18,7 @@ import (
 // the row, then the form API's field names of department.edit and employee.edit,
 // and the staff list's enabled. An employee's department is the names of the
 // departments they are an active member of, comma-separated.
-var csvHeader = []string{"object", "name", "description", "realname", "position", "email", "phone", "mobile",
+var csvHeader = []string{"object", "name", "description", "show_in_support", "realname", "position", "email", "phone", "mobile",
 	"department", "default_access_allow", "all_ip_access", "ip_access", "enabled"}
 
 // exportCommand writes the departments, then the employees, to stdout or a file.
@@ -58,7 +58,8 @@ func writeCSV(ctx context.Context, db *gorm.DB, w io.Writer) error {
 		return err
 	}
 	for _, d := range deps {
-		if err := cw.Write(csvRow(map[string]string{"object": "department", "name": d.Name, "description": d.Description})); err != nil {
+		if err := cw.Write(csvRow(map[string]string{"object": "department", "name": d.Name, "description": d.Description,
+			"show_in_support": onOffText(d.ShowInSupport)})); err != nil {
 			return err
 		}
 	}
@@ -139,7 +140,11 @@ func readCSV(r io.Reader, prog *progress) (*staffSet, error) {
 		}
 		switch get("object") {
 		case "department":
-			set.Departments = append(set.Departments, importDepartment{Name: get("name"), Description: get("description")})
+			support, err := onOff("csv", "show_in_support", get("show_in_support"), false)
+			if err != nil {
+				return nil, fmt.Errorf("line %d: show_in_support is %q, neither on nor off", line, get("show_in_support"))
+			}
+			set.Departments = append(set.Departments, importDepartment{Name: get("name"), Description: get("description"), ShowInSupport: support})
 		case "employee":
 			e := importEmployee{Card: models.Account{Login: get("name"), Realname: get("realname"), Position: get("position"),
 				Email: get("email"), Phone: get("phone"), Mobile: get("mobile"), IPAccess: get("ip_access")},

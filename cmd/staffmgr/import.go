@@ -29,6 +29,7 @@ type staffSet struct {
 
 type importDepartment struct {
 	Name, Description string
+	ShowInSupport     bool
 }
 
 type importEmployee struct {
@@ -168,6 +169,9 @@ func checkAuthinfo(v string) (string, error) {
 // run does the same and rolls it back. The keys file is written before the commit,
 // and removed if the commit fails.
 func applyStaff(ctx context.Context, db *gorm.DB, set *staffSet, opts importOptions, prog *progress) (*importReport, error) {
+	if err := checkUnique(set); err != nil {
+		return nil, err
+	}
 	rep := &importReport{}
 	unusable, err := models.HashPassword(ctx, opts.Passwords, models.RandomToken(32))
 	if err != nil {
@@ -183,7 +187,7 @@ func applyStaff(ctx context.Context, db *gorm.DB, set *staffSet, opts importOpti
 			case err == nil:
 				rep.DepartmentsPresent++
 			case errors.Is(err, errs.Missed):
-				found = &models.Department{Name: d.Name, Description: d.Description}
+				found = &models.Department{Name: d.Name, Description: d.Description, ShowInSupport: d.ShowInSupport}
 				if err := models.SaveDepartment(ctx, tx, found); err != nil {
 					return fmt.Errorf("department %q: %w", d.Name, err)
 				}
@@ -235,6 +239,27 @@ func applyStaff(ctx context.Context, db *gorm.DB, set *staffSet, opts importOpti
 	return rep, nil
 }
 
+// checkUnique refuses a source that names a department or an employee twice, which
+// staffmgr's unique names could only take as one.
+func checkUnique(set *staffSet) error {
+	seen := map[string]bool{}
+	for _, d := range set.Departments {
+		key := strings.ToLower(strings.TrimSpace(d.Name))
+		if seen[key] {
+			return fmt.Errorf("the department %q is named twice: nothing was changed", d.Name)
+		}
+		seen[key] = true
+	}
+	seen = map[string]bool{}
+	for _, e := range set.Employees {
+		if seen[e.Card.Login] {
+			return fmt.Errorf("the employee %q is named twice: nothing was changed", e.Card.Login)
+		}
+		seen[e.Card.Login] = true
+	}
+	return nil
+}
+
 // importEmployeeTx creates one employee unless their login exists, with their
 // departments, personal rights and (unless NoKeys) a one-time login key, which it
 // returns.
@@ -266,7 +291,14 @@ func importEmployeeTx(ctx context.Context, tx *gorm.DB, e importEmployee, depIDs
 	for _, name := range sortedKeys(e.Departments) {
 		id, ok := depIDs[strings.ToLower(strings.TrimSpace(name))]
 		if !ok {
-			return "", fmt.Errorf("department %q is not among the departments imported", name)
+			d, err := models.FindDepartmentByName(ctx, tx, name)
+			if errors.Is(err, errs.Missed) {
+				return "", fmt.Errorf("department %q is neither imported nor in staffmgr", name)
+			}
+			if err != nil {
+				return "", err
+			}
+			id = d.ID
 		}
 		if err := models.SetMembership(ctx, tx, a.ID, id, e.Departments[name]); err != nil {
 			return "", err
@@ -324,12 +356,13 @@ func (r *importReport) print(w io.Writer, opts importOptions) {
 		fmt.Fprintln(w, "dry run: nothing was changed")
 	}
 	if r.DepartmentsCreated == 0 && r.EmployeesCreated == 0 {
-		fmt.Fprintf(w, "nothing to import: the %d departments and %d employees are all here already\n",
-			r.DepartmentsPresent, r.EmployeesPresent)
+		fmt.Fprintf(w, "nothing to import: the %s and %s are all here already\n",
+			count(r.DepartmentsPresent, "department"), count(r.EmployeesPresent, "employee"))
 		return
 	}
-	fmt.Fprintf(w, "%s %d departments (%d here already) and %d employees (%d here already), with %d department associations and %d personal rights\n",
-		verb, r.DepartmentsCreated, r.DepartmentsPresent, r.EmployeesCreated, r.EmployeesPresent, r.Memberships, r.Rights)
+	fmt.Fprintf(w, "%s %s (%d here already) and %s (%d here already), with %s and %s\n",
+		verb, count(r.DepartmentsCreated, "department"), r.DepartmentsPresent, count(r.EmployeesCreated, "employee"),
+		r.EmployeesPresent, count(r.Memberships, "department association"), count(r.Rights, "personal right"))
 	switch {
 	case r.EmployeesCreated == 0:
 	case opts.NoKeys:
@@ -342,6 +375,14 @@ func (r *importReport) print(w io.Writer, opts importOptions) {
 	default:
 		fmt.Fprintln(w, "the new employees are suspended: they got no login key; set a password with staffmgr passwd LOGIN")
 	}
+}
+
+// count is "1 thing" or "N things".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // progress shows how far a phase is: a bar on a terminal, or else a line per

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"staffmgr/models"
@@ -47,7 +48,7 @@ func newID(t *testing.T, m *Main, params url.Values) string {
 // field, an excluded association, a suspended employee and personal rights.
 func seedStaff(t *testing.T, m *Main) {
 	t.Helper()
-	billing := newID(t, m, url.Values{"func": {"department.edit"}, "name": {"Billing"}, "description": {"Invoices"}})
+	billing := newID(t, m, url.Values{"func": {"department.edit"}, "name": {"Billing"}, "description": {"Invoices"}, "show_in_support": {"on"}})
 	support := newID(t, m, url.Values{"func": {"department.edit"}, "name": {"Support"}})
 	newID(t, m, url.Values{"func": {"department.edit"}, "name": {"Empty"}})
 	pass := []string{"Staff#pass1"}
@@ -193,6 +194,7 @@ func fakeBillmanager(over map[string]string) http.HandlerFunc {
 	answers := map[string]string{
 		"whoami":              `{"doc":{"user":{"$level":"31","$":"root"}}}`,
 		"department":          `{"doc":{"elem":[{"id":{"$":"1"},"name":{"$":"Billing"}}]}}`,
+		"department.edit":     `{"doc":{"name":{"$":"Billing"},"show_in_support":{"$":"off"}}}`,
 		"employee":            `{"doc":{"elem":[{"id":{"$":"2"},"name":{"$":"ivan"},"enabled":{}}]}}`,
 		"employee.edit":       `{"doc":{"name":{"$":"ivan"},"all_ip_access":{"$":"on"},"default_access_allow":{"$":"off"}}}`,
 		"employee.department": `{"doc":{"elem":[{"id":{"$":"1"},"status":{"$":"on"}}]}}`,
@@ -223,7 +225,7 @@ func TestExportImportCSV(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !strings.HasPrefix(string(raw), strings.Join(csvHeader, ",")+"\n") ||
-			!strings.Contains(string(raw), "employee,ivan,,Ivan Petrov,Accountant,ivan@example.com,+74951234567,89161234567,Billing,off,on,,on\n") {
+			!strings.Contains(string(raw), "employee,ivan,,,Ivan Petrov,Accountant,ivan@example.com,+74951234567,89161234567,Billing,off,on,,on\n") {
 			t.Errorf("export:\n%s", raw)
 		}
 
@@ -278,5 +280,61 @@ func TestProgressLines(t *testing.T) {
 	p.Finish()
 	if want := "write: 1000 of 2500 records\nwrite: 2000 of 2500 records\n"; b.String() != want {
 		t.Errorf("%q, want %q", b.String(), want)
+	}
+}
+
+func TestImportAuthinfo(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var got []string
+	source := fake(t, func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		mu.Lock()
+		got = append(got, r.Form.Get("authinfo"))
+		mu.Unlock()
+		fakeBillmanager(nil)(w, r)
+	})
+	target := dbtest.NewDSN(t, models.SQLite)
+	noEnv := func(string) string { return "" }
+	var out, errOut bytes.Buffer
+	if code := run([]string{"import", "-db", target, "billmanager", "--dry-run", source}, noEnv,
+		strings.NewReader("admin:se cret:1\n"), &out, &errOut); code != 0 {
+		t.Fatalf("%d %s %s", code, &out, &errOut)
+	}
+	mu.Lock()
+	for _, a := range got {
+		if a != "admin:se cret:1" {
+			t.Errorf("authinfo %q", a)
+		}
+	}
+	mu.Unlock()
+	if !strings.Contains(out.String(), "would create 1 department (0 here already) and 1 employee") {
+		t.Errorf("%s", &out)
+	}
+	errOut.Reset()
+	if code := run([]string{"import", "-db", target, "billmanager", source}, noEnv, strings.NewReader(""), &out, &errOut); code != 1 ||
+		!strings.Contains(errOut.String(), "STAFFMGR_IMPORT_AUTHINFO") {
+		t.Errorf("without authinfo: %d %s", code, &errOut)
+	}
+}
+
+func TestImportCSVRefuses(t *testing.T) {
+	t.Parallel()
+	target := dbtest.NewDSN(t, models.SQLite)
+	for name, c := range map[string]struct{ file, want string }{
+		"twice":          {"object,name\nemployee,ivan\nemployee,ivan\n", `the employee "ivan" is named twice`},
+		"no such column": {"object,name,password\n", `the header names "password"`},
+		"unknown object": {"object,name\nclient,acme\n", `line 2: object is "client"`},
+		"flag":           {"object,name,enabled\nemployee,ivan,yes\n", `line 2: enabled is "yes"`},
+		"department":     {"object,name,department\nemployee,ivan,Sales\n", `department "Sales" is neither imported nor in staffmgr`},
+	} {
+		file := filepath.Join(t.TempDir(), "staff.csv")
+		if err := os.WriteFile(file, []byte(c.file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errOut := runImport(t, "", "import", "-db", target, "csv", file)
+		if code != 1 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%s: %d %s %s", name, code, out, errOut)
+		}
 	}
 }
