@@ -3,12 +3,14 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,6 +42,7 @@ type importEmployee struct {
 
 // importOptions are the flags of staffmgr import.
 type importOptions struct {
+	Source      string // what the journal row names: "billmanager URL" or "csv FILE"
 	DryRun      bool
 	NoKeys      bool
 	KeysFile    string
@@ -90,6 +93,7 @@ func importCommand(ctx context.Context, cfg Config, args []string, getenv func(s
 		return errors.New("usage: staffmgr import [--dry-run] [--no-keys] [--keys FILE] billmanager URL | csv FILE")
 	}
 	opts.Passwords = cfg.Passwords
+	opts.Source = rest[0] + " " + rest[1]
 	prog := newProgress(stderr)
 	var set *staffSet
 	if rest[0] == "billmanager" {
@@ -216,6 +220,11 @@ func applyStaff(ctx context.Context, db *gorm.DB, set *staffSet, opts importOpti
 		if opts.DryRun {
 			return errDryRun
 		}
+		if rep.DepartmentsCreated+rep.EmployeesCreated > 0 {
+			if err := journalImport(ctx, tx, opts.Source, rep); err != nil {
+				return err
+			}
+		}
 		if len(keys) > 0 {
 			if rep.KeysFile, err = writeKeys(opts.KeysFile, keys); err != nil {
 				return err
@@ -237,6 +246,18 @@ func applyStaff(ctx context.Context, db *gorm.DB, set *staffSet, opts importOpti
 		return nil, fmt.Errorf("%w: nothing was changed", err)
 	}
 	return rep, nil
+}
+
+// journalImport writes the import's row of the audit journal: func "import", by
+// no account, with what it read from and what it created.
+func journalImport(ctx context.Context, tx *gorm.DB, source string, rep *importReport) error {
+	params, err := json.Marshal(map[string]string{"source": source,
+		"departments": strconv.Itoa(rep.DepartmentsCreated), "employees": strconv.Itoa(rep.EmployeesCreated),
+		"memberships": strconv.Itoa(rep.Memberships), "rights": strconv.Itoa(rep.Rights)})
+	if err != nil {
+		return err
+	}
+	return models.WriteJournal(ctx, tx, &models.JournalEntry{Func: "import", Params: string(params)})
 }
 
 // checkUnique refuses a source that names a department or an employee twice, which

@@ -267,6 +267,13 @@ func TestExportImportCSV(t *testing.T) {
 		if n := dbtest.MustCount(t, db.Model(&models.Department{}).Where("name = ?", "Sales")); n != 0 {
 			t.Errorf("Sales was created")
 		}
+		var rows []models.JournalEntry
+		if err := db.Where("func = ?", "import").Find(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 1 || !strings.Contains(rows[0].Params, `"source":"csv `+file+`"`) || !strings.Contains(rows[0].Params, `"employees":"3"`) {
+			t.Errorf("journal rows of the imports: %+v", rows)
+		}
 	})
 }
 
