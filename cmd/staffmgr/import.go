@@ -83,6 +83,28 @@ func importFlags(args []string, stderr io.Writer) (importOptions, []string, erro
 	}
 }
 
+// splitImportFlags takes the import's own flags out of args, wherever they stand,
+// so that the rest holds the settings every command reads and the arguments.
+func splitImportFlags(args []string) (rest, own []string) {
+	for i := 0; i < len(args); i++ {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		switch {
+		case !strings.HasPrefix(args[i], "-"):
+			rest = append(rest, args[i])
+		case name == "dry-run" || name == "no-keys":
+			own = append(own, args[i])
+		case (name == "keys" || name == "key-lifetime") && !hasValue && i+1 < len(args):
+			own = append(own, args[i], args[i+1])
+			i++
+		case name == "keys" || name == "key-lifetime":
+			own = append(own, args[i])
+		default:
+			rest = append(rest, args[i])
+		}
+	}
+	return rest, own
+}
+
 // importCommand is staffmgr import billmanager URL and staffmgr import csv FILE.
 func importCommand(ctx context.Context, cfg Config, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	opts, rest, err := importFlags(args, stderr)
@@ -392,10 +414,19 @@ func (r *importReport) print(w io.Writer, opts importOptions) {
 		fmt.Fprintln(w, "each new employee would get a one-time login key in a keys file")
 	case r.KeysFile != "":
 		fmt.Fprintf(w, "passwords cannot be imported: each new employee logs in once with the key in %s (func=auth&username=LOGIN&key=KEY, good for %s), then sets a password; suspended employees got none\n",
-			r.KeysFile, opts.KeyLifetime)
+			r.KeysFile, lifetime(opts.KeyLifetime))
 	default:
 		fmt.Fprintln(w, "the new employees are suspended: they got no login key; set a password with staffmgr passwd LOGIN")
 	}
+}
+
+// lifetime spells a duration of whole days in days.
+func lifetime(d time.Duration) string {
+	const day = 24 * time.Hour
+	if d >= day && d%day == 0 {
+		return count(int(d/day), "day")
+	}
+	return d.String()
 }
 
 // count is "1 thing" or "N things".

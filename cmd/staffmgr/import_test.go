@@ -100,12 +100,13 @@ func TestImportBillmanager(t *testing.T) {
 		sourceURL := "http://" + source.Addr() + "/billmgr"
 		keys := filepath.Join(t.TempDir(), "keys.txt")
 
-		code, out, errOut := runImport(t, "root:"+importRootPassword, "import", "-db", target, "billmanager", "--dry-run", sourceURL)
+		code, out, errOut := runImport(t, "root:"+importRootPassword, "import", "--dry-run", "-db", target, "billmanager", sourceURL)
 		if code != 0 || !strings.Contains(out, "dry run") || !strings.Contains(out, "would create 3 departments") {
 			t.Fatalf("dry run: %d %s %s", code, out, errOut)
 		}
 		code, out, errOut = runImport(t, "root:"+importRootPassword, "import", "-db", target, "billmanager", "--keys", keys, sourceURL)
-		if code != 0 || !strings.Contains(out, "created 3 departments (2 here already) and 3 employees") || !strings.Contains(out, keys) {
+		if code != 0 || !strings.Contains(out, "created 3 departments (2 here already) and 3 employees") || !strings.Contains(out, keys) ||
+			!strings.Contains(out, "good for 7 days") {
 			t.Fatalf("import: %d %s %s", code, out, errOut)
 		}
 		info, err := os.Stat(keys)
@@ -343,5 +344,13 @@ func TestImportCSVRefuses(t *testing.T) {
 		if code != 1 || !strings.Contains(errOut, c.want) {
 			t.Errorf("%s: %d %s %s", name, code, out, errOut)
 		}
+	}
+}
+
+func TestSplitImportFlags(t *testing.T) {
+	rest, own := splitImportFlags([]string{"--dry-run", "-db", "x.db", "csv", "--keys", "k.txt", "--key-lifetime=1h", "f.csv", "-no-keys"})
+	if !reflect.DeepEqual(rest, []string{"-db", "x.db", "csv", "f.csv"}) ||
+		!reflect.DeepEqual(own, []string{"--dry-run", "--keys", "k.txt", "--key-lifetime=1h", "-no-keys"}) {
+		t.Errorf("rest %q, own %q", rest, own)
 	}
 }

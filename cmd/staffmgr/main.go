@@ -61,6 +61,10 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 		usage(stderr)
 		return 2
 	}
+	var importArgs []string
+	if command == "import" {
+		args, importArgs = splitImportFlags(args)
+	}
 	cfg, rest, err := parseConfig(command, args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -81,7 +85,7 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 		}
 		err = passwdCommand(ctx, cfg, rest[0], stdin, stderr)
 	case "import":
-		err = importCommand(ctx, cfg, rest, getenv, stdin, stdout, stderr)
+		err = importCommand(ctx, cfg, append(importArgs, rest...), getenv, stdin, stdout, stderr)
 	case "export":
 		err = exportCommand(ctx, cfg, rest, stdout)
 	case "backup", "restore":
