@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -119,13 +120,18 @@ func importCommand(ctx context.Context, cfg Config, args []string, getenv func(s
 	prog := newProgress(stderr)
 	var set *staffSet
 	if rest[0] == "billmanager" {
+		u, err := url.Parse(rest[1])
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%q is no http:// or https:// address of the form API, such as https://billing.example.com/billmgr", rest[1])
+		}
+		opts.Source = rest[0] + " " + u.Redacted()
 		authinfo, err := readAuthinfo(getenv, stdin, stderr)
 		if err != nil {
 			return err
 		}
 		set, err = readBillmanager(ctx, &billmanager{url: rest[1], authinfo: authinfo, client: httpClient}, prog)
 		if err != nil {
-			return fmt.Errorf("import from %s: %w", rest[1], err)
+			return fmt.Errorf("import from %s: %w", u.Redacted(), err)
 		}
 	} else {
 		f, err := os.Open(rest[1])

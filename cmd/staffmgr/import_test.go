@@ -160,6 +160,7 @@ func TestImportBillmanagerRefuses(t *testing.T) {
 			url, authinfo, want string
 		}{
 			"bad password": {"http://" + source.Addr() + "/billmgr", "root:wrong", `an error of type "auth"`},
+			"no address":   {"billing.example.com", "root:x", "no http:// or https:// address"},
 			"not json":     {fake(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("<html>login</html>")) }), "root:x", "not a JSON document"},
 			"unknown flag": {fake(t, fakeBillmanager(map[string]string{"employee.edit": `{"doc":{"name":{"$":"ivan"},"all_ip_access":{"$":"maybe"}}}`})), "root:x", `all_ip_access is "maybe"`},
 			"unknown right": {fake(t, fakeBillmanager(map[string]string{"rights2.user": `{"doc":{"elem":[{"name":{"$":"vhost.edit"},"access":{"$":"on"},"source":{"$":"personal"}}]}}`})),
