@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -353,5 +355,30 @@ func TestSplitImportFlags(t *testing.T) {
 	if !reflect.DeepEqual(rest, []string{"-db", "x.db", "csv", "f.csv"}) ||
 		!reflect.DeepEqual(own, []string{"--dry-run", "--keys", "k.txt", "--key-lifetime=1h", "-no-keys"}) {
 		t.Errorf("rest %q, own %q", rest, own)
+	}
+}
+
+func TestBillmanagerListPages(t *testing.T) {
+	t.Parallel()
+	source := fake(t, func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		if r.Form.Get("p_cnt") != "1000" {
+			t.Errorf("p_cnt %q", r.Form.Get("p_cnt"))
+		}
+		page, _ := strconv.Atoi(r.Form.Get("p_num"))
+		n := map[int]int{1: 1000, 2: 500}[page]
+		var rows []string
+		for i := range n {
+			rows = append(rows, fmt.Sprintf(`{"id":{"$":"%d"},"enabled":{}}`, (page-1)*1000+i+1))
+		}
+		fmt.Fprintf(w, `{"doc":{"elem":[%s]}}`, strings.Join(rows, ","))
+	})
+	b := &billmanager{url: source, authinfo: "root:x", client: http.DefaultClient}
+	rows, err := b.list(context.Background(), "employee", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1500 || rows[1499]["id"] != "1500" || rows[0]["enabled"] != "on" {
+		t.Errorf("%d rows, last %v", len(rows), rows[len(rows)-1])
 	}
 }
