@@ -27,6 +27,18 @@ func (a *App) rightCatalog() []*Func {
 	return out
 }
 
+// RightNames are the rights an employee can be granted one by one, as rights2.user
+// lists them: the admin-level funcs that need no other func's right.
+func RightNames() []string {
+	var out []string
+	for _, f := range funcTable() {
+		if f.Level == rights.Admin && f.Right == "" {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
 // rightObject is the object a right belongs to: the func name before the first dot.
 func rightObject(name string) string {
 	object, _, _ := strings.Cut(name, ".")

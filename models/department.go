@@ -240,3 +240,13 @@ func refreshNames(ctx context.Context, db *gorm.DB, where string, except int64, 
 	}
 	return nil
 }
+
+// FindDepartmentByName returns the department of that name in any case, as names
+// are unique; none is a missed error.
+func FindDepartmentByName(ctx context.Context, db *gorm.DB, name string) (*Department, error) {
+	var d Department
+	if err := db.WithContext(ctx).Where("LOWER(name) = LOWER(?)", strings.TrimSpace(name)).First(&d).Error; err != nil {
+		return nil, MapDBError(err, "department", name)
+	}
+	return &d, nil
+}

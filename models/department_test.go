@@ -286,3 +286,20 @@ func TestDeleteDepartment(t *testing.T) {
 		}
 	})
 }
+
+func TestFindDepartmentByName(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		d := &models.Department{Name: "Billing Team"}
+		if err := models.SaveDepartment(ctx, db, d); err != nil {
+			t.Fatal(err)
+		}
+		got, err := models.FindDepartmentByName(ctx, db, " billing team ")
+		if err != nil || got.ID != d.ID {
+			t.Fatalf("%v %v", got, err)
+		}
+		_, err = models.FindDepartmentByName(ctx, db, "Sales")
+		MustAppError(t, err, errs.Missed, "department")
+	})
+}

@@ -269,3 +269,40 @@ func (a *Account) AllowsIP(ip string) bool {
 	}
 	return false
 }
+
+// CheckEmployeeCard checks and normalises the card of an employee made outside the
+// form API (an import) by the rules employee.edit applies to its fields: the login,
+// the lengths of the texts, the email address, the phone numbers (kept in their
+// normal form), the address list (kept canonical), and that an employee without
+// all_ip_access has addresses to log in from. An error names its field.
+func CheckEmployeeCard(a *Account) error {
+	if err := CheckLogin(a.Login); err != nil {
+		return errs.At("name", err)
+	}
+	for _, f := range []struct {
+		name  string
+		value string
+		max   int
+	}{{"realname", a.Realname, MaxRealname}, {"position", a.Position, MaxPosition}, {"email", a.Email, MaxEmail}} {
+		if err := CheckText(f.value, f.max); err != nil {
+			return errs.At(f.name, err)
+		}
+	}
+	if err := CheckEmail(a.Email); err != nil {
+		return errs.At("email", err)
+	}
+	var err error
+	if a.Phone, err = ParsePhone(a.Phone); err != nil {
+		return errs.At("phone", err)
+	}
+	if a.Mobile, err = ParsePhone(a.Mobile); err != nil {
+		return errs.At("mobile", err)
+	}
+	if a.IPAccess, err = ParseIPList(a.IPAccess); err != nil {
+		return errs.At("ip_access", err)
+	}
+	if !a.AllIPAccess && a.IPAccess == "" {
+		return errs.Invalid("ip_access", "", "List the addresses the employee may log in from, or turn on all_ip_access")
+	}
+	return nil
+}

@@ -291,3 +291,29 @@ func TestParseIDsLimit(t *testing.T) {
 		t.Errorf("value %q", e.Value)
 	}
 }
+
+func TestCheckEmployeeCard(t *testing.T) {
+	t.Parallel()
+	ok := models.Account{Login: "ivan", Realname: "Ivan", Email: "ivan@example.com", Phone: "+7 495 123-45-67",
+		Mobile: "8 (916) 123-45-67", IPAccess: "192.0.2.1, 192.0.2.0/24", AllIPAccess: false}
+	a := ok
+	if err := models.CheckEmployeeCard(&a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Phone != "+74951234567" || a.Mobile != "89161234567" || a.IPAccess != "192.0.2.1,192.0.2.0/24" {
+		t.Errorf("not normalised: %+v", a)
+	}
+	for field, change := range map[string]func(a *models.Account){
+		"name":      func(a *models.Account) { a.Login = "Ivan" },
+		"realname":  func(a *models.Account) { a.Realname = strings.Repeat("x", models.MaxRealname+1) },
+		"position":  func(a *models.Account) { a.Position = "a\x01b" },
+		"email":     func(a *models.Account) { a.Email = "ivan" },
+		"phone":     func(a *models.Account) { a.Phone = "call me" },
+		"mobile":    func(a *models.Account) { a.Mobile = "12" },
+		"ip_access": func(a *models.Account) { a.IPAccess = "" },
+	} {
+		a := ok
+		change(&a)
+		MustAppError(t, models.CheckEmployeeCard(&a), errs.Value, field)
+	}
+}

@@ -243,6 +243,12 @@ Usage:
   staffmgr passwd LOGIN        set LOGIN's password, read from standard input or a prompt
   staffmgr backup FILE         write a consistent copy of the running SQLite database to FILE
   staffmgr restore FILE        put the copy FILE in place of the SQLite database (servers stopped)
+  staffmgr import billmanager [--dry-run] [--no-keys] [--keys FILE] URL
+                               copy departments, employees and their rights from a
+                               BILLmanager 6 (authinfo from STAFFMGR_IMPORT_AUTHINFO or a prompt)
+  staffmgr import csv [--dry-run] [--no-keys] [--keys FILE] FILE
+                               the same from a file staffmgr export wrote
+  staffmgr export [FILE]       write departments and employees as CSV to FILE or stdout
   staffmgr docs [FILE]         write the API reference (docs/api.md) to FILE or stdout
   staffmgr version             print the version (also --version)
   staffmgr help                print this help

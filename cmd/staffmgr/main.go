@@ -55,11 +55,15 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 		return 0
 	case "docs":
 		return docsCommand(args, stdout, stderr)
-	case "serve", "migrate", "passwd", "backup", "restore":
+	case "serve", "migrate", "passwd", "backup", "restore", "import", "export":
 	default:
 		fmt.Fprintf(stderr, "staffmgr: unknown command %q\n\n", command)
 		usage(stderr)
 		return 2
+	}
+	var importArgs []string
+	if command == "import" {
+		args, importArgs = splitImportFlags(args)
 	}
 	cfg, rest, err := parseConfig(command, args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -80,6 +84,10 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 			return 2
 		}
 		err = passwdCommand(ctx, cfg, rest[0], stdin, stderr)
+	case "import":
+		err = importCommand(ctx, cfg, append(importArgs, rest...), getenv, stdin, stdout, stderr)
+	case "export":
+		err = exportCommand(ctx, cfg, rest, stdout)
 	case "backup", "restore":
 		if len(rest) != 1 {
 			fmt.Fprintf(stderr, "staffmgr: usage: staffmgr %s FILE\n", command)
