@@ -66,7 +66,7 @@ func recordForm(kind *models.RecordKind, help string) *Form {
 				return &render.OK{}, nil
 			}
 			r.Name = name
-			if err := kind.Save(c, c.DB, r); err != nil {
+			if err := saveRecord(c, "elid", kind, r); err != nil {
 				return nil, err
 			}
 			if in.Creating() {
@@ -75,6 +75,23 @@ func recordForm(kind *models.RecordKind, help string) *Form {
 			return &render.OK{}, nil
 		},
 	}
+}
+
+// saveRecord creates or renames a record. A rename shows on the cards of the
+// employees that refer to it, so the caller must dominate each of them.
+func saveRecord(c *Ctx, object string, kind *models.RecordKind, r *models.Record) error {
+	if r.ID != 0 {
+		holders, err := kind.Holders(c, c.DB, r.ID)
+		if err != nil {
+			return err
+		}
+		for _, id := range holders {
+			if err := c.dominate(object, id, false); err != nil {
+				return err
+			}
+		}
+	}
+	return kind.Save(c, c.DB, r)
 }
 
 // recordDelete is X.delete: the employees that referred to a record lose the

@@ -442,10 +442,26 @@ func employeePhoneSave(c *Ctx, in *form.Input) (render.Result, error) {
 		p = min(p-1, len(next))
 		next = slices.Insert(next, p, moved)
 	}
-	if err := models.SetNumbers(c, c.DB, a.ID, next); err != nil {
+	if err := setNumbers(c, "elid", a.ID, next); err != nil {
 		return nil, err
 	}
 	return &render.OK{}, nil
+}
+
+// setNumbers makes in the numbers of account. A number's settings are shared by
+// everyone who holds it, so changing them is a change to each of them: the caller
+// must dominate every other holder too.
+func setNumbers(c *Ctx, object string, account int64, in []models.NumberInput) error {
+	holders, err := models.SharedChanges(c, c.DB, account, in)
+	if err != nil {
+		return err
+	}
+	for _, id := range holders {
+		if err := c.dominate(object, id, false); err != nil {
+			return err
+		}
+	}
+	return models.SetNumbers(c, c.DB, account, in)
 }
 
 // employeePhoneDelete takes a number out of the employee plid names.
@@ -457,7 +473,7 @@ func employeePhoneDelete(c *Ctx, elid string) error {
 	if err := c.dominate("plid", a.ID, false); err != nil {
 		return err
 	}
-	return models.SetNumbers(c, c.DB, a.ID, inputs(slices.Delete(list, at, at+1)))
+	return setNumbers(c, "plid", a.ID, inputs(slices.Delete(list, at, at+1)))
 }
 
 // departmentTelephonyInput is what department.telephony reads.

@@ -716,7 +716,7 @@ func saveEmployee(c *Ctx, a *models.Account, in *staffInput) error {
 		}
 	}
 	if in.numbers.set {
-		if err := models.SetNumbers(c, c.DB, a.ID, in.numbers.v); err != nil {
+		if err := setNumbers(c, "phone_numbers", a.ID, in.numbers.v); err != nil {
 			return err
 		}
 	}

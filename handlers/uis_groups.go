@@ -315,6 +315,10 @@ func uisGroupNumbers(c *Ctx, p *rpcParams) (uisApply, error) {
 		if _, err := models.FindDepartment(c, c.DB, strconv.FormatInt(id, 10)); err != nil {
 			return nil, errs.At("id", err)
 		}
+		// The order and availability of members' numbers are the members' to change.
+		if err := c.dominateMembers("id", id, false); err != nil {
+			return nil, err
+		}
 		if err := models.SetGroupNumbers(c, c.DB, id, entries); err != nil {
 			return nil, err
 		}
@@ -369,7 +373,7 @@ func uisSavePosition(creating bool) func(c *Ctx, p *rpcParams) (uisApply, error)
 		}
 		return func(c *Ctx) (any, error) {
 			r := &models.Record{ID: id, Name: name}
-			if err := models.Positions.Save(c, c.DB, r); errors.Is(err, errs.Missed) {
+			if err := saveRecord(c, "id", models.Positions, r); errors.Is(err, errs.Missed) {
 				return nil, errs.At("id", err)
 			} else if err != nil {
 				return nil, err

@@ -55,6 +55,32 @@ func (e *rpcError) Error() string {
 	return fmt.Sprintf("%d %s %s: %s", e.Code, e.Mnemonic, e.Field, e.Message)
 }
 
+// As reads a Data API error as the protocol error of its kind, so that the journal
+// keeps a refused call with its real cause; an internal one stays internal.
+func (e *rpcError) As(target any) bool {
+	t, ok := target.(**errs.E)
+	if !ok || e.Code == rpcInternal {
+		return false
+	}
+	kind := errs.Value
+	switch e.Code {
+	case rpcBadToken, rpcAuthFailed:
+		kind = errs.Auth
+	case rpcForbidden:
+		kind = errs.Access
+	case rpcNotFound:
+		kind = errs.Missed
+	case rpcLimit:
+		kind = errs.Limit
+	}
+	value := ""
+	if e.Value != nil {
+		value = fmt.Sprint(e.Value)
+	}
+	*t = &errs.E{Kind: kind, Object: e.Field, Value: value, Msg: e.Message}
+	return true
+}
+
 // MarshalJSON writes {code, message, data{mnemonic, field, value, …}}.
 func (e *rpcError) MarshalJSON() ([]byte, error) {
 	data := map[string]any{"mnemonic": e.Mnemonic}

@@ -145,6 +145,17 @@ func (k *RecordKind) Existing(ctx context.Context, db *gorm.DB, ids []int64) (ma
 	return out, nil
 }
 
+// Holders returns the accounts whose cards show the record, which a rename changes:
+// the employees of a position. Other kinds show on no card.
+func (k *RecordKind) Holders(ctx context.Context, db *gorm.DB, id int64) ([]int64, error) {
+	if k != Positions {
+		return nil, nil
+	}
+	var ids []int64
+	err := db.WithContext(ctx).Table("accounts").Where("position_id = ?", id).Order("id").Pluck("id", &ids).Error
+	return ids, err
+}
+
 // Save creates a record (id 0) or renames one. A name another record has, in any
 // case, is an exists error on name.
 func (k *RecordKind) Save(ctx context.Context, db *gorm.DB, r *Record) error {

@@ -400,6 +400,47 @@ func addEntry(ctx context.Context, db *gorm.DB, account, number int64, position 
 	return row.ID, err
 }
 
+// SharedChanges returns the other accounts that hold a number whose stored settings
+// in would change for account's list: a number's settings are shared by all who
+// hold it, so changing them changes theirs too.
+func SharedChanges(ctx context.Context, db *gorm.DB, account int64, in []NumberInput) ([]int64, error) {
+	var numbers []string
+	for _, n := range in {
+		if n.ChannelsCount != nil || n.DialTime != nil || n.Active != nil {
+			numbers = append(numbers, n.Number)
+		}
+	}
+	if len(numbers) == 0 {
+		return nil, nil
+	}
+	var stored []phoneNumberRow
+	if err := db.WithContext(ctx).Where("number IN ?", numbers).Find(&stored).Error; err != nil {
+		return nil, err
+	}
+	byNumber := map[string]phoneNumberRow{}
+	for _, r := range stored {
+		byNumber[r.Number] = r
+	}
+	var changed []int64
+	for _, n := range in {
+		r, ok := byNumber[n.Number]
+		if !ok {
+			continue // a new number: nobody holds it yet
+		}
+		if n.ChannelsCount != nil && *n.ChannelsCount != r.ChannelsCount || n.DialTime != nil && *n.DialTime != r.DialTime ||
+			n.Active != nil && *n.Active != r.Active {
+			changed = append(changed, r.ID)
+		}
+	}
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	var holders []int64
+	err := db.WithContext(ctx).Table("employee_numbers").Distinct("account_id").
+		Where("number_id IN ? AND account_id <> ?", changed, account).Order("account_id").Pluck("account_id", &holders).Error
+	return holders, err
+}
+
 // SetNumbers makes in, in order, the employee's list of numbers. A number that stays
 // keeps its place id and its role; a role whose number left the list (or had none)
 // goes to the first number without one, phone before mobile; accounts.phone and
