@@ -34,8 +34,9 @@ var formCalls = map[string]string{
 		"&call_recording=in&schedule=&coach=&coach_always_enabled=off&extension=150&extension_voice_mail_enabled=on" +
 		"&extension_queue_enabled=off&operator=on&operator_display_name=Alice&operator_offline_message_enabled=on" +
 		"&operator_invite_to_chat_enabled=on&operator_chat_enabled=on&operator_chats_available=on&operator_sites=",
-	"employee.phone.edit":  "plid={alice}&number=%2B15550199&channels_count=2&dial_time=20&status=active&position=1",
-	"department.telephony": "elid={department}&group_phone_number=400&queue_enabled=on&channels_count=3",
+	"employee.phone.edit":    "plid={alice}&number=%2B15550199&channels_count=2&dial_time=20&status=active&position=1",
+	"department.telephony":   "elid={department}&group_phone_number=400&queue_enabled=on&channels_count=3",
+	"department.number.edit": "plid={department}&elid={entry}&position=1&available=off",
 }
 
 // TestFormDeclarations walks every func with a declared input: each declared field
@@ -60,7 +61,12 @@ func TestFormDeclarations(t *testing.T) {
 				t.Errorf("%s declares an input and has no call in formCalls", f.Name)
 				continue
 			}
-			query := strings.NewReplacer("{alice}", fmt.Sprint(d.aliceID), "{ticket}", ticket, "{department}", d.techID).Replace(call)
+			var entry int64 // one of alice's numbers, which the calls before may have added
+			if err := e.db.Raw("SELECT COALESCE(MIN(id), 0) FROM employee_numbers WHERE account_id = ?", d.aliceID).Scan(&entry).Error; err != nil {
+				t.Fatal(err)
+			}
+			query := strings.NewReplacer("{alice}", fmt.Sprint(d.aliceID), "{ticket}", ticket, "{department}", d.techID,
+				"{entry}", fmt.Sprint(entry)).Replace(call)
 			values, err := url.ParseQuery(query)
 			if err != nil {
 				t.Fatalf("%s: %v", f.Name, err)

@@ -109,6 +109,9 @@ var touching = map[string]string{
 	"employee.telephony":             "elid={T}&status=break&sok=ok",
 	"employee.phone.edit":            "plid={T}&number=1234567&sok=ok",
 	"employee.phone.delete":          "plid={T}&elid={PH}&sok=ok",
+	"department.number.edit":         "plid={D}&elid={PH}&position=1&available=off&sok=ok",
+	"department.number.resume":       "plid={D}&elid={PH}&sok=ok",
+	"department.number.suspend":      "plid={D}&elid={PH}&sok=ok",
 }
 
 // alsoTouching are the ways to reach an account that are not a func's own target:
@@ -153,6 +156,7 @@ var untouching = map[string]string{
 	"site":            "list", "site.filter": "own filter", "site.edit": "a record; grants nothing", "site.delete": "a record; grants nothing",
 	"employee.phone": "list", "employee.phone.filter": "own filter",
 	"department.telephony": "a department's dialling settings; grants nothing",
+	"department.number":    "list", "department.number.filter": "own filter",
 }
 
 func TestDominanceCoversEveryFunc(t *testing.T) {

@@ -145,6 +145,15 @@ func funcTable() []*Func {
 		{Name: "employee.phone.delete", Caption: "Remove phone numbers of an employee", Level: rights.Admin, Shape: &Group{Each: employeePhoneDelete}},
 		{Name: "department.telephony", Caption: "Dialling settings of a department", Level: rights.Admin,
 			Shape: &Form{Input: departmentTelephonyInput, Show: departmentTelephonyForm, Save: departmentTelephonySave}},
+		{Name: "department.number", Caption: "Dialling order of a department's member numbers", Level: rights.Admin, Right: "department",
+			Shape: &List{Spec: departmentNumberSpec, Rows: departmentNumberList}},
+		needing("department", filterFunc("department.number", "Filter the dialling order of a department", rights.Admin, departmentNumberSpec)),
+		{Name: "department.number.edit", Caption: "Move a member number in a department's dialling order", Level: rights.Admin, Right: "department.edit",
+			Shape: &Form{Input: departmentNumberInput, Show: departmentNumberForm, Save: departmentNumberSave}},
+		{Name: "department.number.resume", Caption: "Make member numbers available to a department's calls", Level: rights.Admin, Right: "department.edit",
+			Shape: &Group{Each: departmentNumberAvailable(true)}},
+		{Name: "department.number.suspend", Caption: "Make member numbers unavailable to a department's calls", Level: rights.Admin, Right: "department.edit",
+			Shape: &Group{Each: departmentNumberAvailable(false)}},
 
 		heading("Rights"),
 		{Name: "rights2.user", Caption: "Rights of an employee", Level: rights.Admin, Shape: &List{Spec: rightsUserSpec, Rows: rightsUserList}},
@@ -214,6 +223,12 @@ func sectioned(rows []*Func) []*Func {
 // only restricts f to accounts of exactly its level.
 func only(f *Func) *Func {
 	f.Only = true
+	return f
+}
+
+// needing opens f with the right of another func: a filter of a list that does.
+func needing(right string, f *Func) *Func {
+	f.Right = right
 	return f
 }
 

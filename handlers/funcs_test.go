@@ -258,6 +258,13 @@ func TestFormatsCarryTheSameData(t *testing.T) {
 			if f.Name == "employee.phone.edit" {
 				q += fmt.Sprintf("&plid=%d", alice.ID) // a new number of alice's
 			}
+			if f.Name == "department.number.edit" {
+				// A number of alice's in department 1's dialling order.
+				auth := "&authinfo=root:" + url.QueryEscape(Password)
+				e.get(fmt.Sprintf("func=employee.phone.edit&plid=%d&number=5550100&sok=ok%s", alice.ID, auth)).ok()
+				e.get(fmt.Sprintf("func=employee.department.resume&plid=%d&elid=1&sok=ok%s", alice.ID, auth)).ok()
+				q += "&plid=1&elid=" + e.get("func=department.number&plid=1" + auth).rows()[0]["id"]
+			}
 			if isList {
 				// An order that the calls themselves do not change; nested lists
 				// are opened for alice.

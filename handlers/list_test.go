@@ -99,6 +99,7 @@ func seedLists(t *testing.T, e *env) *listSeed {
 		"employee.phone":      fmt.Sprint(alice.ID),
 		"rights2.user":        fmt.Sprint(alice.ID),
 		"rights2.group":       fmt.Sprint(dep.ID),
+		"department.number":   fmt.Sprint(dep.ID),
 	}}
 }
 

@@ -546,3 +546,147 @@ func departmentTelephonySave(c *Ctx, in *form.Input) (render.Result, error) {
 	}
 	return &render.OK{}, nil
 }
+
+// departmentNumberSpec is the list of a department's member numbers, in the
+// department's dialling order: what update.group_employees_numbers sets.
+var departmentNumberSpec = &list.Spec{
+	Columns: []list.Column{
+		{Name: "id", Caption: "Id", Kind: list.Number, Sort: true},
+		{Name: "position", Caption: "Order", Kind: list.Number, Sort: true},
+		{Name: "employee", Caption: "Employee", Kind: list.Text, Sort: true, Filter: list.Wildcard},
+		{Name: "number", Caption: "Number", Kind: list.Text, Sort: true, Filter: list.Wildcard},
+		{Name: "available", Caption: "Available", Kind: list.Status, Sort: true, Filter: list.Choice,
+			Choices: []list.Option{{Key: "on", Label: "Available"}, {Key: "off", Label: "Unavailable"}}},
+	},
+	DefaultSort: "position",
+	Memory:      true,
+}
+
+// groupNumbersOf is the department plid names with its member numbers in dialling
+// order, and the place of the one elid names (-1 without elid).
+func groupNumbersOf(c *Ctx, listing bool, elid string) (*models.Department, []models.GroupNumber, int, error) {
+	d, err := rightsDepartment(c, listing)
+	if err != nil {
+		return nil, nil, -1, err
+	}
+	all, err := models.GroupNumbersOf(c, c.DB, []int64{d.ID})
+	if err != nil {
+		return nil, nil, -1, err
+	}
+	numbers := all[d.ID]
+	if elid == "" {
+		return d, numbers, -1, nil
+	}
+	at := slices.IndexFunc(numbers, func(n models.GroupNumber) bool { return strconv.FormatInt(n.EntryID, 10) == elid })
+	if at < 0 {
+		return nil, nil, -1, errs.Missing("elid", elid)
+	}
+	return d, numbers, at, nil
+}
+
+// groupEntries are a department's numbers as SetGroupNumbers takes them.
+func groupEntries(numbers []models.GroupNumber) []models.GroupEntry {
+	out := make([]models.GroupEntry, len(numbers))
+	for i, n := range numbers {
+		out[i] = models.GroupEntry{EntryID: n.EntryID, Available: n.Available}
+	}
+	return out
+}
+
+// departmentNumberList is department.number&plid=DEPARTMENT: every number of the
+// department's active members, in its dialling order; id is the number's entry in
+// its employee's list (the Data API's employee_phone_number_id).
+func departmentNumberList(c *Ctx, q *list.Query) (*render.List, error) {
+	d, numbers, _, err := groupNumbersOf(c, true, "")
+	if err != nil {
+		return nil, err
+	}
+	var rows []map[string]string
+	for i, n := range numbers {
+		// Numbers padded, so that the list sorts them as numbers.
+		rows = append(rows, map[string]string{"id": fmt.Sprintf("%019d", n.EntryID), "position": fmt.Sprintf("%04d", i+1),
+			"employee": n.Login, "number": n.Number, "available": render.OnOff(n.Available)})
+	}
+	page, total := q.Memory(rows)
+	out := listPage(q, total)
+	for _, r := range page {
+		out.Rows = append(out.Rows, render.Row(render.Text("id", strings.TrimLeft(r["id"], "0")),
+			render.Text("position", strings.TrimLeft(r["position"], "0")), render.Text("employee", r["employee"]),
+			render.Text("number", r["number"]), render.Text("available", r["available"])))
+	}
+	out.Plid, out.Plname = strconv.FormatInt(d.ID, 10), d.Name
+	return out, nil
+}
+
+// departmentNumberInput is what department.number.edit reads.
+var departmentNumberInput = form.New(
+	form.Field{Name: "position", Caption: "Order", Type: form.Number, Min: 1, Max: 10 * models.MaxIDs,
+		Help: "Its place in the department's dialling order"},
+	form.Field{Name: "available", Caption: "Available", Type: form.Flag, Help: "Calls to the department dial it"},
+)
+
+// departmentNumberForm is department.number.edit without sok: a member number's
+// place and availability in the department.
+func departmentNumberForm(c *Ctx) (render.Result, error) {
+	elid := c.Params.Get("elid")
+	if elid == "" {
+		return nil, errs.Invalid("elid", "", "Name the number: elid=ID")
+	}
+	d, numbers, at, err := groupNumbersOf(c, false, elid)
+	if err != nil {
+		return nil, err
+	}
+	n := numbers[at]
+	return &render.Form{Fields: []*render.Node{
+		render.Text("plid", strconv.FormatInt(d.ID, 10)),
+		render.Text("elid", elid),
+		render.Text("employee", n.Login),
+		render.Text("number", n.Number),
+		render.Text("position", strconv.Itoa(at+1)),
+		render.Text("available", render.OnOff(n.Available)),
+	}}, nil
+}
+
+// departmentNumberSave is department.number.edit&sok=ok: moves a member number to
+// position in the department's dialling order, or past the end to the last place,
+// and sets its availability; the guards are update.group_employees_numbers'.
+func departmentNumberSave(c *Ctx, in *form.Input) (render.Result, error) {
+	elid := c.Params.Get("elid")
+	if elid == "" {
+		return nil, errs.Invalid("elid", "", "Name the number: elid=ID")
+	}
+	d, numbers, at, err := groupNumbersOf(c, false, elid)
+	if err != nil {
+		return nil, err
+	}
+	entries := groupEntries(numbers)
+	if v, given := in.Flag("available"); given {
+		entries[at].Available = v
+	}
+	if p, given := in.Number("position"); given {
+		moved := entries[at]
+		entries = slices.Delete(entries, at, at+1)
+		entries = slices.Insert(entries, min(p-1, len(entries)), moved)
+	}
+	if err := setGroupNumbers(c, "plid", d.ID, entries); err != nil {
+		return nil, err
+	}
+	return &render.OK{}, nil
+}
+
+// departmentNumberAvailable is department.number.resume (available) and .suspend
+// (unavailable) for the member numbers elid names, keeping the dialling order.
+func departmentNumberAvailable(available bool) func(c *Ctx, elid string) error {
+	return func(c *Ctx, elid string) error {
+		if elid == "" {
+			return errs.Invalid("elid", "", "Name the number: elid=ID")
+		}
+		d, numbers, at, err := groupNumbersOf(c, false, elid)
+		if err != nil {
+			return err
+		}
+		entries := groupEntries(numbers)
+		entries[at].Available = available
+		return setGroupNumbers(c, "plid", d.ID, entries)
+	}
+}

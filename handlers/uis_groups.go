@@ -315,15 +315,22 @@ func uisGroupNumbers(c *Ctx, p *rpcParams) (uisApply, error) {
 		if _, err := models.FindDepartment(c, c.DB, strconv.FormatInt(id, 10)); err != nil {
 			return nil, errs.At("id", err)
 		}
-		// The order and availability of members' numbers are the members' to change.
-		if err := c.dominateMembers("id", id, false); err != nil {
-			return nil, err
-		}
-		if err := models.SetGroupNumbers(c, c.DB, id, entries); err != nil {
+		if err := setGroupNumbers(c, "id", id, entries); err != nil {
 			return nil, err
 		}
 		return map[string]any{}, nil
 	}, nil
+}
+
+// setGroupNumbers makes entries the dialling order and availability of a
+// department's member numbers, for update.group_employees_numbers and the
+// department.number funcs. The order and availability of members' numbers are the
+// members' to change: the caller must dominate every active member.
+func setGroupNumbers(c *Ctx, object string, department int64, entries []models.GroupEntry) error {
+	if err := c.dominateMembers(object, department, false); err != nil {
+		return err
+	}
+	return models.SetGroupNumbers(c, c.DB, department, entries)
 }
 
 // uisGetPositions is get.employee_positions.

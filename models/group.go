@@ -105,6 +105,7 @@ type GroupNumber struct {
 	EntryID   int64
 	Number    string
 	AccountID int64
+	Login     string
 	Realname  string
 	Available bool
 }
@@ -116,7 +117,7 @@ func GroupNumbersOf(ctx context.Context, db *gorm.DB, departments []int64) (map[
 	out := map[int64][]GroupNumber{}
 	err := inChunks(departments, func(ids []int64) error {
 		var rows []GroupNumber
-		err := db.WithContext(ctx).Raw(`SELECT m.department_id, e.id AS entry_id, p.number, e.account_id, a.realname,
+		err := db.WithContext(ctx).Raw(`SELECT m.department_id, e.id AS entry_id, p.number, e.account_id, a.login, a.realname,
 				COALESCE(g.available, TRUE) AS available
 			FROM department_members AS m
 			JOIN employee_numbers AS e ON e.account_id = m.account_id
