@@ -643,3 +643,46 @@ func TestUISScript(t *testing.T) {
 		}
 	})
 }
+
+// TestUISUpdateOperatorSites: update.employees sets an operator's sites inside
+// operator, as create does, keeping its other settings; a top-level operator_sites
+// is no parameter of the method.
+func TestUISUpdateOperatorSites(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		_, token := e.newToken(root, "")
+		shop := e.record(models.Sites, "shop.example.com")
+		blog := e.record(models.Sites, "blog.example.com")
+		id := e.call(token, "create.employees", map[string]any{"last_name": "Ann", "phone_numbers": []any{number("111")},
+			"operator": map[string]any{"operator_login": "ann", "operator_password": "Str0ng-pass-1", "operator_display_name": "Ann",
+				"operator_sites": []any{shop}}}).ok().Result["id"]
+		sites := func() any {
+			op := e.employee(token, id)["operator"].(map[string]any)
+			if op["operator_display_name"] != "Ann" {
+				t.Errorf("the update changed the display name: %v", op)
+			}
+			return asJSON(t, op["operator_sites"])
+		}
+
+		e.call(token, "update.employees", map[string]any{"id": id, "operator": map[string]any{"operator_sites": []any{blog, shop}}}).ok()
+		want := []any{map[string]any{"site_id": blog, "site_domain_name": "blog.example.com"},
+			map[string]any{"site_id": shop, "site_domain_name": "shop.example.com"}}
+		if got := sites(); !reflect.DeepEqual(got, asJSON(t, want)) && !reflect.DeepEqual(got, asJSON(t, []any{want[1], want[0]})) {
+			t.Errorf("operator_sites %v, want %v", got, asJSON(t, want))
+		}
+		e.call(token, "update.employees", map[string]any{"id": id, "operator": map[string]any{"operator_sites": []any{}}}).ok()
+		if got := sites(); !reflect.DeepEqual(got, asJSON(t, []any{})) {
+			t.Errorf("operator_sites %v, want none", got)
+		}
+
+		before := uisDigest(t, e)
+		e.call(token, "update.employees", map[string]any{"id": id, "operator": map[string]any{"operator_sites": []any{999999}}}).
+			fails(rpcInvalidParams, "invalid_parameter_value", "operator.operator_sites")
+		e.call(token, "update.employees", map[string]any{"id": id, "operator_sites": []any{shop}}).
+			fails(rpcInvalidParams, "unknown_parameter", "operator_sites")
+		if uisDigest(t, e) != before {
+			t.Error("refused updates changed the database")
+		}
+	})
+}
