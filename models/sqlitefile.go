@@ -96,6 +96,12 @@ var ErrInUse = errors.New("in use by another staffmgr process")
 // system lifts when the process ends however it ends. release lifts it earlier.
 func HoldSQLite(path string) (release func() error, err error) {
 	f, err := lockSQLite(path, false)
+	// A restore that has just ended may hold its lock a moment longer, through a
+	// process started meanwhile that has not yet let go of what it inherited.
+	for wait := 0; errors.Is(err, ErrInUse) && wait < 20; wait++ {
+		time.Sleep(50 * time.Millisecond)
+		f, err = lockSQLite(path, false)
+	}
 	if errors.Is(err, ErrInUse) {
 		return nil, fmt.Errorf("database %s is being restored (staffmgr restore); start again when it is done", path)
 	}
