@@ -71,15 +71,21 @@ func (a *App) suParam(c *Ctx) error {
 	if err != nil {
 		return err
 	}
-	// employee.su has its right checked by the dispatcher; the parameter needs the same.
+	return a.actAs(c, target, "su")
+}
+
+// actAs makes target the account the request acts as, named by param (su, or the
+// Data API's user_id). employee.su has its right checked by the dispatcher; acting
+// as another account by a parameter needs the same right and passes the same guards.
+func (a *App) actAs(c *Ctx, target *models.Account, param string) error {
 	ok, err := models.HasRight(c, a.db, c.Actor, "employee.su")
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return errs.Denied("su", "%s has no right to act as another account (employee.su)", c.Actor.Login)
+		return errs.Denied(param, "%s has no right to act as another account (employee.su)", c.Actor.Login)
 	}
-	if err := a.checkSu(c, c.Actor, target, "su"); err != nil {
+	if err := a.checkSu(c, c.Actor, target, param); err != nil {
 		return err
 	}
 	c.Real, c.Actor = c.Actor, target

@@ -364,18 +364,7 @@ func (a *App) uisActFor(c *Ctx, p *rpcParams) error {
 	if err != nil {
 		return err
 	}
-	ok, err := models.HasRight(c, a.db, c.Actor, "employee.su")
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errs.Denied("user_id", "%s has no right to act as another account (employee.su)", c.Actor.Login)
-	}
-	if err := a.checkSu(c, c.Actor, target, "user_id"); err != nil {
-		return err
-	}
-	c.Real, c.Actor = c.Actor, target
-	return nil
+	return a.actAs(c, target, "user_id")
 }
 
 // refusal is the answer to a call the caller holds no right to: the method's, or,
