@@ -9,8 +9,6 @@ import (
 
 	"staffmgr/models/errs"
 
-	"gorm.io/gorm"
-
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 )
@@ -57,16 +55,7 @@ func authLogout(c *Ctx) (render.Result, error) {
 	if err := c.App.checkCSRF(c); err != nil {
 		return nil, err
 	}
-	if c.App.sessions.Impersonator(c) == 0 {
-		person, id := c.person().ID, c.App.sessions.ID(c)
-		err := c.App.db.WithContext(c).Transaction(func(tx *gorm.DB) error {
-			return endOwnSession(c, tx, person, id)
-		})
-		if err != nil && !errors.Is(err, errs.Missed) {
-			return nil, err
-		}
-	}
-	if err := c.App.sessions.Destroy(c); err != nil {
+	if err := endThisSession(c); err != nil {
 		return nil, err
 	}
 	return &render.OK{}, nil

@@ -73,6 +73,21 @@ func sessionDelete(c *Ctx, id string) error {
 	return err
 }
 
+// endThisSession ends the request's own session (logout, the Data API's logout.user):
+// a person's own session with the su sessions it opened, or an su session alone.
+func endThisSession(c *Ctx) error {
+	if c.App.sessions.Impersonator(c) == 0 {
+		person, id := c.person().ID, c.App.sessions.ID(c)
+		err := c.App.db.WithContext(c).Transaction(func(tx *gorm.DB) error {
+			return endOwnSession(c, tx, person, id)
+		})
+		if err != nil && !errors.Is(err, errs.Missed) {
+			return err
+		}
+	}
+	return c.App.sessions.Destroy(c)
+}
+
 // endOwnSession ends a person's own session (not an su session) and, with it, the su
 // sessions the person opened. The person's row is locked first, as employee.su locks
 // it, so that an su session being opened meanwhile cannot outlive them.

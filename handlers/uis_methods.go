@@ -2,12 +2,8 @@ package handlers
 
 import (
 	"encoding/json"
-	"errors"
-
-	"gorm.io/gorm"
 
 	"staffmgr/models"
-	"staffmgr/models/errs"
 )
 
 // uisMethodTable lists every method of the UIS Data API and the form-API func whose
@@ -108,16 +104,7 @@ func uisLogout(c *Ctx, p *rpcParams) (uisApply, error) {
 		if c.via == viaAPIKey {
 			return nil, paramInvalid("access_token", nil, "A permanent token ends only when it is revoked (apikey.delete)")
 		}
-		if c.App.sessions.Impersonator(c) == 0 {
-			person, id := c.person().ID, c.App.sessions.ID(c)
-			err := c.App.db.WithContext(c).Transaction(func(tx *gorm.DB) error {
-				return endOwnSession(c, tx, person, id)
-			})
-			if err != nil && !errors.Is(err, errs.Missed) {
-				return nil, err
-			}
-		}
-		if err := c.App.sessions.Destroy(c); err != nil {
+		if err := endThisSession(c); err != nil {
 			return nil, err
 		}
 		return map[string]any{}, nil
