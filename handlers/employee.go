@@ -247,10 +247,16 @@ func manageable(c *Ctx, elid string) (*models.Account, error) {
 	if err != nil {
 		return nil, errs.At("elid", err)
 	}
+	return a, canManage(c, "elid", a)
+}
+
+// canManage refuses an account above the level of the person behind the request,
+// as an error on object.
+func canManage(c *Ctx, object string, a *models.Account) error {
 	if !rights.CanManage(c.person().Level, a.Level) {
-		return nil, dominanceError("elid", a, rights.LacksRoot, false)
+		return dominanceError(object, a, rights.LacksRoot, false)
 	}
-	return a, nil
+	return nil
 }
 
 // other returns the employee elid names for an action that cannot apply to the

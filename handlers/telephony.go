@@ -345,8 +345,8 @@ func phoneOf(c *Ctx, elid string) (*models.Account, []models.EmployeeNumber, int
 	if err != nil {
 		return nil, nil, -1, err
 	}
-	if _, err := manageable(c, strconv.FormatInt(a.ID, 10)); err != nil {
-		return nil, nil, -1, errs.At("plid", err)
+	if err := canManage(c, "plid", a); err != nil {
+		return nil, nil, -1, err
 	}
 	all, err := models.NumbersOf(c, c.DB, []int64{a.ID})
 	if err != nil {
@@ -356,9 +356,9 @@ func phoneOf(c *Ctx, elid string) (*models.Account, []models.EmployeeNumber, int
 	if elid == "" {
 		return a, list, -1, nil
 	}
-	at := slices.IndexFunc(list, func(n models.EmployeeNumber) bool { return strconv.FormatInt(n.ID, 10) == elid })
-	if at < 0 {
-		return nil, nil, -1, errs.Missing("elid", elid)
+	at, err := indexOf(list, elid, func(n models.EmployeeNumber) int64 { return n.ID })
+	if err != nil {
+		return nil, nil, -1, err
 	}
 	return a, list, at, nil
 }
@@ -577,11 +577,21 @@ func groupNumbersOf(c *Ctx, listing bool, elid string) (*models.Department, []mo
 	if elid == "" {
 		return d, numbers, -1, nil
 	}
-	at := slices.IndexFunc(numbers, func(n models.GroupNumber) bool { return strconv.FormatInt(n.EntryID, 10) == elid })
-	if at < 0 {
-		return nil, nil, -1, errs.Missing("elid", elid)
+	at, err := indexOf(numbers, elid, func(n models.GroupNumber) int64 { return n.EntryID })
+	if err != nil {
+		return nil, nil, -1, err
 	}
 	return d, numbers, at, nil
+}
+
+// indexOf is the place in list of the element whose id elid spells; another id is
+// missed on elid.
+func indexOf[T any](list []T, elid string, id func(T) int64) (int, error) {
+	at := slices.IndexFunc(list, func(e T) bool { return strconv.FormatInt(id(e), 10) == elid })
+	if at < 0 {
+		return -1, errs.Missing("elid", elid)
+	}
+	return at, nil
 }
 
 // groupEntries are a department's numbers as SetGroupNumbers takes them.
