@@ -16,7 +16,6 @@ import (
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/models/errs"
-	"staffmgr/rights"
 )
 
 // The UIS Data API v2: JSON-RPC 2.0 calls POSTed to one address, each a method of
@@ -211,7 +210,7 @@ func (a *App) uisDispatch(c *Ctx, name string, rawParams json.RawMessage) (resul
 			Value: models.Clamp(cleanText(name), maxErrorValue), Message: fmt.Sprintf("Unknown method %q", name)}
 	}
 	fn := a.funcs[m.Func]
-	c.Func = &Func{Name: m.Name, Caption: fn.Caption, Level: fn.Level, Right: fn.right(), Shape: &Op{Writes: m.Writes}}
+	c.Func = &Func{Name: m.Name, Caption: fn.Caption, Level: fn.Level, Right: fn.right(), Only: fn.Only, Shape: &Op{Writes: m.Writes}}
 	p, err := newRPCParams("", rawParams)
 	if err != nil {
 		return nil, err
@@ -245,11 +244,7 @@ func (a *App) uisDispatch(c *Ctx, name string, rawParams json.RawMessage) (resul
 		if err := a.uisActFor(c, p); err != nil {
 			return nil, err
 		}
-		if !rights.Allows(c.Level(), fn.Level) {
-			return nil, &rpcError{Code: rpcForbidden, Mnemonic: "forbidden",
-				Message: fmt.Sprintf("%s may not call %s: it is for staff", c.Actor.Login, m.Name)}
-		}
-		if err := a.authorize(c, c.Func, false); err != nil {
+		if err := a.admit(c, c.Func, false); err != nil {
 			return nil, refusal("", err)
 		}
 		for param, funcs := range m.Also {

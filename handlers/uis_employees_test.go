@@ -530,8 +530,9 @@ func TestUISEmployeeGuards(t *testing.T) {
 		e.call(token, "get.employees", nil).ok()
 		e.call(token, "create.employees", map[string]any{"last_name": "X", "phone_numbers": []any{number("1")}}).fails(-32003, "forbidden", "")
 		e.call(token, "delete.employees", map[string]any{"id": 1}).fails(-32003, "forbidden", "")
-		e.grant(root, narrow.ID, "employee.edit")
-		e.grant(root, narrow.ID, "employee.delete")
+		for _, right := range []string{"employee.edit", "employee.delete", "employee.phone.edit", "employee.department.resume"} {
+			e.grant(root, narrow.ID, right)
+		}
 
 		// A group that grants a right the caller lacks, and a full-access admin.
 		wide := e.get("func=department.edit&name=Wide&sok=ok&auth=" + root).ok().text("id")
@@ -580,7 +581,7 @@ func TestUISUserID(t *testing.T) {
 
 		// Without employee.su, or over someone out of reach, or suspended.
 		narrow := MustCreateEmployee(t, e.db, "narrow", rights.Admin)
-		for _, right := range []string{"employee", "employee.edit"} {
+		for _, right := range []string{"employee", "employee.edit", "employee.phone.edit"} {
 			e.grant(root, narrow.ID, right)
 		}
 		own := e.rpcLogin("narrow")

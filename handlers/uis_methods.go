@@ -17,16 +17,18 @@ func uisMethodTable() []*uisMethod {
 
 		// Employees: the staff.
 		{Name: "get.employees", Func: "employee", Params: listParams, Run: uisGetEmployees},
-		{Name: "create.employees", Func: "employee.edit", Params: employeeParams, Writes: true, Run: uisCreateEmployee},
-		{Name: "update.employees", Func: "employee.edit", Params: append([]string{"id"}, employeeParams...), Writes: true, Run: uisUpdateEmployee},
+		{Name: "create.employees", Func: "employee.edit", Params: employeeParams, Writes: true, Run: uisCreateEmployee,
+			Also: employeeAlso("employee.department.resume")},
+		{Name: "update.employees", Func: "employee.edit", Params: append([]string{"id"}, employeeParams...), Writes: true, Run: uisUpdateEmployee,
+			Also: employeeAlso("employee.department.resume", "employee.department.delete", "employee.phone.delete")},
 		{Name: "delete.employees", Func: "employee.delete", Params: []string{"id"}, Writes: true, Run: uisDeleteEmployee},
 
 		// Groups of employees: departments. Changing members is changing memberships.
 		{Name: "get.group_employees", Func: "department", Params: listParams, Run: uisGetGroups},
 		{Name: "create.group_employees", Func: "department.edit", Params: groupParams, Writes: true, Run: uisCreateGroup,
-			Also: map[string][]string{"members": {"employee.department.resume"}}},
+			Also: groupAlso("employee.department.resume")},
 		{Name: "update.group_employees", Func: "department.edit", Params: append([]string{"id"}, groupParams...), Writes: true, Run: uisUpdateGroup,
-			Also: map[string][]string{"members": {"employee.department.resume", "employee.department.delete"}}},
+			Also: groupAlso("employee.department.resume", "employee.department.delete")},
 		{Name: "delete.group_employees", Func: "department.delete", Params: []string{"id"}, Writes: true, Run: uisDeleteGroup},
 		{Name: "update.group_employees_numbers", Func: "department.edit", Params: []string{"id", "phone_numbers"}, Writes: true, Run: uisGroupNumbers},
 
@@ -36,6 +38,35 @@ func uisMethodTable() []*uisMethod {
 		{Name: "update.employee_positions", Func: "position.edit", Params: []string{"id", "name"}, Writes: true, Run: uisSavePosition(false)},
 		{Name: "delete.employee_positions", Func: "position.delete", Params: []string{"id"}, Writes: true, Run: uisDeletePosition},
 	}
+}
+
+// employeeAlso are the rights the params of an employee's create or update need
+// beyond employee.edit: those of the form-API funcs that change the same things.
+// membership names what changing groups needs: joining, and, on an update, leaving
+// too; an update's numbers may also remove some.
+func employeeAlso(membership ...string) map[string][]string {
+	also := map[string][]string{"groups": membership}
+	for _, param := range []string{"status", "allowed_in_call_types", "allowed_out_call_types", "call_recording",
+		"calls_available", "schedule_id", "coach", "extension"} {
+		also[param] = []string{"employee.telephony"}
+	}
+	numbers := []string{"employee.phone.edit"}
+	if len(membership) > 1 {
+		numbers = append(numbers, "employee.phone.delete")
+	}
+	also["phone_numbers"], also["phone_number"] = numbers, numbers
+	return also
+}
+
+// groupAlso are the rights the params of a group's create or update need beyond
+// department.edit: its dialling is department.telephony's, its members are
+// memberships.
+func groupAlso(membership ...string) map[string][]string {
+	also := map[string][]string{"members": membership}
+	for _, param := range []string{"group_phone_number", "queue_enabled", "channels_count"} {
+		also[param] = []string{"department.telephony"}
+	}
+	return also
 }
 
 // maxPassword bounds a password read from the Data API, as a login form would.

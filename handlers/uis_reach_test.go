@@ -16,7 +16,8 @@ func TestUISReachesOnlyDominatedHolders(t *testing.T) {
 		root := e.login("root")
 		_, rootToken := e.newToken(root, "")
 		narrow := MustCreateEmployee(t, e.db, "narrow", rights.Admin)
-		for _, right := range []string{"employee", "employee.edit", "position", "position.edit", "department", "department.edit"} {
+		for _, right := range []string{"employee", "employee.edit", "position", "position.edit", "department", "department.edit",
+			"employee.phone.edit", "employee.phone.delete"} {
 			e.grant(root, narrow.ID, right)
 		}
 		low := MustCreateEmployee(t, e.db, "low", rights.Admin)
@@ -51,6 +52,17 @@ func TestUISReachesOnlyDominatedHolders(t *testing.T) {
 		if got, _ := groupNumbers(e.group(rootToken, group)); fmt.Sprint(got) != "[74950000001:true]" {
 			t.Errorf("root's dialling after a refused change: %v", got)
 		}
+
+		// A param that a form-API func of its own changes needs that func's right too.
+		plain := MustCreateEmployee(t, e.db, "plain", rights.Admin)
+		for _, right := range []string{"employee", "employee.edit"} {
+			e.grant(root, plain.ID, right)
+		}
+		plainToken := e.rpcLogin("plain")
+		e.call(plainToken, "update.employees", map[string]any{"id": low.ID, "status": "break"}).fails(-32003, "forbidden", "status")
+		e.call(plainToken, "update.employees", map[string]any{"id": low.ID, "phone_numbers": []any{}}).
+			fails(-32003, "forbidden", "phone_numbers")
+		e.call(plainToken, "update.employees", map[string]any{"id": low.ID, "first_name": "Low"}).ok()
 
 		// A refused parameter is journaled as the value error it is, not as internal.
 		e.call(token, "update.employees", map[string]any{"id": low.ID, "first_name": 5}).fails(-32602, "invalid_parameter_value", "first_name")
