@@ -77,21 +77,30 @@ func recordForm(kind *models.RecordKind, help string) *Form {
 	}
 }
 
-// saveRecord creates or renames a record. A rename shows on the cards of the
-// employees that refer to it, so the caller must dominate each of them.
+// saveRecord creates or renames a record. A rename changes what the employees that
+// refer to it show, so the caller must dominate each of them.
 func saveRecord(c *Ctx, object string, kind *models.RecordKind, r *models.Record) error {
 	if r.ID != 0 {
-		holders, err := kind.Holders(c, c.DB, r.ID)
-		if err != nil {
+		if err := dominateHolders(c, object, kind, r.ID); err != nil {
 			return err
-		}
-		for _, id := range holders {
-			if err := c.dominate(object, id, false); err != nil {
-				return err
-			}
 		}
 	}
 	return kind.Save(c, c.DB, r)
+}
+
+// dominateHolders refuses a change to a record unless the person behind the request
+// dominates every employee that refers to it: a rename or a delete changes their data.
+func dominateHolders(c *Ctx, object string, kind *models.RecordKind, id int64) error {
+	holders, err := kind.Holders(c, c.DB, id)
+	if err != nil {
+		return err
+	}
+	for _, h := range holders {
+		if err := c.dominate(object, h, false); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // recordDelete is X.delete: the employees that referred to a record lose the
@@ -101,6 +110,9 @@ func recordDelete(kind *models.RecordKind) *Group {
 		r, err := kind.Find(c, c.DB, elid)
 		if err != nil {
 			return errs.At("elid", err)
+		}
+		if err := dominateHolders(c, "elid", kind, r.ID); err != nil {
+			return err
 		}
 		return errs.At("elid", kind.Delete(c, c.DB, r.ID))
 	}}

@@ -401,6 +401,9 @@ func uisDeletePosition(c *Ctx, p *rpcParams) (uisApply, error) {
 		return nil, err
 	}
 	return func(c *Ctx) (any, error) {
+		if err := dominateHolders(c, "id", models.Positions, id); err != nil {
+			return nil, err
+		}
 		if err := models.Positions.Delete(c, c.DB, id); err != nil {
 			return nil, errs.At("id", err)
 		}

@@ -40,6 +40,8 @@ func TestUISReachesOnlyDominatedHolders(t *testing.T) {
 		pos := e.call(rootToken, "create.employee_positions", map[string]any{"name": "Chief"}).ok().Result["id"]
 		e.get("func=employee.edit&elid=1&position=Chief&sok=ok&auth=" + root).ok()
 		e.call(token, "update.employee_positions", map[string]any{"id": pos, "name": "Intern"}).fails(-32003, "forbidden", "id")
+		e.grant(root, narrow.ID, "position.delete")
+		e.call(token, "delete.employee_positions", map[string]any{"id": pos}).fails(-32003, "forbidden", "id")
 		if rows := e.get("func=employee&filter=on&name=root&auth=" + root).rows(); len(rows) != 1 || rows[0]["position"] != "Chief" {
 			t.Errorf("root's position after a refused rename: %v", rows)
 		}

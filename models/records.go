@@ -38,22 +38,22 @@ type RecordKind struct {
 	// Machine is the list as the Data API reads it: id and name, which filter, and
 	// name, which sorts.
 	Machine *list.Spec
-	// usedBy counts the employees that refer to a record: SQL with the alias r.
-	usedBy string
+	// users is where employees refer to a record: the table, its account column and
+	// its column holding the record's id.
+	users struct{ table, account, ref string }
 }
 
 // The kinds of record.
 var (
-	Positions = newRecordKind("position", "positions", "name", MaxPosition, nil,
-		"(SELECT COUNT(*) FROM accounts AS u WHERE u.position_id = r.id)")
-	Schedules = newRecordKind("schedule", "schedules", "name", 100, nil,
-		"(SELECT COUNT(*) FROM employee_telephony AS u WHERE u.schedule_id = r.id)")
-	Sites = newRecordKind("site", "sites", "domain", 253, CheckDomain,
-		"(SELECT COUNT(*) FROM employee_sites AS u WHERE u.site_id = r.id)")
+	Positions = newRecordKind("position", "positions", "name", MaxPosition, nil, "accounts", "id", "position_id")
+	Schedules = newRecordKind("schedule", "schedules", "name", 100, nil, "employee_telephony", "account_id", "schedule_id")
+	Sites     = newRecordKind("site", "sites", "domain", 253, CheckDomain, "employee_sites", "account_id", "site_id")
 )
 
-func newRecordKind(entity, table, column string, max int, check func(string) error, usedBy string) *RecordKind {
-	k := &RecordKind{Entity: entity, Table: table, Column: column, Max: max, Check: check, usedBy: usedBy}
+func newRecordKind(entity, table, column string, max int, check func(string) error, users, account, ref string) *RecordKind {
+	k := &RecordKind{Entity: entity, Table: table, Column: column, Max: max, Check: check}
+	k.users.table, k.users.account, k.users.ref = users, account, ref
+	usedBy := k.usedBy()
 	k.List = &list.Spec{
 		Columns: []list.Column{
 			{Name: "id", Caption: "Id", Kind: list.Number, SQL: "r.id", Sort: true, Unique: true, Filter: list.Exact},
@@ -145,14 +145,17 @@ func (k *RecordKind) Existing(ctx context.Context, db *gorm.DB, ids []int64) (ma
 	return out, nil
 }
 
-// Holders returns the accounts whose cards show the record, which a rename changes:
-// the employees of a position. Other kinds show on no card.
+// usedBy counts the employees that refer to a record: SQL with the alias r.
+func (k *RecordKind) usedBy() string {
+	return "(SELECT COUNT(*) FROM " + k.users.table + " AS u WHERE u." + k.users.ref + " = r.id)"
+}
+
+// Holders returns the employees that refer to the record, whose data a rename or a
+// delete changes.
 func (k *RecordKind) Holders(ctx context.Context, db *gorm.DB, id int64) ([]int64, error) {
-	if k != Positions {
-		return nil, nil
-	}
 	var ids []int64
-	err := db.WithContext(ctx).Table("accounts").Where("position_id = ?", id).Order("id").Pluck("id", &ids).Error
+	err := db.WithContext(ctx).Table(k.users.table).Where(k.users.ref+" = ?", id).
+		Order(k.users.account).Pluck(k.users.account, &ids).Error
 	return ids, err
 }
 
@@ -212,7 +215,7 @@ type RecordRow struct {
 // filter keeps.
 func (k *RecordKind) ListRecords(ctx context.Context, db *gorm.DB, q *list.Query) ([]RecordRow, int64, error) {
 	var rows []RecordRow
-	total, err := q.Fetch(k.query(ctx, db), "r.id, r."+k.Column+" AS name, "+k.usedBy+" AS employees", &rows)
+	total, err := q.Fetch(k.query(ctx, db), "r.id, r."+k.Column+" AS name, "+k.usedBy()+" AS employees", &rows)
 	return rows, total, err
 }
 
