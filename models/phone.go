@@ -15,7 +15,14 @@ const (
 
 // phoneExtension is a number's extension at its end: ext, ext., x or the Russian
 // доб., then 1 to 6 digits, with spaces around the word.
-var phoneExtension = regexp.MustCompile(`(?i)^(.*?)[ \x{00a0}]*(?:ext\.?|x|доб\.?)[ \x{00a0}]*([0-9]{1,6})$`)
+var phoneExtension = regexp.MustCompile(`(?i)^(.*?)[ \x{00a0}]*(?:ext\.?|x|доб\.?|\.\.\.)[ \x{00a0}]*([0-9]{1,6})$`)
+
+// The card (accounts.phone, accounts.mobile) spells an extension x123, as ParsePhone
+// writes it; a number of the telephony lists spells the digits dialled after it
+// ...123, as the Data API does. cardNumber and listNumber turn one into the other.
+func cardNumber(listed string) string { return strings.Replace(listed, "...", "x", 1) }
+
+func listNumber(card string) string { return strings.Replace(card, "x", "...", 1) }
 
 // ParsePhone reads a phone number as people write it and returns its normal form:
 // a leading + when the number has one, its digits, and an extension as x and its

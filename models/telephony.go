@@ -502,7 +502,8 @@ func SetNumbers(ctx context.Context, db *gorm.DB, account int64, in []NumberInpu
 			}
 		}
 	}
-	err = db.WithContext(ctx).Exec("UPDATE accounts SET phone = ?, mobile = ? WHERE id = ?", card[RolePhone], card[RoleMobile], account).Error
+	err = db.WithContext(ctx).Exec("UPDATE accounts SET phone = ?, mobile = ? WHERE id = ?",
+		cardNumber(card[RolePhone]), cardNumber(card[RoleMobile]), account).Error
 	if err != nil {
 		return fmt.Errorf("card numbers of %d: %w", account, err)
 	}
@@ -513,6 +514,7 @@ func SetNumbers(ctx context.Context, db *gorm.DB, account int64, in []NumberInpu
 // list those of the card, as the form API set them: a role's old number leaves the
 // list, a new one joins it, phone first and mobile after it.
 func syncCardNumbers(ctx context.Context, db *gorm.DB, account int64, phone, mobile string) error {
+	phone, mobile = listNumber(phone), listNumber(mobile)
 	all, err := NumbersOf(ctx, db, []int64{account})
 	if err != nil {
 		return err

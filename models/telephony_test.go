@@ -239,3 +239,43 @@ func TestRecords(t *testing.T) {
 		}
 	})
 }
+
+// TestExtensionsRoundTrip: a number with digits dialled after it reads as the card's
+// extension and back, so saving either side keeps the other's entry.
+func TestExtensionsRoundTrip(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		a := MustCreateAccount(t, db, "eve", rights.Admin)
+		if err := models.SetNumbers(ctx, db, a.ID, []models.NumberInput{{Number: "74955140578...2345"}}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := models.FindAccount(ctx, db, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Phone != "74955140578x2345" {
+			t.Fatalf("card phone %q", got.Phone)
+		}
+		if p, err := models.ParsePhone(got.Phone); err != nil || p != got.Phone {
+			t.Errorf("the card's phone reads back as %q, %v", p, err)
+		}
+		before, err := models.NumbersOf(ctx, db, []int64{a.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := models.SaveEmployee(ctx, db, got); err != nil {
+			t.Fatal(err)
+		}
+		after, err := models.NumbersOf(ctx, db, []int64{a.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(after[a.ID]) != 1 || after[a.ID][0].ID != before[a.ID][0].ID || after[a.ID][0].Number != "74955140578...2345" {
+			t.Errorf("a card save changed the list: %+v, was %+v", after[a.ID], before[a.ID])
+		}
+		if p, err := models.ParsePhone("74955140578...2345"); err != nil || p != "74955140578x2345" {
+			t.Errorf("ParsePhone of the list's spelling: %q, %v", p, err)
+		}
+	})
+}
