@@ -26,13 +26,14 @@ func holdDatabase(dsn string) (release func() error, err error) {
 
 // openHeld opens the database and holds it; release closes both.
 func openHeld(dsn string) (*gorm.DB, func(), error) {
-	db, err := models.Open(dsn)
+	// The hold comes first: a restore may not replace the file under an open pool.
+	unhold, err := holdDatabase(dsn)
 	if err != nil {
 		return nil, nil, err
 	}
-	unhold, err := holdDatabase(dsn)
+	db, err := models.Open(dsn)
 	if err != nil {
-		models.Close(db)
+		unhold()
 		return nil, nil, err
 	}
 	return db, func() { models.Close(db); unhold() }, nil

@@ -206,14 +206,16 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Stdout == nil {
 		m.Stdout = io.Discard
 	}
+	// The hold comes first: a restore may not replace the file under an open pool.
+	var err error
+	if m.release, err = holdDatabase(m.Config.DB); err != nil {
+		return err
+	}
 	db, err := models.Open(m.Config.DB)
 	if err != nil {
 		return err
 	}
 	m.DB = db
-	if m.release, err = holdDatabase(m.Config.DB); err != nil {
-		return err
-	}
 	applied, err := models.Migrate(ctx, db)
 	if err != nil {
 		return err
