@@ -125,7 +125,7 @@ func filterSave(c *Ctx, name string, spec *list.Spec, in *form.Input) (render.Re
 		if col.Filter == list.NoFilter {
 			continue
 		}
-		if v, _ := in.Text(col.Name); v != "" && !in.Reset() {
+		if v, _ := in.Text(col.Name); v != "" { // none after a reset, which reads no field
 			filter[col.Name] = v
 		}
 	}

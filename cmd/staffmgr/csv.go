@@ -64,7 +64,7 @@ func writeCSV(ctx context.Context, db *gorm.DB, w io.Writer) error {
 		}
 	}
 	var staff []models.Account
-	if err := db.WithContext(ctx).Where("level >= 28").Order("id").Find(&staff).Error; err != nil {
+	if err := models.Staff(ctx, db).Select("a.*").Order("a.id").Find(&staff).Error; err != nil {
 		return err
 	}
 	for _, a := range staff {

@@ -291,7 +291,10 @@ func (in *Input) set(f *Field, v string, opt Options) error {
 	case Number:
 		n, err := strconv.Atoi(v)
 		if err != nil || n < f.Min || n > max {
-			return errs.Invalid(f.Name, v, "%s must be a whole number from %d to %d", f.Name, f.Min, f.Max)
+			if f.Max == 0 {
+				return errs.Invalid(f.Name, v, "%s is a whole number of at least %d", caption(f), f.Min)
+			}
+			return errs.Invalid(f.Name, v, "%s is a whole number from %d to %d", caption(f), f.Min, f.Max)
 		}
 		in.num[f.Name] = n
 	case Multi:
