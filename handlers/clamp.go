@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -39,6 +41,26 @@ func safeError(e *errs.E) *errs.E {
 	c.Object = models.Clamp(cleanText(e.Object), maxErrorValue)
 	c.Value = models.Clamp(cleanText(e.Value), maxErrorValue)
 	c.Msg = models.Clamp(cleanText(e.Message()), maxErrorMessage)
+	// The arguments are said again in another language: those that carry input
+	// are cleaned and cut like the value.
+	format, args := e.Parts()
+	c.Format, c.Args = format, make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case errs.Caption, errs.Captions:
+		case error:
+			a = models.Clamp(cleanText(v.Error()), maxErrorValue)
+		case fmt.Stringer:
+			a = models.Clamp(cleanText(v.String()), maxErrorValue)
+		case []byte:
+			a = models.Clamp(cleanText(string(v)), maxErrorValue)
+		default:
+			if r := reflect.ValueOf(a); r.Kind() == reflect.String {
+				a = models.Clamp(cleanText(r.String()), maxErrorValue)
+			}
+		}
+		c.Args[i] = a
+	}
 	c.Params = make([]errs.Param, len(e.Params))
 	for i, p := range e.Params {
 		c.Params[i] = errs.Param{Name: models.Clamp(cleanText(p.Name), maxErrorValue),

@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
+	"staffmgr/handlers/lang"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/rights"
@@ -45,6 +46,8 @@ type Ctx struct {
 	Actor  *models.Account // nil for a guest
 	IP     string
 	Log    *slog.Logger
+	// Lang is the language of the answer: its messages and captions.
+	Lang lang.Lang
 	// Real is the account that acts through an su session or the su parameter; nil otherwise.
 	Real *models.Account
 	// usage is how a Data API call's token stands against its request limits.
@@ -126,7 +129,8 @@ func (a *App) serve(ec echo.Context) error {
 	if name == "" && format == render.HTML {
 		name = "whoami" // a browser opening the panel: who is here, or the login form
 	}
-	c := &Ctx{base: r.Context(), sess: r.Context(), req: r, App: a, DB: a.db, Params: params, IP: ec.RealIP(), Log: log, reqID: reqID}
+	c := &Ctx{base: r.Context(), sess: r.Context(), req: r, App: a, DB: a.db, Params: params, IP: ec.RealIP(), Log: log, reqID: reqID,
+		Lang: docLang(params, format, r)}
 
 	var res render.Result
 	var err error
@@ -147,7 +151,7 @@ func (a *App) serve(ec echo.Context) error {
 		a.metrics.request(name, format, nil, start)
 		return ec.Redirect(http.StatusSeeOther, render.Binary)
 	}
-	a.write(ec, format, render.Meta{Func: name, Lang: lang(params), Params: params.Echo()}, res, appErr)
+	a.write(ec, format, render.Meta{Func: name, Lang: string(c.Lang), Params: params.Echo()}, res, appErr)
 	a.metrics.request(name, format, appErr, start)
 
 	attrs := []any{"method", r.Method, "func", models.Clamp(name, maxErrorValue), "ip", c.IP, "duration", time.Since(start).Round(time.Microsecond)}
@@ -161,12 +165,14 @@ func (a *App) serve(ec echo.Context) error {
 	return nil
 }
 
-// lang is the document language; only English texts exist so far.
-func lang(p Params) string {
-	if l := p.Get("lang"); l == "ru" || l == "en" {
-		return l
+// docLang is the document language: the lang parameter's, or for a page of the
+// web panel the browser's Accept-Language. A script's answers do not change with
+// a header it may send without meaning to.
+func docLang(p Params, format render.Format, r *http.Request) lang.Lang {
+	if format == render.HTML {
+		return lang.Choose(p.Get("lang"), r.Header.Get("Accept-Language"))
 	}
-	return "en"
+	return lang.Choose(p.Get("lang"), "")
 }
 
 // dispatchSafely runs dispatch, turning a panic into an internal error.
@@ -352,8 +358,7 @@ func (a *App) appError(log *slog.Logger, reqID string, err error) *errs.E {
 		return safeError(e)
 	}
 	log.Error("internal error", "error", err.Error())
-	return &errs.E{Kind: errs.Internal, Object: "internal", Value: reqID,
-		Msg: "Internal error; the server log has the details under request id " + reqID}
+	return errs.New(errs.Internal, "internal", reqID, "Internal error; the server log has the details under request id %s", reqID)
 }
 
 // write renders a result or an error in the requested format, always with HTTP 200.

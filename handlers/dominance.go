@@ -120,26 +120,32 @@ func (c *Ctx) dominateMembers(object string, department int64, after bool) error
 // dominanceError says what the caller lacks to act on a; the param lacks names it
 // for scripts: a right, default_access_allow, not_admin_to_admin, root or level.
 func dominanceError(object string, a *models.Account, lacks string, after bool) *errs.E {
-	holds, has := "holds", "has"
-	if after {
-		holds, has = "would then hold", "would then have"
-	}
+	// Each tense is a text of its own, so that a translation can say it whole.
 	var e *errs.E
 	id := strconv.FormatInt(a.ID, 10)
-	switch lacks {
-	case rights.LacksRoot:
+	switch {
+	case lacks == rights.LacksRoot:
 		e = errs.New(errs.Access, object, id, "Only root may act on the account %s", a.Login)
-	case rights.LacksLevel:
+	case lacks == rights.LacksLevel:
 		e = errs.New(errs.Access, object, id, "Only staff may act on other accounts")
-	case rights.LacksFullAccess:
+	case lacks == rights.LacksFullAccess && after:
 		e = errs.New(errs.Access, object, id,
-			"%s %s full access (default_access_allow), which you have not: only root or a full-access employee may act on them", a.Login, has)
-	case rights.LacksAdminToAdmin:
+			"%s would then have full access (default_access_allow), which you have not: only root or a full-access employee may act on them", a.Login)
+	case lacks == rights.LacksFullAccess:
 		e = errs.New(errs.Access, object, id,
-			"%s %s full access: only root may act on another full-access employee (not_admin_to_admin)", a.Login, has)
+			"%s has full access (default_access_allow), which you have not: only root or a full-access employee may act on them", a.Login)
+	case lacks == rights.LacksAdminToAdmin && after:
+		e = errs.New(errs.Access, object, id,
+			"%s would then have full access: only root may act on another full-access employee (not_admin_to_admin)", a.Login)
+	case lacks == rights.LacksAdminToAdmin:
+		e = errs.New(errs.Access, object, id,
+			"%s has full access: only root may act on another full-access employee (not_admin_to_admin)", a.Login)
+	case after:
+		e = errs.New(errs.Access, object, id,
+			"%s would then hold the right %q, which you do not: you may act only on accounts whose rights are all yours", a.Login, lacks)
 	default:
 		e = errs.New(errs.Access, object, id,
-			"%s %s the right %q, which you do not: you may act only on accounts whose rights are all yours", a.Login, holds, lacks)
+			"%s holds the right %q, which you do not: you may act only on accounts whose rights are all yours", a.Login, lacks)
 	}
 	e.Params = append(e.Params, errs.Param{Name: "lacks", Value: lacks})
 	return e

@@ -268,10 +268,10 @@ func other(c *Ctx, elid, action string, allowRoot bool) (*models.Account, error)
 		return nil, err
 	}
 	if a.ID == c.person().ID {
-		return nil, errs.Invalid("elid", elid, "You cannot %s your own account", action)
+		return nil, errs.Invalid("elid", elid, "You cannot %s your own account", errs.Caption(action))
 	}
 	if a.Level == rights.Root && !allowRoot {
-		return nil, errs.Invalid("elid", elid, "The account %s cannot be %s", a.Login, pastTense[action])
+		return nil, errs.Invalid("elid", elid, "The account %s cannot be %s", a.Login, errs.Caption(pastTense[action]))
 	}
 	if err := c.dominate("elid", a.ID, false); err != nil {
 		return nil, err

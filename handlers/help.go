@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"staffmgr/handlers/form"
+	"staffmgr/handlers/lang"
 	"staffmgr/handlers/render"
 	"staffmgr/models/errs"
 	"staffmgr/models/list"
@@ -22,7 +23,7 @@ func help(c *Ctx) (render.Result, error) {
 		if err := c.App.admit(c, fn, fn.Own); err != nil {
 			return nil, err
 		}
-		return render.Doc{funcNode(fn)}, nil
+		return render.Doc{funcNode(fn, c.Lang)}, nil
 	}
 	var out render.Doc
 	for _, fn := range c.App.ordered {
@@ -31,7 +32,7 @@ func help(c *Ctx) (render.Result, error) {
 		} else if err != nil {
 			return nil, err
 		}
-		out = append(out, funcNode(fn))
+		out = append(out, funcNode(fn, c.Lang))
 	}
 	return out, nil
 }
@@ -41,18 +42,19 @@ func help(c *Ctx) (render.Result, error) {
 func Reference() []byte {
 	var funcs []*render.Node
 	for _, fn := range funcTable() {
-		funcs = append(funcs, funcNode(fn))
+		funcs = append(funcs, funcNode(fn, lang.English))
 	}
 	return render.ReferenceMarkdown(funcs)
 }
 
 // funcNode is a func's entry of the reference: <func name="…"> with its caption,
 // section, level, right and shape, then its list's columns and filters or its
-// form's fields.
-func funcNode(fn *Func) *render.Node {
+// form's fields. Captions, labels and help are in language l; names stay as the
+// API spells them.
+func funcNode(fn *Func, l lang.Lang) *render.Node {
 	n := (&render.Node{Name: "func", Many: true}).With("name", fn.Name).Add(
-		render.Text("caption", fn.Caption),
-		render.Cell("section", fn.Section),
+		render.Text("caption", l.T(fn.Caption)),
+		render.Cell("section", l.T(fn.Section)),
 		render.Text("level", fn.Level.String()),
 		render.FlagIf("only", fn.Only),
 		render.Cell("right", fn.neededRight()),
@@ -61,13 +63,13 @@ func funcNode(fn *Func) *render.Node {
 	switch s := fn.Shape.(type) {
 	case *List:
 		n.Add(render.Text("shape", "list"))
-		n.Add(listNodes(s.Spec)...)
+		n.Add(listNodes(s.Spec, l)...)
 	case *Form:
 		n.Add(render.Text("shape", "form"))
-		n.Add(formNodes(s.Input)...)
+		n.Add(formNodes(s.Input, l)...)
 	case *Send:
 		n.Add(render.Text("shape", "form"), render.Flag("service"))
-		n.Add(formNodes(s.Input)...)
+		n.Add(formNodes(s.Input, l)...)
 	case *Group:
 		n.Add(render.Text("shape", "group"))
 	case *Op:
@@ -78,7 +80,7 @@ func funcNode(fn *Func) *render.Node {
 
 // listNodes describe a list: its default order and page sizes, each column it
 // answers and each filter that is no column.
-func listNodes(spec *list.Spec) []*render.Node {
+func listNodes(spec *list.Spec, l lang.Lang) []*render.Node {
 	def, max := spec.PageSizes()
 	order := spec.DefaultSort
 	if spec.DefaultDesc {
@@ -95,14 +97,14 @@ func listNodes(spec *list.Spec) []*render.Node {
 			name = "filter"
 		}
 		n := (&render.Node{Name: name, Many: true}).With("name", col.Name).Add(
-			render.Text("caption", col.Caption),
+			render.Text("caption", l.T(col.Caption)),
 			render.Text("kind", col.Kind.String()),
 			render.FlagIf("sortable", col.Sort),
 			render.FlagIf("optional", col.Optional),
 			render.Cell("filter", col.Filter.String()),
 		)
 		for _, o := range col.Choices {
-			n.Add(choiceNode(o.Key, o.Label))
+			n.Add(choiceNode(o.Key, l.T(o.Label)))
 		}
 		out = append(out, n)
 	}
@@ -111,7 +113,7 @@ func listNodes(spec *list.Spec) []*render.Node {
 
 // formNodes describe a form's declared input: whether it creates without elid,
 // and each field with its type, need, limits, choices and help.
-func formNodes(def *form.Def) []*render.Node {
+func formNodes(def *form.Def, l lang.Lang) []*render.Node {
 	if def == nil {
 		return nil
 	}
@@ -121,7 +123,7 @@ func formNodes(def *form.Def) []*render.Node {
 	}
 	for _, f := range def.Fields {
 		n := (&render.Node{Name: "field", Many: true}).With("name", f.Name).Add(
-			render.Cell("caption", f.Caption),
+			render.Cell("caption", l.T(f.Caption)),
 			render.Text("type", string(f.Type)),
 			render.Text("need", f.Need.String()),
 		)
@@ -138,13 +140,13 @@ func formNodes(def *form.Def) []*render.Node {
 			render.Cell("choices_from", f.ChoicesFrom),
 		)
 		for _, o := range f.Choices {
-			n.Add(choiceNode(o.Key, o.Label))
+			n.Add(choiceNode(o.Key, l.T(o.Label)))
 		}
 		n.Add(
 			render.Cell("confirm", f.Confirm),
 			render.Cell("unless", f.Unless),
 			render.FlagIf("unshown", f.Unshown),
-			render.Cell("help", f.Help),
+			render.Cell("help", l.T(f.Help)),
 		)
 		out = append(out, n)
 	}

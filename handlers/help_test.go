@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"staffmgr/handlers/form"
+	"staffmgr/handlers/lang"
 	"staffmgr/handlers/render"
 	"staffmgr/models/list"
 	"staffmgr/rights"
@@ -296,7 +297,7 @@ func TestHelpGolden(t *testing.T) {
 	})
 	var nodes []*render.Node
 	for _, f := range funcs {
-		nodes = append(nodes, funcNode(f))
+		nodes = append(nodes, funcNode(f, lang.English))
 	}
 	doc := render.Document(render.Meta{Func: "help", Lang: "en", Params: []render.Param{{Name: "func", Value: "help"}}}, nodes)
 	for _, f := range []struct {

@@ -88,9 +88,9 @@ func blockedError(b *models.Block, now time.Time) error {
 	if wait < time.Second {
 		wait = time.Second
 	}
-	who := "for this login"
+	who := errs.Caption("for this login")
 	if b.Kind == models.LockIP {
-		who = "from this address"
+		who = errs.Caption("from this address")
 	}
 	e := errs.New(errs.Limit, "badpassword", until,
 		"Too many failed logins %s; try again after %s (in %s)", who, until, wait)

@@ -347,12 +347,12 @@ func (p Params) checkRepeats(group bool) error {
 // parameter name) that is not UTF-8 text or holds a NUL. The error shows a cleaned
 // prefix of the value, never the bytes themselves, nor anything of a credential.
 func textError(name, v string, isName bool) error {
-	what := ""
+	var what errs.Caption
 	switch {
 	case !utf8.ValidString(v):
-		what = "is not valid UTF-8 text"
+		what = errs.Caption("is not valid UTF-8 text")
 	case strings.IndexByte(v, 0) >= 0:
-		what = "holds a NUL character"
+		what = errs.Caption("holds a NUL character")
 	default:
 		return nil
 	}

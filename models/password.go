@@ -220,14 +220,14 @@ func (p PasswordPolicy) Check(password string) error {
 			has["symbol"] = true
 		}
 	}
-	var missing []string
+	var missing errs.Captions
 	for _, c := range p.Classes {
 		if !has[c] {
-			missing = append(missing, PasswordClasses[c])
+			missing = append(missing, errs.Caption(PasswordClasses[c]))
 		}
 	}
 	if len(missing) > 0 {
-		return errs.Invalid("", "", "The password must contain %s", strings.Join(missing, ", "))
+		return errs.Invalid("", "", "The password must contain %s", missing)
 	}
 	return nil
 }

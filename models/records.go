@@ -103,7 +103,7 @@ func (k *RecordKind) query(ctx context.Context, db *gorm.DB) *gorm.DB {
 // Validate checks a name for the kind: not empty, its length, its own rule.
 func (k *RecordKind) Validate(name string) error {
 	if strings.TrimSpace(name) == "" {
-		return errs.Invalid("name", "", "Enter the %s's name", k.Entity)
+		return errs.Invalid("name", "", "Enter the %s's name", errs.Caption(k.Entity))
 	}
 	if err := CheckText(name, k.Max); err != nil {
 		return errs.At("name", err)
@@ -180,7 +180,7 @@ func (k *RecordKind) Save(ctx context.Context, db *gorm.DB, r *Record) error {
 		}
 	}
 	if IsUniqueViolation(err) {
-		return errs.New(errs.Exists, "name", r.Name, "A %s named %q exists", k.Entity, r.Name)
+		return errs.New(errs.Exists, "name", r.Name, "A %s named %q exists", errs.Caption(k.Entity), r.Name)
 	}
 	if err != nil {
 		return fmt.Errorf("save %s %q: %w", k.Entity, r.Name, err)

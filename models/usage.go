@@ -90,7 +90,11 @@ func (l RequestLimits) Charge(ctx context.Context, db *gorm.DB, token string, no
 	}
 	if over != nil {
 		wait := int(over.Ends.Sub(now).Seconds() + 0.999)
-		e := errs.New(errs.Limit, "", "", "The token made more than %d calls this %s; try again in %d s", over.Limit, over.Period, wait)
+		period := errs.Caption("minute")
+		if over.Period == "day" {
+			period = errs.Caption("day")
+		}
+		e := errs.New(errs.Limit, "", "", "The token made more than %d calls this %s; try again in %d s", over.Limit, period, wait)
 		e.Params = append(e.Params, errs.Param{Name: "period", Value: over.Period}, errs.Param{Name: "retry_after", Value: strconv.Itoa(wait)})
 		return out, e
 	}

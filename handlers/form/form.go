@@ -321,9 +321,11 @@ func (in *Input) set(f *Field, v string, opt Options) error {
 	return nil
 }
 
-func caption(f *Field) string {
+// caption names a field in a message: its caption, which is said in the reader's
+// language, or its name.
+func caption(f *Field) any {
 	if f.Caption != "" {
-		return f.Caption
+		return errs.Caption(f.Caption)
 	}
 	return f.Name
 }

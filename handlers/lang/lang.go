@@ -6,6 +6,7 @@ package lang
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -96,3 +97,21 @@ func (l Lang) Has(english string) bool {
 	_, ok := catalogues[l][english]
 	return ok
 }
+
+// Entries returns a copy of l's catalogue, English text to translation; English,
+// whose texts are the code's own, has none.
+func (l Lang) Entries() map[string]string {
+	out := make(map[string]string, len(catalogues[l]))
+	for k, v := range catalogues[l] {
+		out[k] = v
+	}
+	return out
+}
+
+// Verbs are the format verbs of a text in order, without %%: a translation must
+// keep its English text's verbs, or its arguments would land in the wrong places.
+func Verbs(s string) []string {
+	return verb.FindAllString(strings.ReplaceAll(s, "%%", ""), -1)
+}
+
+var verb = regexp.MustCompile(`%[-+# 0]*(?:\[\d+\])?(?:\d+|\*)?(?:\.(?:\d+|\*)?)?[a-zA-Z]`)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"staffmgr/handlers/lang"
 	"staffmgr/templates"
 )
 
@@ -74,7 +75,7 @@ func Page(w io.Writer, doc *Node) error {
 			v.Rows = append(v.Rows, line)
 		}
 	}
-	v.Reference = referenceView(funcs)
+	v.Reference = referenceView(funcs, lang.Lang(v.Lang))
 	return templates.Render(w, "page.html", v)
 }
 

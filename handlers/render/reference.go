@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"staffmgr/handlers/lang"
 )
 
 // The API reference is a document of <func name="…"> elements (func=help), each
@@ -35,14 +37,22 @@ type refTable struct {
 	Rows    [][]string
 }
 
-var (
-	columnHeaders = []string{"column", "caption", "kind", "sort", "filter"}
-	filterHeaders = []string{"filter", "caption", "kind"}
-	fieldHeaders  = []string{"field", "caption", "type", "need", "limits", "choices", "notes"}
-)
+// The headers of the tables of columns, of filters and of fields, in language l.
+func columnHeaders(l lang.Lang) []string {
+	return []string{l.T("column"), l.T("caption"), l.T("kind"), l.T("sort"), l.T("filter")}
+}
 
-// referenceView groups the func elements by section, in the order they come.
-func referenceView(funcs []*Node) []refSection {
+func filterHeaders(l lang.Lang) []string {
+	return []string{l.T("filter"), l.T("caption"), l.T("kind")}
+}
+
+func fieldHeaders(l lang.Lang) []string {
+	return []string{l.T("field"), l.T("caption"), l.T("type"), l.T("need"), l.T("limits"), l.T("choices"), l.T("notes")}
+}
+
+// referenceView groups the func elements by section, in the order they come, with
+// the reference's own words in language l.
+func referenceView(funcs []*Node, l lang.Lang) []refSection {
 	var out []refSection
 	for _, n := range funcs {
 		section := n.childText("section")
@@ -50,43 +60,43 @@ func referenceView(funcs []*Node) []refSection {
 			out = append(out, refSection{Title: section, Anchor: anchor(section)})
 		}
 		s := &out[len(out)-1]
-		s.Funcs = append(s.Funcs, funcView(n))
+		s.Funcs = append(s.Funcs, funcView(n, l))
 	}
 	return out
 }
 
 // funcView reads one func element.
-func funcView(n *Node) refFunc {
+func funcView(n *Node, l lang.Lang) refFunc {
 	f := refFunc{Name: n.Attr("name"), Caption: n.childText("caption")}
-	level := "Level " + n.childText("level")
 	if n.Child("only") != nil {
-		level += " only"
+		f.Facts = append(f.Facts, l.T("Level %s only", n.childText("level")))
+	} else {
+		f.Facts = append(f.Facts, l.T("Level %s", n.childText("level")))
 	}
-	f.Facts = append(f.Facts, level)
 	if r := n.childText("right"); r != "" {
-		f.Facts = append(f.Facts, "right "+r)
+		f.Facts = append(f.Facts, l.T("right %s", r))
 	}
 	if n.Child("own") != nil {
-		f.Facts = append(f.Facts, "without elid, the caller's own account, whose form needs no right")
+		f.Facts = append(f.Facts, l.T("without elid, the caller's own account, whose form needs no right"))
 	}
 	switch shape := n.childText("shape"); {
 	case shape == "list":
-		order, dir := n.childText("default_sort"), "ascending"
-		if strings.HasPrefix(order, "-") {
-			order, dir = order[1:], "descending"
+		order, size, max := n.childText("default_sort"), n.childText("pagesize"), n.childText("max_pagesize")
+		if desc, ok := strings.CutPrefix(order, "-"); ok {
+			f.Facts = append(f.Facts, l.T("list sorted by %s, descending; %s rows a page, at most %s", desc, size, max))
+		} else {
+			f.Facts = append(f.Facts, l.T("list sorted by %s, ascending; %s rows a page, at most %s", order, size, max))
 		}
-		f.Facts = append(f.Facts, fmt.Sprintf("list sorted by %s, %s; %s rows a page, at most %s",
-			order, dir, n.childText("pagesize"), n.childText("max_pagesize")))
 	case shape == "form" && n.Child("service") != nil:
-		f.Facts = append(f.Facts, "form that waits on an outside service")
+		f.Facts = append(f.Facts, l.T("form that waits on an outside service"))
 	case shape == "form" && n.Child("creates") != nil:
-		f.Facts = append(f.Facts, "form that creates without elid, edits with it")
+		f.Facts = append(f.Facts, l.T("form that creates without elid, edits with it"))
 	case shape == "group":
-		f.Facts = append(f.Facts, "group operation on the elements elid names")
+		f.Facts = append(f.Facts, l.T("group operation on the elements elid names"))
 	case shape == "op" && n.Child("writes") != nil:
-		f.Facts = append(f.Facts, "operation that writes, without sok")
+		f.Facts = append(f.Facts, l.T("operation that writes, without sok"))
 	case shape == "op":
-		f.Facts = append(f.Facts, "operation")
+		f.Facts = append(f.Facts, l.T("operation"))
 	default:
 		f.Facts = append(f.Facts, shape)
 	}
@@ -96,20 +106,20 @@ func funcView(n *Node) refFunc {
 		case "column":
 			sort := ""
 			if c.Child("sortable") != nil {
-				sort = "yes"
+				sort = l.T("yes")
 			}
 			kind := c.childText("kind")
 			if c.Child("optional") != nil {
-				kind += ", left out when empty"
+				kind = l.T("%s, left out when empty", kind)
 			}
 			columns = append(columns, []string{c.Attr("name"), c.childText("caption"), kind, sort, filterText(c)})
 		case "filter":
 			filters = append(filters, []string{c.Attr("name"), c.childText("caption"), filterText(c)})
 		case "field":
-			fields = append(fields, fieldRow(c))
+			fields = append(fields, fieldRow(c, l))
 		}
 	}
-	for _, t := range []refTable{{columnHeaders, columns}, {filterHeaders, filters}, {fieldHeaders, fields}} {
+	for _, t := range []refTable{{columnHeaders(l), columns}, {filterHeaders(l), filters}, {fieldHeaders(l), fields}} {
 		if len(t.Rows) > 0 {
 			f.Tables = append(f.Tables, t)
 		}
@@ -136,37 +146,37 @@ func choicesText(n *Node) string {
 }
 
 // fieldRow is a field element as the cells of fieldHeaders.
-func fieldRow(c *Node) []string {
+func fieldRow(c *Node, l lang.Lang) []string {
 	var limits []string
 	if min := c.childText("min"); min != "" {
 		if max := c.childText("max"); max != "" {
-			limits = append(limits, min+" to "+max)
+			limits = append(limits, l.T("%s to %s", min, max))
 		} else {
-			limits = append(limits, "at least "+min)
+			limits = append(limits, l.T("at least %s", min))
 		}
 	}
 	if max := c.childText("maxlength"); max != "" {
-		limits = append(limits, "at most "+max+" characters")
+		limits = append(limits, l.T("at most %s characters", max))
 	}
 	if p := c.childText("pattern"); p != "" {
-		limits = append(limits, "matches "+p)
+		limits = append(limits, l.T("matches %s", p))
 	}
 	choices := choicesText(c)
 	if from := c.childText("choices_from"); from != "" {
-		choices = "listed by func=" + from
+		choices = l.T("listed by func=%s", from)
 	}
 	var notes []string
 	if h := c.childText("help"); h != "" {
 		notes = append(notes, strings.TrimSuffix(h, "."))
 	}
 	if conf := c.childText("confirm"); conf != "" {
-		notes = append(notes, "repeated in "+conf)
+		notes = append(notes, l.T("repeated in %s", conf))
 	}
 	if unless := c.childText("unless"); unless != "" {
-		notes = append(notes, "not read when "+unless+" is given")
+		notes = append(notes, l.T("not read when %s is given", unless))
 	}
 	if c.Child("unshown") != nil {
-		notes = append(notes, "not shown by the form")
+		notes = append(notes, l.T("not shown by the form"))
 	}
 	return []string{c.Attr("name"), c.childText("caption"), c.childText("type"), c.childText("need"),
 		strings.Join(limits, "; "), choices, strings.Join(notes, "; ")}
@@ -192,7 +202,7 @@ func anchor(title string) string {
 // facts and the tables of its columns, filters or fields.
 func ReferenceMarkdown(funcs []*Node) []byte {
 	var b bytes.Buffer
-	sections := referenceView(funcs)
+	sections := referenceView(funcs, lang.English)
 	b.WriteString(`# API reference
 
 <!-- Generated by staffmgr docs from the func table and the declarations of its

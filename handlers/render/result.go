@@ -3,6 +3,7 @@ package render
 import (
 	"strconv"
 
+	"staffmgr/handlers/lang"
 	"staffmgr/models/errs"
 )
 
@@ -149,5 +150,24 @@ func ErrorNode(e *errs.E, lang string) *Node {
 	for _, p := range e.Params {
 		n.Add((&Node{Name: "param", Text: p.Value, Many: true}).With("name", p.Name))
 	}
-	return n.Add(Text("detail", e.Message()), Text("msg", e.Message()))
+	msg := message(e, lang)
+	return n.Add(Text("detail", msg), Text("msg", msg))
+}
+
+// maxMessage bounds a translated message as the English one is bounded before it
+// reaches the renderer.
+const maxMessage = 300
+
+// message is e's readable text in the language lang names: English as it is,
+// another language from e's format and arguments, cut to maxMessage characters.
+func message(e *errs.E, language string) string {
+	l := lang.Lang(language)
+	if l == lang.English || !lang.Known(l) {
+		return e.Message()
+	}
+	msg := []rune(e.Text(l.T))
+	if len(msg) > maxMessage {
+		msg = append(msg[:maxMessage], '…')
+	}
+	return string(msg)
 }

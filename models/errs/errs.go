@@ -39,6 +39,11 @@ type E struct {
 	Object string
 	Value  string
 	Msg    string
+	// Format and Args are Msg before it was formatted, in English, which is the
+	// key of every other language's catalogue: a renderer says the message in the
+	// reader's language with Text. An error built without them says only Msg.
+	Format string
+	Args   []any
 	// Params are extra named parameters rendered as <param name="K">V</param>.
 	Params []Param
 	// Err is the cause, for the server's log; the client never sees it.
@@ -69,13 +74,73 @@ func (e *E) Error() string {
 	return b.String()
 }
 
-// Message is the readable text. A missed error without one of its own says that
-// its object was not found, naming the object as it is now, after At.
+// NotFound is the message of a missed error without one of its own: its object
+// (as it is now, after At) and value.
+const NotFound = "%s %q not found"
+
+// Message is the readable text, in English. A missed error without one of its own
+// says that its object was not found.
 func (e *E) Message() string {
 	if e.Msg == "" && e.Kind == Missed && e.Object != "" {
-		return fmt.Sprintf("%s %q not found", e.Object, e.Value)
+		return fmt.Sprintf(NotFound, e.Object, e.Value)
 	}
 	return e.Msg
+}
+
+// Caption is an argument of a message that is itself a text to translate, such as
+// a field's caption; it formats as the string it is.
+type Caption string
+
+// Captions are an argument of a message that lists texts to translate; it
+// formats as the texts joined with commas.
+type Captions []Caption
+
+func (c Captions) String() string {
+	parts := make([]string, len(c))
+	for i, s := range c {
+		parts[i] = string(s)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Translator says an English format, with its arguments, in a reader's language.
+type Translator func(format string, args ...any) string
+
+// Text is the readable text as t says it; with a nil t, the English Message. A
+// Caption among the arguments is said by t too.
+func (e *E) Text(t Translator) string {
+	format, args := e.Parts()
+	if t == nil || format == "" {
+		return e.Message()
+	}
+	said := make([]any, len(args))
+	for i, a := range args {
+		switch c := a.(type) {
+		case Caption:
+			a = Caption(t(string(c)))
+		case Captions:
+			cs := make(Captions, len(c))
+			for j, s := range c {
+				cs[j] = Caption(t(string(s)))
+			}
+			a = cs
+		}
+		said[i] = a
+	}
+	return t(format, said...)
+}
+
+// Parts are the English format of the readable text and its arguments: those it
+// was built with, or the missed message's for a missed error without one of its
+// own; no format for a text written whole.
+func (e *E) Parts() (string, []any) {
+	switch {
+	case e.Format != "":
+		return e.Format, e.Args
+	case e.Msg == "" && e.Kind == Missed && e.Object != "":
+		return NotFound, []any{e.Object, e.Value}
+	}
+	return "", nil
 }
 
 // Unwrap returns the cause.
@@ -96,7 +161,7 @@ func (e *E) WithValue(v string) *E {
 
 // New builds an error of kind with a formatted message.
 func New(kind Kind, object, value, format string, args ...any) *E {
-	return &E{Kind: kind, Object: object, Value: value, Msg: fmt.Sprintf(format, args...)}
+	return &E{Kind: kind, Object: object, Value: value, Msg: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // Invalid is a value error about object with the given input.

@@ -54,3 +54,33 @@ func TestAt(t *testing.T) {
 		t.Errorf("WithValue = %+v", got)
 	}
 }
+
+// pseudo stands for a translator: it says a format and its captions in brackets.
+func pseudo(format string, args ...any) string {
+	return fmt.Sprintf("["+format+"]", args...)
+}
+
+func TestText(t *testing.T) {
+	e := errs.Invalid("name", "x", "%s is required (%d)", errs.Caption("Login"), 3)
+	if e.Message() != "Login is required (3)" || e.Text(nil) != e.Message() {
+		t.Errorf("Message = %q, Text(nil) = %q", e.Message(), e.Text(nil))
+	}
+	if got := e.Text(pseudo); got != "[[Login] is required (3)]" {
+		t.Errorf("Text = %q", got)
+	}
+	if f, args := e.Parts(); f != "%s is required (%d)" || len(args) != 2 {
+		t.Errorf("Parts = %q, %v", f, args)
+	}
+	list := errs.Invalid("", "", "must contain %s", errs.Captions{"a digit", "a symbol"})
+	if list.Message() != "must contain a digit, a symbol" || list.Text(pseudo) != "[must contain [a digit], [a symbol]]" {
+		t.Errorf("Captions: %q, %q", list.Message(), list.Text(pseudo))
+	}
+	missed := errs.At("elid", errs.Missing("department", "7"))
+	if got := missed.(*errs.E).Text(pseudo); got != `[elid "7" not found]` {
+		t.Errorf("missed Text = %q", got)
+	}
+	whole := &errs.E{Kind: errs.Value, Msg: "written whole"}
+	if whole.Text(pseudo) != "written whole" {
+		t.Errorf("a message without a format changed: %q", whole.Text(pseudo))
+	}
+}
