@@ -63,6 +63,7 @@ var nonLiteral = map[string]string{
 	"handlers/help.go l.T(o.Label)":                        "choice labels: collected from the list specs and forms",
 	"handlers/help.go l.T(f.Caption)":                      "field captions: collected from the forms",
 	"handlers/help.go l.T(f.Help)":                         "field help: collected from the forms",
+	"handlers/labels.go c.Lang.T(o.Label)":                 "declared options of forms: collected from the forms",
 	"models/errs/errs.go t(string(c))":                     "a Caption argument: collected where each is made",
 	"models/errs/errs.go t(string(s))":                     "an argument of Captions: collected where each is made",
 	"models/errs/errs.go t(format)":                        "the format of an error: collected from the errs calls, and errs.NotFound",

@@ -143,6 +143,16 @@ func TestRussianHelp(t *testing.T) {
 			}
 		}
 
+		// A form's declared options are labelled in Russian too; their keys stay.
+		for _, want := range []string{`<val key="disabled">Приостановлен</val>`, `<val key="has_session">Есть сессия</val>`} {
+			if body := string(e.get("func=employee.filter&lang=ru&out=xml" + root).body); !strings.Contains(body, want) {
+				t.Errorf("the filter form in Russian lacks %s: %s", want, body)
+			}
+		}
+		if body := string(e.get("func=employee.filter&out=xml" + root).body); !strings.Contains(body, `<val key="disabled">Suspended</val>`) {
+			t.Errorf("the filter form in English: %s", body)
+		}
+
 		// English stays as it was without lang.
 		if c := text(helpFuncs(e.get("func=help&elid=employee.edit" + root))[0], "caption"); c != "Create or edit an employee" {
 			t.Errorf("English caption: %q", c)

@@ -98,7 +98,8 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 		return a.inTx(c, s.Run)
 	case *Form:
 		if !sok {
-			return s.Show(c)
+			res, err := s.Show(c)
+			return labelled(c, s.Input, res, err)
 		}
 		in, err := a.readInput(c, s.Input, nil)
 		if err != nil {
@@ -107,7 +108,8 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 		return a.inTx(c, func(c *Ctx) (render.Result, error) { return s.Save(c, in) })
 	case *Send:
 		if !sok {
-			return s.Show(c)
+			res, err := s.Show(c)
+			return labelled(c, s.Input, res, err)
 		}
 		in, err := a.readInput(c, s.Input, s.Ready)
 		if err != nil {
