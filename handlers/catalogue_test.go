@@ -18,6 +18,7 @@ import (
 	"staffmgr/handlers/lang"
 	"staffmgr/models"
 	"staffmgr/models/errs"
+	"staffmgr/rights"
 )
 
 // English is complete by construction: every text is written in English in the
@@ -51,29 +52,45 @@ func TestCatalogue(t *testing.T) {
 	}
 }
 
+// textFields are the fields of a declaration that hold a text a person reads: a
+// literal written into one is collected wherever it is.
+var textFields = map[string]bool{"Caption": true, "Label": true, "Title": true, "Help": true}
+
+// untranslated are the files whose text fields are not for the people who read
+// the panel and the API, with the reason.
+var untranslated = map[string]string{
+	"handlers/metrics.go": "the help of Prometheus metrics is read by monitoring tools and their operators, in English",
+}
+
+// textMaps are the maps, by file, whose values are texts a person reads.
+var textMaps = map[string]string{"handlers/render/html.go": "badgeFlags"}
+
 // The errs constructors and the place of their format argument.
 var errsFormats = map[string]int{"New": 3, "Invalid": 2, "Denied": 1}
 
 // nonLiteral lists the calls whose text is not a literal, by file and the text's
 // expression, each with the reason that its texts are collected all the same.
 var nonLiteral = map[string]string{
-	"handlers/help.go l.T(fn.Caption)":                     "func captions: collected from the func table",
-	"handlers/help.go l.T(fn.Section)":                     "headings: collected from the func table",
-	"handlers/help.go l.T(col.Caption)":                    "column captions: collected from the list specs",
-	"handlers/help.go l.T(o.Label)":                        "choice labels: collected from the list specs and forms",
-	"handlers/help.go l.T(f.Caption)":                      "field captions: collected from the forms",
-	"handlers/help.go l.T(f.Help)":                         "field help: collected from the forms",
-	"handlers/labels.go c.Lang.T(o.Label)":                 "declared options of forms: collected from the forms",
-	"models/errs/errs.go t(string(c))":                     "a Caption argument: collected where each is made",
-	"models/errs/errs.go t(string(s))":                     "an argument of Captions: collected where each is made",
-	"models/errs/errs.go t(format)":                        "the format of an error: collected from the errs calls, and errs.NotFound",
-	"handlers/form/form.go errs.Caption(f.Caption)":        "field captions: collected from the forms",
-	"models/records.go errs.Caption(k.Entity)":             "record kinds: collected from models.Positions, Schedules and Sites",
-	"models/password.go errs.Caption(PasswordClasses[c])":  "character classes: collected from models.PasswordClasses",
-	"handlers/employee.go errs.Caption(action)":            "actions: collected from pastTense",
-	"handlers/employee.go errs.Caption(pastTense[action])": "actions done: collected from pastTense",
-	"models/journal.go errs.E.Msg":                         "the journal records in English what the client was told",
-	"handlers/uis_params.go errs.E.Msg":                    "a Data API error's message: the Data API speaks English",
+	"handlers/help.go l.T(fn.Caption)":                         "func captions: collected from the func table",
+	"handlers/help.go l.T(fn.Section)":                         "headings: collected from the func table",
+	"handlers/help.go l.T(col.Caption)":                        "column captions: collected from the list specs",
+	"handlers/help.go l.T(o.Label)":                            "choice labels: collected from the list specs and forms",
+	"handlers/help.go l.T(f.Caption)":                          "field captions: collected from the forms",
+	"handlers/help.go l.T(f.Help)":                             "field help: collected from the forms",
+	"handlers/render/html.go lang.Lang(v.Lang).T(col.Caption)": "column captions: collected from the list specs",
+	"handlers/render/html.go lang.Lang(v.Lang).T(l.Caption)":   "the captions of a row's funcs: collected from the func table",
+	"templates/templates.go lang.Lang(l).T(text)":              "the templates' t and tf: collected from the templates",
+	"handlers/labels.go c.Lang.T(o.Label)":                     "declared options of forms: collected from the forms",
+	"models/errs/errs.go t(string(c))":                         "a Caption argument: collected where each is made",
+	"models/errs/errs.go t(string(s))":                         "an argument of Captions: collected where each is made",
+	"models/errs/errs.go t(format)":                            "the format of an error: collected from the errs calls, and errs.NotFound",
+	"handlers/form/form.go errs.Caption(f.Caption)":            "field captions: collected from the forms",
+	"models/records.go errs.Caption(k.Entity)":                 "record kinds: collected from models.Positions, Schedules and Sites",
+	"models/password.go errs.Caption(PasswordClasses[c])":      "character classes: collected from models.PasswordClasses",
+	"handlers/employee.go errs.Caption(action)":                "actions: collected from pastTense",
+	"handlers/employee.go errs.Caption(pastTense[action])":     "actions done: collected from pastTense",
+	"models/journal.go errs.E.Msg":                             "the journal records in English what the client was told",
+	"handlers/uis_params.go errs.E.Msg":                        "a Data API error's message: the Data API speaks English",
 }
 
 // codeTexts collects every text the code holds, with where it is, from the Go
@@ -120,18 +137,33 @@ func codeTexts(t *testing.T, root string) (map[string]string, []string) {
 			if err != nil {
 				return err
 			}
-			for _, m := range templateT.FindAllStringSubmatch(string(src), -1) {
-				text, err := strconv.Unquote(m[1])
-				if err != nil {
-					problems = append(problems, rel+": "+err.Error())
+			for _, action := range templateAction.FindAllString(string(src), -1) {
+				for _, m := range templateT.FindAllStringSubmatch(action, -1) {
+					if m[2][0] != '"' && m[2][0] != '`' {
+						if key := rel + " " + m[1] + " " + m[2]; templateNonLiteral[key] != "" {
+							used[key] = true
+						} else {
+							problems = append(problems, "a text that is not a literal: "+key)
+						}
+						continue
+					}
+					text, err := strconv.Unquote(m[2])
+					if err != nil {
+						problems = append(problems, rel+": "+err.Error())
+					}
+					add(text, rel)
 				}
-				add(text, rel)
 			}
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for key := range templateNonLiteral {
+		if !used[key] {
+			problems = append(problems, "templateNonLiteral lists a call the templates no longer make: "+key)
+		}
 	}
 	for key := range nonLiteral {
 		if !used[key] {
@@ -145,6 +177,9 @@ func codeTexts(t *testing.T, root string) (map[string]string, []string) {
 	}
 	for _, c := range models.PasswordClasses {
 		add(c, "models.PasswordClasses")
+	}
+	for _, l := range []rights.Level{rights.Guest, rights.User, rights.Admin, rights.Root} {
+		add(levelName(l), "levelName")
 	}
 	for action, done := range pastTense {
 		add(action, "pastTense")
@@ -170,8 +205,25 @@ func codeTexts(t *testing.T, root string) (map[string]string, []string) {
 	return texts, problems
 }
 
-// templateT matches a template's call of the translator with a literal text.
-var templateT = regexp.MustCompile(`\{\{[^}]*?\bT\s+("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `)`)
+// templateAction is an action of a template, and templateT a call of its
+// translator in one: t LANG TEXT, or tf LANG FORMAT ARGS, TEXT a literal or not.
+var (
+	templateAction = regexp.MustCompile(`(?s)\{\{.*?\}\}`)
+	templateT      = regexp.MustCompile(`\b(t|tf)\s+\$?[\w.]*\s+("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `|[^\s)}]+)`)
+)
+
+// templateNonLiteral lists the templates' calls of the translator whose text is
+// not a literal, by file, call and the text's expression, each with the reason
+// that its texts are collected all the same.
+var templateNonLiteral = map[string]string{
+	"templates/page.html t .Title":     "a func's caption or a heading: collected from the func table",
+	"templates/page.html t .Caption":   "a func's caption: collected from the func table",
+	"templates/page.html t .P.Caption": "a func's caption: collected from the func table",
+	"templates/page.html t .P.Level":   "a level's name: collected from levelName",
+	"templates/page.html t $f.Caption": "a field's caption: collected from the forms and the Caption fields",
+	"templates/page.html t .Label":     "a count's or a badge's label: collected from the column choices, the Label fields and badgeFlags",
+	"templates/page.html t .":          "a done func's caption and a field's help: collected from the func table and the forms",
+}
 
 // formTexts adds the captions, help and choice labels of a form's fields.
 func formTexts(fn string, def *form.Def, add func(text, where string)) {
@@ -234,7 +286,30 @@ func goTexts(fset *token.FileSet, rel string, file *ast.File, add func(text, whe
 			} else {
 				other(rel + " " + expr(n.Fun) + "(" + expr(text) + ")")
 			}
+		case *ast.ValueSpec:
+			for i, name := range n.Names {
+				if textMaps[rel] == name.Name && i < len(n.Values) {
+					if m, ok := n.Values[i].(*ast.CompositeLit); ok {
+						for _, el := range m.Elts {
+							if kv, ok := el.(*ast.KeyValueExpr); ok {
+								if s, ok := literal(kv.Value); ok {
+									add(s, rel+" "+name.Name)
+								}
+							}
+						}
+					}
+				}
+			}
 		case *ast.CompositeLit:
+			for _, el := range n.Elts {
+				if kv, ok := el.(*ast.KeyValueExpr); ok {
+					if k, ok := kv.Key.(*ast.Ident); ok && textFields[k.Name] && untranslated[rel] == "" {
+						if s, ok := literal(kv.Value); ok {
+							add(s, rel+":"+strconv.Itoa(fset.Position(kv.Pos()).Line))
+						}
+					}
+				}
+			}
 			if sel, ok := n.Type.(*ast.SelectorExpr); ok && errsName != "" && expr(sel) == errsName+".E" {
 				for _, el := range n.Elts {
 					if kv, ok := el.(*ast.KeyValueExpr); ok && expr(kv.Key) == "Msg" {
@@ -294,18 +369,19 @@ func f(l interface{ T(string, ...any) string }, format string) {
 	_ = l.T("A page text")
 	_ = &e.E{Msg: "whole"}
 	_ = errors.New("not a message of the protocol")
+	_ = struct{ Key, Label string }{Key: "k", Label: "A label"}
 }
 `
 	if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for name, text := range map[string]string{"x.go": src, "templates/p.html": `<p>{{T "A template text"}}</p>`} {
+	for name, text := range map[string]string{"x.go": src, "templates/p.html": `<p>{{t .Lang "A template text"}} {{tf $.Lang "%d rows" .N}} {{t .Lang .Foo}}</p>`} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	texts, problems := codeTexts(t, dir)
-	for _, want := range []string{"A new %s message", "a new caption", "A page text", "A template text"} {
+	for _, want := range []string{"A new %s message", "a new caption", "A page text", "A template text", "%d rows", "A label"} {
 		if _, ok := texts[want]; !ok {
 			t.Errorf("the collector missed %q", want)
 		}
@@ -314,7 +390,7 @@ func f(l interface{ T(string, ...any) string }, format string) {
 		t.Error("the collector took a text that is no message")
 	}
 	joined := strings.Join(problems, "\n")
-	for _, want := range []string{"x.go e.New(format)", "x.go errs.E.Msg"} {
+	for _, want := range []string{"x.go e.New(format)", "x.go errs.E.Msg", "templates/p.html t .Foo"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("no problem reported for %s in:\n%s", want, joined)
 		}

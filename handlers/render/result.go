@@ -150,7 +150,7 @@ func ErrorNode(e *errs.E, lang string) *Node {
 	for _, p := range e.Params {
 		n.Add((&Node{Name: "param", Text: p.Value, Many: true}).With("name", p.Name))
 	}
-	msg := message(e, lang)
+	msg := Message(e, lang)
 	return n.Add(Text("detail", msg), Text("msg", msg))
 }
 
@@ -158,9 +158,9 @@ func ErrorNode(e *errs.E, lang string) *Node {
 // reaches the renderer.
 const maxMessage = 300
 
-// message is e's readable text in the language lang names: English as it is,
+// Message is e's readable text in the language lang names: English as it is,
 // another language from e's format and arguments, cut to maxMessage characters.
-func message(e *errs.E, language string) string {
+func Message(e *errs.E, language string) string {
 	l := lang.Lang(language)
 	if l == lang.English || !lang.Known(l) {
 		return e.Message()
