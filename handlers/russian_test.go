@@ -173,3 +173,37 @@ func TestRussianHelp(t *testing.T) {
 		}
 	})
 }
+
+// TestRussianPanel checks that the web panel speaks the browser's language: the
+// login page, an error on it, a list, and a form's error at its field; lang=en
+// overrides the browser, and without either the panel is English.
+func TestRussianPanel(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		b := e.browser()
+		ru := func(method, path string, v url.Values) *resp {
+			t.Helper()
+			var req *http.Request
+			if v != nil {
+				req, _ = http.NewRequest(method, e.srv.URL+path, strings.NewReader(v.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			} else {
+				req, _ = http.NewRequest(method, e.srv.URL+path, nil)
+			}
+			req.Header.Set("Accept-Language", "ru-RU,ru;q=0.9,en-US;q=0.8")
+			return b.do(req)
+		}
+		ru("GET", "/billmgr", nil).has(`<html lang="ru"`, ">Вход<", ">Пароль<").lacks(">Log in<")
+		b.get("/billmgr").has(`<html lang="en"`, ">Log in<")
+		ru("GET", "/billmgr?lang=en", nil).has(`<html lang="en"`, ">Log in<")
+
+		ru("POST", "/billmgr", url.Values{"func": {"auth"}, "username": {"root"}, "password": {"wrong"}}).
+			has("Неверное имя пользователя или пароль")
+
+		csrf := b.login("root")
+		ru("GET", "/billmgr?func=employee", nil).has("<h1 id=\"title\">Сотрудники", ">Логин<", "Всего: 1")
+		ru("POST", "/billmgr", url.Values{"func": {"employee.edit"}, "sok": {"ok"}, "csrf_token": {csrf}, "name": {"newbie"},
+			"email": {"not-an-email"}, "passwd": {"Secret-pass-9"}, "confirm": {"Secret-pass-9"}}).
+			has(`id="err-email"`, "Введите адрес электронной почты, например name@example.com")
+	})
+}
