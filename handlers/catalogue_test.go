@@ -18,7 +18,6 @@ import (
 	"staffmgr/handlers/lang"
 	"staffmgr/models"
 	"staffmgr/models/errs"
-	"staffmgr/rights"
 )
 
 // English is complete by construction: every text is written in English in the
@@ -71,26 +70,26 @@ var errsFormats = map[string]int{"New": 3, "Invalid": 2, "Denied": 1}
 // nonLiteral lists the calls whose text is not a literal, by file and the text's
 // expression, each with the reason that its texts are collected all the same.
 var nonLiteral = map[string]string{
-	"handlers/help.go l.T(fn.Caption)":                         "func captions: collected from the func table",
-	"handlers/help.go l.T(fn.Section)":                         "headings: collected from the func table",
-	"handlers/help.go l.T(col.Caption)":                        "column captions: collected from the list specs",
-	"handlers/help.go l.T(o.Label)":                            "choice labels: collected from the list specs and forms",
-	"handlers/help.go l.T(f.Caption)":                          "field captions: collected from the forms",
-	"handlers/help.go l.T(f.Help)":                             "field help: collected from the forms",
-	"handlers/render/html.go lang.Lang(v.Lang).T(col.Caption)": "column captions: collected from the list specs",
-	"handlers/render/html.go lang.Lang(v.Lang).T(l.Caption)":   "the captions of a row's funcs: collected from the func table",
-	"templates/templates.go lang.Lang(l).T(text)":              "the templates' t and tf: collected from the templates",
-	"handlers/labels.go c.Lang.T(o.Label)":                     "declared options of forms: collected from the forms",
-	"models/errs/errs.go t(string(c))":                         "a Caption argument: collected where each is made",
-	"models/errs/errs.go t(string(s))":                         "an argument of Captions: collected where each is made",
-	"models/errs/errs.go t(format)":                            "the format of an error: collected from the errs calls, and errs.NotFound",
-	"handlers/form/form.go errs.Caption(f.Caption)":            "field captions: collected from the forms",
-	"models/records.go errs.Caption(k.Entity)":                 "record kinds: collected from models.Positions, Schedules and Sites",
-	"models/password.go errs.Caption(PasswordClasses[c])":      "character classes: collected from models.PasswordClasses",
-	"handlers/employee.go errs.Caption(action)":                "actions: collected from pastTense",
-	"handlers/employee.go errs.Caption(pastTense[action])":     "actions done: collected from pastTense",
-	"models/journal.go errs.E.Msg":                             "the journal records in English what the client was told",
-	"handlers/uis_params.go errs.E.Msg":                        "a Data API error's message: the Data API speaks English",
+	"handlers/help.go l.T(fn.Caption)":                     "func captions: collected from the func table",
+	"handlers/help.go l.T(fn.Section)":                     "headings: collected from the func table",
+	"handlers/help.go l.T(col.Caption)":                    "column captions: collected from the list specs",
+	"handlers/help.go l.T(o.Label)":                        "choice labels: collected from the list specs and forms",
+	"handlers/help.go l.T(f.Caption)":                      "field captions: collected from the forms",
+	"handlers/help.go l.T(f.Help)":                         "field help: collected from the forms",
+	"handlers/render/html.go v.Lang.T(col.Caption)":        "column captions: collected from the list specs",
+	"handlers/render/html.go v.Lang.T(l.Caption)":          "the captions of a row's funcs: collected from the func table",
+	"handlers/render/html.go p.Lang.T(o.Label)":            "TODO",
+	"handlers/labels.go c.Lang.T(o.Label)":                 "declared options of forms: collected from the forms",
+	"models/errs/errs.go t(string(c))":                     "a Caption argument: collected where each is made",
+	"models/errs/errs.go t(string(s))":                     "an argument of Captions: collected where each is made",
+	"models/errs/errs.go t(format)":                        "the format of an error: collected from the errs calls, and errs.NotFound",
+	"handlers/form/form.go errs.Caption(f.Caption)":        "field captions: collected from the forms",
+	"models/records.go errs.Caption(k.Entity)":             "record kinds: collected from models.Positions, Schedules and Sites",
+	"models/password.go errs.Caption(PasswordClasses[c])":  "character classes: collected from models.PasswordClasses",
+	"handlers/employee.go errs.Caption(action)":            "actions: collected from pastTense",
+	"handlers/employee.go errs.Caption(pastTense[action])": "actions done: collected from pastTense",
+	"models/journal.go errs.E.Msg":                         "the journal records in English what the client was told",
+	"handlers/uis_params.go errs.E.Msg":                    "a Data API error's message: the Data API speaks English",
 }
 
 // codeTexts collects every text the code holds, with where it is, from the Go
@@ -178,9 +177,6 @@ func codeTexts(t *testing.T, root string) (map[string]string, []string) {
 	for _, c := range models.PasswordClasses {
 		add(c, "models.PasswordClasses")
 	}
-	for _, l := range []rights.Level{rights.Guest, rights.User, rights.Admin, rights.Root} {
-		add(levelName(l), "levelName")
-	}
 	for action, done := range pastTense {
 		add(action, "pastTense")
 		add(done, "pastTense")
@@ -206,23 +202,22 @@ func codeTexts(t *testing.T, root string) (map[string]string, []string) {
 }
 
 // templateAction is an action of a template, and templateT a call of its
-// translator in one: t LANG TEXT, or tf LANG FORMAT ARGS, TEXT a literal or not.
+// translator in one: .Lang.T TEXT ARGS, TEXT a literal or not.
 var (
 	templateAction = regexp.MustCompile(`(?s)\{\{.*?\}\}`)
-	templateT      = regexp.MustCompile(`\b(t|tf)\s+\$?[\w.]*\s+("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `|[^\s)}]+)`)
+	templateT      = regexp.MustCompile(`\.(Lang\.T)\s+("(?:[^"\\]|\\.)*"|` + "`[^`]*`" + `|[^\s)}]+)`)
 )
 
 // templateNonLiteral lists the templates' calls of the translator whose text is
 // not a literal, by file, call and the text's expression, each with the reason
 // that its texts are collected all the same.
 var templateNonLiteral = map[string]string{
-	"templates/page.html t .Title":     "a func's caption or a heading: collected from the func table",
-	"templates/page.html t .Caption":   "a func's caption: collected from the func table",
-	"templates/page.html t .P.Caption": "a func's caption: collected from the func table",
-	"templates/page.html t .P.Level":   "a level's name: collected from levelName",
-	"templates/page.html t $f.Caption": "a field's caption: collected from the forms and the Caption fields",
-	"templates/page.html t .Label":     "a count's or a badge's label: collected from the column choices, the Label fields and badgeFlags",
-	"templates/page.html t .":          "a done func's caption and a field's help: collected from the func table and the forms",
+	"templates/page.html Lang.T .Title":     "a func's caption or a heading: collected from the func table",
+	"templates/page.html Lang.T .Caption":   "a func's caption: collected from the func table",
+	"templates/page.html Lang.T .P.Caption": "a func's caption: collected from the func table",
+	"templates/page.html Lang.T $f.Caption": "a field's caption: collected from the forms and the Caption fields",
+	"templates/page.html Lang.T .Label":     "a count's or a badge's label: collected from the column choices, the Label fields and badgeFlags",
+	"templates/page.html Lang.T .":          "a done func's caption and a field's help: collected from the func table and the forms",
 }
 
 // formTexts adds the captions, help and choice labels of a form's fields.
@@ -375,7 +370,7 @@ func f(l interface{ T(string, ...any) string }, format string) {
 	if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for name, text := range map[string]string{"x.go": src, "templates/p.html": `<p>{{t .Lang "A template text"}} {{tf $.Lang "%d rows" .N}} {{t .Lang .Foo}}</p>`} {
+	for name, text := range map[string]string{"x.go": src, "templates/p.html": `<p>{{.Lang.T "A template text"}} {{$.Lang.T "%d rows" .N}} {{.Lang.T .Foo}}</p>`} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -390,7 +385,7 @@ func f(l interface{ T(string, ...any) string }, format string) {
 		t.Error("the collector took a text that is no message")
 	}
 	joined := strings.Join(problems, "\n")
-	for _, want := range []string{"x.go e.New(format)", "x.go errs.E.Msg", "templates/p.html t .Foo"} {
+	for _, want := range []string{"x.go e.New(format)", "x.go errs.E.Msg", "templates/p.html Lang.T .Foo"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("no problem reported for %s in:\n%s", want, joined)
 		}

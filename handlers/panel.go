@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"staffmgr/handlers/form"
+	texts "staffmgr/handlers/lang"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/models/errs"
@@ -66,7 +67,15 @@ func (a *App) panelPage(ec echo.Context, c *Ctx, name string, res render.Result,
 			return
 		}
 	}
-	p := &render.Panel{Func: name}
+	if back := session.OpenerToken(ec.Request()); back != "" && c.Actor == nil && ec.Request().Method == http.MethodGet {
+		// An su session that ended on its own (its time ran out): back to the
+		// session that opened it, which is checked like any other on the next page.
+		session.WriteCookie(ec.Response(), back, secure)
+		session.ClearOpenerCookie(ec.Response(), secure)
+		ec.Redirect(http.StatusSeeOther, safeNext(ec.Request().URL.RequestURI()))
+		return
+	}
+	p := &render.Panel{Func: name, Lang: texts.Choose(c.Params.Get("lang"), ec.Request().Header.Get("Accept-Language"))}
 	if fn != nil {
 		p.Caption = fn.Caption
 	}
@@ -76,11 +85,11 @@ func (a *App) panelPage(ec echo.Context, c *Ctx, name string, res render.Result,
 		data = doc.Nodes()
 	}
 	if appErr != nil && p.Error == nil && p.Kind != "login" && p.Kind != "act" {
-		p.Error = &render.ErrorView{Type: string(appErr.Kind), Object: appErr.Object, Value: appErr.Value, Msg: render.Message(appErr, string(c.Lang))}
+		p.Error = &render.ErrorView{Type: string(appErr.Kind), Object: appErr.Object, Value: appErr.Value, Msg: render.Message(appErr, string(p.Lang))}
 	}
 	panelHeaders(ec.Response().Header())
 	ec.Response().WriteHeader(http.StatusOK)
-	if err := render.Page(ec.Response(), render.Document(render.Meta{Func: name, Lang: string(c.Lang)}, data), p); err != nil {
+	if err := render.Page(ec.Response(), render.Document(render.Meta{Func: name, Lang: string(p.Lang)}, data), p); err != nil {
 		a.log.Error("render page", "error", err)
 	}
 }
@@ -92,9 +101,14 @@ func (a *App) panelPage(ec echo.Context, c *Ctx, name string, res render.Result,
 // API key, shown once).
 func (a *App) afterChange(ec echo.Context, c *Ctx, fn *Func, res render.Result, secure bool) (string, bool) {
 	switch {
-	case fn.Name == "auth":
-		return safeNext(c.Params.Get("next")), a.sessions.Opened(c)
-	case fn.Name == "logout" || fn.Name == "logon":
+	case fn.Name == "auth" || fn.Name == "logout" || fn.Name == "logon":
+		// A new login, or a logout, leaves no session to return to.
+		if session.OpenerToken(ec.Request()) != "" {
+			session.ClearOpenerCookie(ec.Response(), secure)
+		}
+		if fn.Name == "auth" {
+			return safeNext(c.Params.Get("next")), a.sessions.Opened(c)
+		}
 		return render.Binary, true
 	case fn.Name == "chlevel":
 		if back := session.OpenerToken(ec.Request()); back != "" {
@@ -225,7 +239,7 @@ func (a *App) panelView(c *Ctx, fn *Func, p *render.Panel, res render.Result, ap
 	if c.Actor == nil {
 		p.Kind = "login"
 		if appErr != nil && !(appErr.Object == "session" && session.CookieToken(r) == "") {
-			p.Error = &render.ErrorView{Type: string(appErr.Kind), Object: appErr.Object, Msg: render.Message(appErr, string(c.Lang))}
+			p.Error = &render.ErrorView{Type: string(appErr.Kind), Object: appErr.Object, Msg: render.Message(appErr, string(p.Lang))}
 		}
 		if fn != nil && fn.Name == "auth" {
 			p.Next = safeBack(c.Params.Get("next"))
@@ -274,6 +288,7 @@ func (a *App) panelView(c *Ctx, fn *Func, p *render.Panel, res render.Result, ap
 		a.formPage(c, fn, p, s.Input)
 	case *Send:
 		a.formPage(c, fn, p, s.Input)
+		p.Form.Sends = true
 	case *Group:
 		p.Kind = "confirm"
 		p.Items, p.Plname = a.rowNames(c, fn)
@@ -300,6 +315,14 @@ func resultPlid(res render.Result) string {
 // frame fills what every page shows: the account, the su banner, the menu.
 func (a *App) frame(c *Ctx, fn *Func, p *render.Panel) {
 	p.Account, p.AccountID, p.Level = c.Actor.Login, strconv.FormatInt(c.Actor.ID, 10), levelName(c.Actor.Level)
+	switch p.Level {
+	case "root":
+		p.LevelCaption = p.Lang.T("root")
+	case "admin":
+		p.LevelCaption = p.Lang.T("employee")
+	default:
+		p.LevelCaption = p.Lang.T("client")
+	}
 	if c.Real != nil {
 		p.Real = c.Real.Login
 	}
@@ -308,9 +331,14 @@ func (a *App) frame(c *Ctx, fn *Func, p *render.Panel) {
 	}
 	current := map[string]bool{}
 	if fn != nil {
-		current[fn.Name] = true
-		for _, h := range a.homes(fn) {
-			current[h] = true
+		// The page's func, and the lists it hangs from, up to the menu's.
+		for f, depth := fn, 0; f != nil && depth < 8; depth++ {
+			current[f.Name] = true
+			homes := a.homes(f)
+			if len(homes) == 0 {
+				break
+			}
+			f = a.funcs[homes[0]]
 		}
 	}
 	for _, f := range a.ordered {
@@ -366,6 +394,10 @@ func (a *App) listMeta(c *Ctx, fn *Func, s *List) *render.ListMeta {
 			m.Links = append(m.Links, act)
 		case *List:
 			act.Kind = "list"
+			if s.Spec.Memory {
+				// A list computed whole, such as the rights, reads best on one page.
+				_, act.Size = s.Spec.PageSizes()
+			}
 			m.Links = append(m.Links, act)
 		case *Form:
 			if f.Name == fn.Name+".filter" {
@@ -402,6 +434,9 @@ func (a *App) listMeta(c *Ctx, fn *Func, s *List) *render.ListMeta {
 	return m
 }
 
+// maxCounts is the most values of a status column that a list counts rows by.
+const maxCounts = 6
+
 // statusCounts are the rows of a list by the values of its status column (the
 // first column of status kind that filters by choice), each counted by the list
 // itself, filtered inline, so that the count obeys the same access and scope.
@@ -413,7 +448,9 @@ func (a *App) statusCounts(c *Ctx, fn *Func, spec *list.Spec) []render.Count {
 			break
 		}
 	}
-	if col == nil {
+	// Each count is a query of its own: a status of a few values only (tickets),
+	// not a journal's ten results over its whole history.
+	if col == nil || len(col.Choices) > maxCounts {
 		return nil
 	}
 	var out []render.Count
@@ -483,6 +520,7 @@ func (a *App) formPage(c *Ctx, fn *Func, p *render.Panel, def *form.Def) {
 		return
 	}
 	p.Kind = "ticket"
+	p.StatusChoices = ticketStatusOptions
 	p.Back = render.Binary + "?" + url.Values{"func": {fn.Name}, "elid": {p.Elid}}.Encode()
 	transfer := a.funcs["support_tool_responsible"]
 	if fn.Name != "ticket.edit" || transfer == nil || !a.allowed(c, transfer) {
@@ -513,8 +551,8 @@ func (a *App) refusedForm(c *Ctx, fn *Func, p *render.Panel, appErr *errs.E) ren
 	}
 	a.formPage(c, fn, p, def)
 	if def.Field(appErr.Object) != nil {
-		p.FieldErrors = map[string]string{appErr.Object: render.Message(appErr, string(c.Lang))}
-		p.Error = &render.ErrorView{Type: string(appErr.Kind), Object: appErr.Object, Msg: render.Message(appErr, string(c.Lang))}
+		p.FieldErrors = map[string]string{appErr.Object: render.Message(appErr, string(p.Lang))}
+		p.Error = &render.ErrorView{Type: string(appErr.Kind), Object: appErr.Object, Msg: render.Message(appErr, string(p.Lang))}
 	}
 	p.Typed = map[string][]string{}
 	for _, f := range def.Fields {
@@ -545,7 +583,7 @@ func (a *App) actPage(c *Ctx, fn *Func, p *render.Panel) render.Result {
 		}
 	}
 	p.Items = []render.Option{{Key: p.Elid, Label: label}}
-	if fn.Name == "employee.su" {
+	if fn.right() == "employee.su" {
 		p.Form = &render.FormMeta{Func: fn.Name, Fields: []render.FieldMeta{{Name: "reason", Caption: "Reason",
 			Type: "text", Max: maxReason, Required: a.cfg.Su.ReasonRequired}}}
 	}

@@ -291,6 +291,21 @@ func TestPanelActAsAndReturn(t *testing.T) {
 		page.has(`id="su-banner"`, `data-real="root" data-actor="alice"`, `id="account" data-login="alice"`)
 		b.post(url.Values{"func": {"chlevel"}, "lp": {"1"}, "csrf_token": {csrfOf(t, page)}}).redirects("/billmgr")
 		b.get("/billmgr").has(`id="account" data-login="root"`).lacks(`id="su-banner"`)
+
+		// An su session that ends on its own hands the browser back to its opener.
+		b.post(url.Values{"func": {"employee.su"}, "elid": {itoa(a.ID)}, "csrf_token": {csrf}}).redirects("/billmgr")
+		if err := e.db.Exec("DELETE FROM sessions WHERE account_id = ?", a.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		b.get("/billmgr?func=employee").redirects("/billmgr?func=employee")
+		page = b.get("/billmgr?func=employee")
+		page.has(`id="account" data-login="root"`).lacks(`id="su-banner"`)
+
+		// Logging out of an su session logs the browser out: the opener's session is
+		// not taken up again.
+		b.post(url.Values{"func": {"employee.su"}, "elid": {itoa(a.ID)}, "csrf_token": {csrfOf(t, page)}}).redirects("/billmgr")
+		b.post(url.Values{"func": {"logout"}, "csrf_token": {csrfOf(t, b.get("/billmgr"))}}).redirects("/billmgr")
+		b.get("/billmgr?func=employee").has(`form id="login"`)
 	})
 }
 
@@ -349,4 +364,50 @@ func nested(a *App, fn *Func) bool {
 		}
 	}
 	return false
+}
+
+func TestPanelActAsClient(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		client := MustCreateAccount(t, e.db, "carl", rights.User)
+		staff := MustCreateEmployee(t, e.db, "sam", rights.Admin)
+		b := e.browser()
+		csrf := b.login("root")
+		b.get("/billmgr?func=user").has(`data-link="user.su" data-kind="act"`)
+		b.post(url.Values{"func": {"user.su"}, "elid": {itoa(client.ID)}, "csrf_token": {csrf}}).redirects("/billmgr")
+		b.get("/billmgr").has(`data-real="root" data-actor="carl"`, `data-func="clientticket"`).lacks(`data-func="employee"`)
+
+		// user.su acts only on clients, and needs employee.su like the su parameter.
+		root := e.login("root")
+		e.get("func=user.su&elid="+itoa(staff.ID)+"&auth="+root).fails("missed", "elid")
+		sid := e.login("sam")
+		e.get("func=user.su&elid="+itoa(client.ID)+"&auth="+sid).fails("access", "user.su")
+		e.get("func=rights2.user.resume&sok=ok&elid=employee.su&plid=" + itoa(staff.ID) + "&auth=" + root).ok()
+		e.get("func=user.su&elid=" + itoa(client.ID) + "&auth=" + sid).ok()
+	})
+}
+
+// TestPanelReachesEveryFunc holds the panel to the func table: every list is in
+// the menu or nested in a list, and every form, send and group operation acts on
+// the rows of a list (its name extends the list's, or Of names it), where its page
+// is linked from.
+func TestPanelReachesEveryFunc(t *testing.T) {
+	a := &App{funcs: map[string]*Func{}}
+	for _, f := range funcTable() {
+		a.funcs[f.Name] = f
+	}
+	for _, f := range funcTable() {
+		homes := a.homes(f)
+		for _, h := range homes {
+			if _, ok := a.funcs[h].Shape.(*List); !ok {
+				t.Errorf("%s acts on %s, which is no list", f.Name, h)
+			}
+		}
+		switch f.Shape.(type) {
+		case *Form, *Send, *Group:
+			if len(homes) == 0 {
+				t.Errorf("%s acts on no list: the panel has no page that leads to it; name it X.verb of a list X, or declare Of", f.Name)
+			}
+		}
+	}
 }

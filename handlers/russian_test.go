@@ -130,7 +130,7 @@ func TestRussianHelp(t *testing.T) {
 			m := fld.(map[string]any)
 			fields[m["$name"].(string)] = m
 		}
-		if p := fields["passwd"]; text(p, "caption") != "Пароль" || text(p, "help") != "Если оставить пустым, пароль не изменится" ||
+		if p := fields["passwd"]; text(p, "caption") != "Пароль" || text(p, "help") != "Обязателен для новой учётной записи; если при изменении оставить пустым, пароль не изменится" ||
 			text(p, "type") != "password" {
 			t.Errorf("passwd in Russian: %v", p)
 		}

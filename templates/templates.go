@@ -8,8 +8,6 @@ import (
 	"io"
 	"mime"
 	"path"
-
-	"staffmgr/handlers/lang"
 )
 
 //go:embed *.html
@@ -19,15 +17,9 @@ var files embed.FS
 var assets embed.FS
 
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
-	// t and tf say a text, and a text with its verbs filled in, in the page's
-	// language.
-	"t": func(l, text string) string { return lang.Lang(l).T(text) },
-	"tf": func(l, text string, args ...any) string {
-		return lang.Lang(l).T(text, args...)
-	},
 	// fld hands a field to the field template with the page's language and the
 	// prefix of its id.
-	"fld": func(lang string, f any, prefix string) map[string]any {
+	"fld": func(lang any, f any, prefix string) map[string]any {
 		return map[string]any{"Lang": lang, "F": f, "P": prefix}
 	},
 }).ParseFS(files, "*.html"))
