@@ -1,6 +1,9 @@
 package lang
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestChoose(t *testing.T) {
 	for _, tc := range []struct {
@@ -46,5 +49,18 @@ func TestT(t *testing.T) {
 	}
 	if got := English.T("100%"); got != "100%" {
 		t.Errorf("a text without args is not formatted: %q", got)
+	}
+}
+
+func TestVerbs(t *testing.T) {
+	for s, want := range map[string]string{
+		"%s %q not found":     "%s %q",
+		"100%% of %d, %-5.2f": "%d %-5.2f",
+		"no verbs":            "",
+		"%[1]s and %v":        "%[1]s %v",
+	} {
+		if got := strings.Join(Verbs(s), " "); got != want {
+			t.Errorf("Verbs(%q) = %q, want %q", s, got, want)
+		}
 	}
 }
