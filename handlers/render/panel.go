@@ -101,8 +101,8 @@ type ListMeta struct {
 	Filter   *FormMeta
 	Filtered bool
 	// Stored is the filter the session keeps, which the filter form shows.
-	Stored map[string]string
-	MaxSize  int
+	Stored  map[string]string
+	MaxSize int
 	// Rights draws the list as the rights of an employee or a department: each
 	// right's state in words and where it comes from.
 	Rights bool
