@@ -163,6 +163,7 @@ func (a *App) Echo() *echo.Echo {
 		e.GET(path, a.serve)
 		e.POST(path, a.serve)
 	}
+	e.GET("/assets/:name", a.serveAsset)
 	a.opsRoutes(e)
 	for _, path := range uisPaths {
 		e.Any(path, a.serveUIS)

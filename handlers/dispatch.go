@@ -143,11 +143,11 @@ func (a *App) serve(ec echo.Context) error {
 	}
 
 	appErr := a.appError(log, reqID, err)
-	if format == render.HTML && appErr == nil && a.sessions.Opened(c) {
-		a.metrics.request(name, format, nil, start)
-		return ec.Redirect(http.StatusSeeOther, render.Binary)
+	if format == render.HTML {
+		a.panelPage(ec, c, name, res, appErr)
+	} else {
+		a.write(ec, format, render.Meta{Func: name, Lang: lang(params), Params: params.Echo()}, res, appErr)
 	}
-	a.write(ec, format, render.Meta{Func: name, Lang: lang(params), Params: params.Echo()}, res, appErr)
 	a.metrics.request(name, format, appErr, start)
 
 	attrs := []any{"method", r.Method, "func", models.Clamp(name, maxErrorValue), "ip", c.IP, "duration", time.Since(start).Round(time.Microsecond)}
@@ -369,16 +369,6 @@ func (a *App) write(ec echo.Context, format render.Format, meta render.Meta, res
 	h := ec.Response().Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	if format == render.HTML {
-		h.Set("Content-Type", "text/html; charset=UTF-8")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'")
-		ec.Response().WriteHeader(http.StatusOK)
-		if err := render.Page(ec.Response(), doc); err != nil {
-			a.log.Error("render page", "error", err)
-		}
-		return
-	}
 	ct, body := render.Encode(format, doc)
 	ec.Blob(http.StatusOK, ct, body)
 }

@@ -28,7 +28,12 @@ type Func struct {
 	// Own says the func's elid is optional and names the caller's own account when
 	// left out; its form on that account opens without the right, since one's own
 	// account is always one's own to read. A confirmed change needs the right.
-	Own   bool
+	Own bool
+	// Of names the lists whose rows the func acts on, when its name does not say
+	// so: a func X.verb acts on the rows of the list X (the longest such prefix
+	// that is a list), and the panel shows it there as a toolbar action, a row
+	// link or a nested list.
+	Of    []string
 	Shape Shape
 	// Section is the heading of the func table the func is listed under, as the API
 	// reference groups it; the table's heading rows set it.
@@ -112,7 +117,7 @@ func funcTable() []*Func {
 		{Name: "employee.department.suspend", Caption: "Exclude an employee from departments", Level: rights.Admin, Shape: &Group{Each: membershipSuspend}},
 		{Name: "employee.department.delete", Caption: "Remove an employee's associations with departments", Level: rights.Admin, Shape: &Group{Each: membershipDelete}},
 
-		{Name: "employee.su", Caption: "Act as an employee", Level: rights.Admin, Shape: &Op{Run: employeeSu, Writes: true}},
+		{Name: "employee.su", Caption: "Act as an employee", Level: rights.Admin, Of: []string{"employee"}, Shape: &Op{Run: employeeSu, Writes: true}},
 		{Name: "employee.support_tool_settings", Caption: "Support settings of an employee", Level: rights.Admin, Own: true,
 			Shape: &Form{Input: supportSettingsInput, Show: supportSettingsForm, Save: supportSettingsSave}},
 		{Name: "employee.sms", Caption: "Text an employee", Level: rights.Admin, Own: true,
@@ -156,12 +161,12 @@ func funcTable() []*Func {
 			Shape: &Group{Each: departmentNumberAvailable(false)}},
 
 		heading("Rights"),
-		{Name: "rights2.user", Caption: "Rights of an employee", Level: rights.Admin, Shape: &List{Spec: rightsUserSpec, Rows: rightsUserList}},
+		{Name: "rights2.user", Caption: "Rights of an employee", Level: rights.Admin, Of: []string{"employee"}, Shape: &List{Spec: rightsUserSpec, Rows: rightsUserList}},
 		filterFunc("rights2.user", "Filter rights of an employee", rights.Admin, rightsUserSpec),
 		{Name: "rights2.user.resume", Caption: "Allow rights to an employee", Level: rights.Admin, Shape: &Group{Each: rightsUserResume}},
 		{Name: "rights2.user.suspend", Caption: "Deny rights to an employee", Level: rights.Admin, Shape: &Group{Each: rightsUserSuspend}},
 		{Name: "rights2.user.delete", Caption: "Reset an employee's rights to their departments'", Level: rights.Admin, Shape: &Group{Each: rightsUserDelete}},
-		{Name: "rights2.group", Caption: "Rights of a department", Level: rights.Admin, Shape: &List{Spec: rightsGroupSpec, Rows: rightsGroupList}},
+		{Name: "rights2.group", Caption: "Rights of a department", Level: rights.Admin, Of: []string{"department"}, Shape: &List{Spec: rightsGroupSpec, Rows: rightsGroupList}},
 		filterFunc("rights2.group", "Filter rights of a department", rights.Admin, rightsGroupSpec),
 		{Name: "rights2.group.resume", Caption: "Grant rights to a department", Level: rights.Admin, Shape: &Group{Each: departmentRight(true)}},
 		{Name: "rights2.group.suspend", Caption: "Withdraw rights from a department", Level: rights.Admin, Shape: &Group{Each: departmentRight(false)}},
@@ -186,10 +191,10 @@ func funcTable() []*Func {
 		{Name: "clientticket.edit", Caption: "Open or answer a ticket", Level: rights.User, Only: true, Shape: &Form{Input: clientTicketInput, Show: clientTicketForm, Save: clientTicketSave}},
 		{Name: "ticket_all", Caption: "All tickets", Level: rights.Admin, Shape: &List{Spec: ticketAllSpec, Rows: ticketAll}},
 		filterFunc("ticket_all", "Filter all tickets", rights.Admin, ticketAllSpec),
-		{Name: "ticket", Caption: "My ticket queue", Level: rights.Admin, Shape: &List{Spec: ticketQueueSpec, Rows: ticketQueue}},
+		{Name: "ticket", Caption: "My ticket queue", Level: rights.Admin, Shape: &List{Spec: ticketQueueSpec, Rows: ticketQueue, Key: "ticket"}},
 		filterFunc("ticket", "Filter my ticket queue", rights.Admin, ticketQueueSpec),
-		{Name: "ticket.edit", Caption: "Answer a ticket", Level: rights.Admin, Shape: &Form{Input: ticketEditInput, Show: ticketEditForm, Save: ticketEditSave}},
-		{Name: "support_tool_responsible", Caption: "Hand a ticket to an employee or a department", Level: rights.Admin,
+		{Name: "ticket.edit", Caption: "Answer a ticket", Level: rights.Admin, Of: []string{"ticket", "ticket_all"}, Shape: &Form{Input: ticketEditInput, Show: ticketEditForm, Save: ticketEditSave}},
+		{Name: "support_tool_responsible", Caption: "Hand a ticket to an employee or a department", Level: rights.Admin, Of: []string{"ticket", "ticket_all"},
 			Shape: &Form{Input: transferInput, Show: transferForm, Save: transferSave}},
 
 		heading("The audit journal"),

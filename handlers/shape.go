@@ -23,6 +23,9 @@ type Shape interface{ shape() }
 type List struct {
 	Spec *list.Spec
 	Rows func(c *Ctx, q *list.Query) (*render.List, error)
+	// Key is the cell that names a row as the elid of the funcs acting on it: id,
+	// or name in a list without ids, when empty.
+	Key string
 }
 
 // Form shows an element's fields without sok=ok, and changes nothing; with sok=ok

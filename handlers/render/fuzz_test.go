@@ -198,7 +198,7 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 
-		if err := render.Page(io.Discard, doc); err != nil {
+		if err := render.Page(io.Discard, doc, nil); err != nil {
 			t.Fatalf("page: %v", err)
 		}
 	})

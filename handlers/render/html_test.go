@@ -13,7 +13,7 @@ import (
 func page(t *testing.T, doc *render.Node) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := render.Page(&b, doc); err != nil {
+	if err := render.Page(&b, doc, nil); err != nil {
 		t.Fatalf("Page: %v", err)
 	}
 	s := b.String()
@@ -35,7 +35,7 @@ func TestPageRendersEveryCase(t *testing.T) {
 			render.Row(render.Text("b", "2"), render.El("c", render.Text("x", "3"), render.Flag("y"))),
 			render.Row(),
 		}))
-		if !strings.Contains(s, "<th>a</th><th>b</th><th>c</th>") || !strings.Contains(s, "<td></td><td>2</td><td>3, yes</td>") {
+		if !strings.Contains(s, `<th scope="col">a</th><th scope="col">b</th><th scope="col">c</th>`) || !strings.Contains(s, "<td></td><td>2</td><td>3, yes</td>") {
 			t.Errorf("rows not laid out by column:\n%s", s)
 		}
 	})
