@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/url"
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -51,4 +53,91 @@ func TestBrowserKeyboardLogin(t *testing.T) {
 		t.Fatalf("the keyboard login did not open the panel:\n%s", p.bodyText())
 	}
 	p.sees("root")
+}
+
+// TestBrowserLogout: Log out ends the session on the server and shows the login
+// form; a page asked for afterwards is the login form, and the login returns there.
+func TestBrowserLogout(t *testing.T) {
+	t.Parallel()
+	p := openPanel(t, models.SQLite)
+	p.open("/")
+	p.login("root", rootPassword)
+	p.click(`#menu a[data-func="employee"]`)
+	p.click("#logout")
+	if p.count("#password") != 1 || p.count("#account") != 0 {
+		t.Fatalf("after Log out:\n%s", p.bodyText())
+	}
+	var sessions int64
+	if err := p.m.DB.Table("sessions").Count(&sessions).Error; err != nil {
+		t.Fatal(err)
+	}
+	if sessions != 0 {
+		t.Errorf("%d sessions remain after Log out", sessions)
+	}
+	p.open("/billmgr?func=department")
+	if p.count("#password") != 1 {
+		t.Fatalf("a page asked for after Log out:\n%s", p.bodyText())
+	}
+	p.login("root", rootPassword)
+	if got := p.attr("body", "data-func"); got != "department" {
+		t.Errorf("after the login the panel shows %q, not the departments asked for", got)
+	}
+}
+
+// TestBrowserNarrow: at 390 px wide (a phone) the main pages fit the width: the page
+// itself never scrolls sideways (a wide table may scroll in its own box).
+func TestBrowserNarrow(t *testing.T) {
+	t.Parallel()
+	p := openPanel(t, models.SQLite)
+	supportDesk(p)
+	p.do("narrow the window", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	p.open("/")
+	p.fits("the login page")
+	p.login("root", rootPassword)
+	for _, path := range []string{
+		"/billmgr?func=employee",
+		"/billmgr?func=employee.edit",
+		"/billmgr?func=rights2.user&plid=" + strconv.FormatInt(p.mustAccount("sam").ID, 10),
+	} {
+		p.open(path)
+		p.fits(path)
+	}
+	p.open("/billmgr?func=employee")
+	p.shot("panel-staff-list-narrow")
+}
+
+// fits fails when the page is wider than the window.
+func (p *panel) fits(what string) {
+	p.t.Helper()
+	var m struct{ Scroll, Inner int }
+	p.eval(`({Scroll: document.documentElement.scrollWidth, Inner: window.innerWidth})`, &m)
+	if m.Scroll > m.Inner {
+		var wide []string
+		p.eval(`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+			.slice(0, 5).map(e => e.tagName + (e.id ? "#" + e.id : "") + "." + e.className)`, &wide)
+		p.t.Errorf("%s is %d px wide in a %d px window; too wide: %v", what, m.Scroll, m.Inner, wide)
+	}
+}
+
+// TestBrowserKeyLogin: a one-time key link logs in once and opens the page it names;
+// the same link again is refused.
+func TestBrowserKeyLogin(t *testing.T) {
+	t.Parallel()
+	p := openPanel(t, models.SQLite)
+	p.mkEmployee("anna", "default_access_allow", "on")
+	const key = "a-one-time-key-0123456789"
+	p.api(url.Values{"func": {"session.newkey"}, "username": {"anna"}, "key": {key}})
+	link := "/billmgr?func=auth&username=anna&key=" + key + "&next=" + url.QueryEscape("/billmgr?func=department")
+	p.open(link)
+	if got := p.attr("#account", "data-login"); got != "anna" {
+		t.Fatalf("the key link logged in as %q", got)
+	}
+	if got := p.attr("body", "data-func"); got != "department" {
+		t.Errorf("the key link opened %q, not the departments it names", got)
+	}
+	p.click("#logout")
+	p.open(link)
+	if p.count("#account") != 0 || p.count("#error") != 1 {
+		t.Errorf("a used key logged in again:\n%s", p.bodyText())
+	}
 }

@@ -20,7 +20,9 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"staffmgr/models"
 	"staffmgr/models/dbtest"
+	"staffmgr/models/errs"
 )
 
 // The browser tests drive Chromium through the DevTools protocol against the real
@@ -177,6 +179,7 @@ type panel struct {
 	m    *Main
 	base string // http://127.0.0.1:port
 	tab  context.Context
+	kind string // the database's kind
 }
 
 // openPanel starts the real server on a fresh database of the given kind and opens
@@ -185,7 +188,7 @@ func openPanel(t *testing.T, kind string) *panel {
 	t.Helper()
 	tab := browserTab(t)
 	m, _ := startMain(t, dbtest.NewDSN(t, kind), rootPassword)
-	return &panel{t: t, m: m, base: "http://" + m.Addr(), tab: tab}
+	return &panel{t: t, m: m, base: "http://" + m.Addr(), tab: tab, kind: kind}
 }
 
 // stepTimeout bounds one browser step, so a page that never comes ends the test
@@ -291,7 +294,12 @@ func (p *panel) count(sel string) int {
 // fill types a value into the input matching a CSS selector, replacing what it held.
 func (p *panel) fill(sel, value string) {
 	p.t.Helper()
-	p.do("fill "+sel, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
+	var found bool
+	p.eval(fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (e === null) return false; e.value = ""; return true; })()`, sel), &found)
+	if !found {
+		p.t.Fatalf("fill %s: no such field on %s:\n%s", sel, p.location(), p.bodyText())
+	}
+	p.do("fill "+sel, chromedp.SendKeys(chromedp.CSS(sel), value, chromedp.NodeVisible))
 }
 
 // navigating runs action, which makes the page go to another one (a click on a link
@@ -323,16 +331,28 @@ func (p *panel) click(sel string) {
 	p.navigating("click "+sel, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
 }
 
-// shot saves a screenshot of the page as NAME.png into the -screenshots folder, when
-// one is given.
+// open_ opens the details element matching a CSS selector with a click on its
+// summary, unless it is open already.
+func (p *panel) expand(sel string) {
+	p.t.Helper()
+	var open bool
+	p.eval(fmt.Sprintf(`document.querySelector(%q).open`, sel), &open)
+	if !open {
+		p.do("open "+sel, chromedp.Click(chromedp.CSS(sel+" > summary"), chromedp.NodeVisible))
+	}
+}
+
+// shot saves a screenshot of what the window shows as NAME.png into the -screenshots
+// folder, when one is given. A test that runs on several databases takes it on
+// SQLite alone, so that one picture has one writer.
 func (p *panel) shot(name string) {
 	p.t.Helper()
-	if *screenshots == "" {
+	if *screenshots == "" || p.kind != models.SQLite {
 		return
 	}
 	ctx, cancel := context.WithTimeout(p.tab, stepTimeout)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		p.t.Fatalf("screenshot %s: %v", name, err)
 	}
@@ -417,4 +437,111 @@ func (p *panel) noteFocusVisible() {
 	if !shown {
 		p.t.Errorf("the focused element on %s has neither an outline nor a shadow", p.location())
 	}
+}
+
+// account is the account with the login, read from the database; ok is false when
+// there is none.
+func (p *panel) account(login string) (a *models.Account, ok bool) {
+	p.t.Helper()
+	a, err := models.FindAccountByLogin(context.Background(), p.m.DB, login)
+	if errors.Is(err, errs.Missed) {
+		return nil, false
+	}
+	if err != nil {
+		p.t.Fatalf("find %s: %v", login, err)
+	}
+	return a, true
+}
+
+// mustAccount is account for a login that must exist.
+func (p *panel) mustAccount(login string) *models.Account {
+	p.t.Helper()
+	a, ok := p.account(login)
+	if !ok {
+		p.t.Fatalf("there is no account %s", login)
+	}
+	return a
+}
+
+// mkDepartment creates a department through the API; fields are name, value pairs
+// of department.edit.
+func (p *panel) mkDepartment(name string, fields ...string) int64 {
+	p.t.Helper()
+	params := url.Values{"func": {"department.edit"}, "sok": {"ok"}, "name": {name}}
+	for i := 0; i+1 < len(fields); i += 2 {
+		params.Add(fields[i], fields[i+1])
+	}
+	p.api(params)
+	d, err := models.FindDepartmentByName(context.Background(), p.m.DB, name)
+	if err != nil {
+		p.t.Fatalf("department %s: %v", name, err)
+	}
+	return d.ID
+}
+
+// mkEmployee creates an employee with the test password through the API; fields
+// are name, value pairs of employee.edit.
+func (p *panel) mkEmployee(login string, fields ...string) int64 {
+	p.t.Helper()
+	params := url.Values{"func": {"employee.edit"}, "sok": {"ok"}, "name": {login},
+		"passwd": {testPassword}, "confirm": {testPassword}}
+	for i := 0; i+1 < len(fields); i += 2 {
+		params.Set(fields[i], fields[i+1])
+	}
+	p.api(params)
+	return p.mustAccount(login).ID
+}
+
+// mkClient creates a client with the test password through the API.
+func (p *panel) mkClient(login string, fields ...string) int64 {
+	p.t.Helper()
+	params := url.Values{"func": {"user.edit"}, "sok": {"ok"}, "name": {login},
+		"passwd": {testPassword}, "confirm": {testPassword}}
+	for i := 0; i+1 < len(fields); i += 2 {
+		params.Set(fields[i], fields[i+1])
+	}
+	p.api(params)
+	return p.mustAccount(login).ID
+}
+
+// testPassword is the password of the accounts the browser tests create.
+const testPassword = "Test-pass1"
+
+// selectOption chooses, in the select matching a CSS selector, the option shown as
+// label (or, failing that, the one whose label starts with it).
+func (p *panel) selectOption(sel, label string) {
+	p.t.Helper()
+	var ok bool
+	p.eval(fmt.Sprintf(`(() => {
+		const s = document.querySelector(%[1]q);
+		if (s === null) return false;
+		const opts = [...s.options];
+		const o = opts.find(o => o.text.trim() === %[2]q) || opts.find(o => o.text.trim().startsWith(%[2]q));
+		if (o === undefined) return false;
+		s.focus(); o.selected = true;
+		s.dispatchEvent(new Event("input", {bubbles: true}));
+		s.dispatchEvent(new Event("change", {bubbles: true}));
+		return true; })()`, sel, label), &ok)
+	if !ok {
+		var opts []string
+		p.eval(fmt.Sprintf(`(() => { const s = document.querySelector(%q); return s === null ? [] : [...s.options].map(o => o.text); })()`, sel), &opts)
+		p.t.Fatalf("%s has no option %q; it has %q", sel, label, opts)
+	}
+}
+
+// follow opens the page a row of the list leads to (a[data-link=link] in the row
+// matching rowSel), opening the row's menu first, as a user does, when the link is
+// in one.
+func (p *panel) follow(rowSel, link string) {
+	p.t.Helper()
+	sel := fmt.Sprintf(`%s a[data-link=%q]`, rowSel, link)
+	if p.count(sel) == 0 {
+		p.t.Fatalf("the row %s has no link to %s:\n%s", rowSel, link, p.bodyText())
+	}
+	var menu bool
+	p.eval(fmt.Sprintf(`document.querySelector(%q).closest("details") !== null`, sel), &menu)
+	if menu {
+		p.do("open the menu of "+rowSel, chromedp.Click(chromedp.CSS(rowSel+" details > summary"), chromedp.NodeVisible))
+	}
+	p.click(sel)
 }
