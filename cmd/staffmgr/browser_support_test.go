@@ -52,7 +52,6 @@ func TestBrowserSupport(t *testing.T) {
 	if got := p.texts(`#thread li[data-kind="reply"] .body`); len(got) != 1 || got[0] != "Since this morning, <b>nothing</b> answers." {
 		t.Errorf("the thread shows %q", got)
 	}
-	p.shot("panel-ticket")
 
 	// Taken with one button.
 	p.click("#take-submit")
@@ -69,6 +68,7 @@ func TestBrowserSupport(t *testing.T) {
 	if got := p.texts(`#thread li[data-kind="reply"] .body`); len(got) != 2 || got[1] != "We are looking into it." {
 		t.Errorf("after the reply the thread shows %q", got)
 	}
+	p.shotPage("panel-ticket")
 	msgs, err := models.Messages(context.Background(), p.m.DB, ticket, true)
 	if err != nil {
 		t.Fatal(err)

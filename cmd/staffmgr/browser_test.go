@@ -347,12 +347,23 @@ func (p *panel) expand(sel string) {
 // SQLite alone, so that one picture has one writer.
 func (p *panel) shot(name string) {
 	p.t.Helper()
+	p.screenshot(name, chromedp.CaptureScreenshot())
+}
+
+// shotPage is shot of the whole page, however long.
+func (p *panel) shotPage(name string) {
+	p.t.Helper()
+	p.screenshot(name, chromedp.FullScreenshot(100))
+}
+
+func (p *panel) screenshot(name string, capture chromedp.Action[[]byte]) {
+	p.t.Helper()
 	if *screenshots == "" || p.kind != models.SQLite {
 		return
 	}
 	ctx, cancel := context.WithTimeout(p.tab, stepTimeout)
 	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	png, err := chromedp.Run(ctx, capture)
 	if err != nil {
 		p.t.Fatalf("screenshot %s: %v", name, err)
 	}
