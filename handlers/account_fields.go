@@ -17,7 +17,7 @@ var (
 	realnameInput = form.Field{Name: "realname", Caption: "Full name", Max: models.MaxRealname}
 	emailInput    = form.Field{Name: "email", Caption: "Email", Type: form.Email, Max: models.MaxEmail, Check: models.CheckEmail}
 	passwordInput = form.Field{Name: "passwd", Caption: "Password", Type: form.Password, Need: form.Required, Confirm: "confirm", Raw: true,
-		Help: "Left empty, the password stays as it is"}
+		Help: "Required for a new account; left empty on an edit, the password stays as it is"}
 	confirmInput = form.Field{Name: "confirm", Caption: "Confirm the password", Type: form.Password, Raw: true}
 )
 

@@ -143,6 +143,7 @@ var untouching = map[string]string{
 	"user.delete":  "clients hold no rights: every employee dominates them",
 	"user.suspend": "clients hold no rights: every employee dominates them",
 	"user.resume":  "clients hold no rights: every employee dominates them",
+	"user.su":      "clients hold no rights: every employee dominates them; the su guards apply as for employee.su",
 	"clientticket": "client side", "clientticket.filter": "own filter", "clientticket.edit": "client side",
 	"ticket_all": "list", "ticket_all.filter": "own filter",
 	"ticket": "list", "ticket.filter": "own filter", "ticket.edit": "a ticket",

@@ -184,6 +184,8 @@ func funcTable() []*Func {
 		{Name: "user.delete", Caption: "Delete clients", Level: rights.Admin, Shape: &Group{Each: userDelete}},
 		{Name: "user.suspend", Caption: "Suspend clients", Level: rights.Admin, Shape: &Group{Each: userSuspend}},
 		{Name: "user.resume", Caption: "Resume clients", Level: rights.Admin, Shape: &Group{Each: userResume}},
+		{Name: "user.su", Caption: "Act as a client", Level: rights.Admin, Right: "employee.su", Of: []string{"user"},
+			Shape: &Op{Run: userSu, Writes: true}},
 
 		heading("The support desk"),
 		{Name: "clientticket", Caption: "My tickets", Level: rights.User, Only: true, Shape: &List{Spec: clientTicketSpec, Rows: clientTicketList}},

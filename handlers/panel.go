@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"staffmgr/handlers/form"
+	texts "staffmgr/handlers/lang"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/models/errs"
@@ -66,7 +67,15 @@ func (a *App) panelPage(ec echo.Context, c *Ctx, name string, res render.Result,
 			return
 		}
 	}
-	p := &render.Panel{Func: name}
+	if back := session.OpenerToken(ec.Request()); back != "" && c.Actor == nil && ec.Request().Method == http.MethodGet {
+		// An su session that ended on its own (its time ran out): back to the
+		// session that opened it, which is checked like any other on the next page.
+		session.WriteCookie(ec.Response(), back, secure)
+		session.ClearOpenerCookie(ec.Response(), secure)
+		ec.Redirect(http.StatusSeeOther, safeNext(ec.Request().URL.RequestURI()))
+		return
+	}
+	p := &render.Panel{Func: name, Lang: texts.Choose(c.Params.Get("lang"), ec.Request().Header.Get("Accept-Language"))}
 	if fn != nil {
 		p.Caption = fn.Caption
 	}
@@ -80,7 +89,7 @@ func (a *App) panelPage(ec echo.Context, c *Ctx, name string, res render.Result,
 	}
 	panelHeaders(ec.Response().Header())
 	ec.Response().WriteHeader(http.StatusOK)
-	if err := render.Page(ec.Response(), render.Document(render.Meta{Func: name, Lang: lang(c.Params)}, data), p); err != nil {
+	if err := render.Page(ec.Response(), render.Document(render.Meta{Func: name, Lang: string(p.Lang)}, data), p); err != nil {
 		a.log.Error("render page", "error", err)
 	}
 }
@@ -274,6 +283,7 @@ func (a *App) panelView(c *Ctx, fn *Func, p *render.Panel, res render.Result, ap
 		a.formPage(c, fn, p, s.Input)
 	case *Send:
 		a.formPage(c, fn, p, s.Input)
+		p.Form.Sends = true
 	case *Group:
 		p.Kind = "confirm"
 		p.Items, p.Plname = a.rowNames(c, fn)
@@ -300,6 +310,14 @@ func resultPlid(res render.Result) string {
 // frame fills what every page shows: the account, the su banner, the menu.
 func (a *App) frame(c *Ctx, fn *Func, p *render.Panel) {
 	p.Account, p.AccountID, p.Level = c.Actor.Login, strconv.FormatInt(c.Actor.ID, 10), levelName(c.Actor.Level)
+	switch p.Level {
+	case "root":
+		p.LevelCaption = p.Lang.T("root")
+	case "admin":
+		p.LevelCaption = p.Lang.T("employee")
+	default:
+		p.LevelCaption = p.Lang.T("client")
+	}
 	if c.Real != nil {
 		p.Real = c.Real.Login
 	}
@@ -366,6 +384,10 @@ func (a *App) listMeta(c *Ctx, fn *Func, s *List) *render.ListMeta {
 			m.Links = append(m.Links, act)
 		case *List:
 			act.Kind = "list"
+			if s.Spec.Memory {
+				// A list computed whole, such as the rights, reads best on one page.
+				_, act.Size = s.Spec.PageSizes()
+			}
 			m.Links = append(m.Links, act)
 		case *Form:
 			if f.Name == fn.Name+".filter" {
@@ -402,6 +424,9 @@ func (a *App) listMeta(c *Ctx, fn *Func, s *List) *render.ListMeta {
 	return m
 }
 
+// maxCounts is the most values of a status column that a list counts rows by.
+const maxCounts = 6
+
 // statusCounts are the rows of a list by the values of its status column (the
 // first column of status kind that filters by choice), each counted by the list
 // itself, filtered inline, so that the count obeys the same access and scope.
@@ -413,7 +438,9 @@ func (a *App) statusCounts(c *Ctx, fn *Func, spec *list.Spec) []render.Count {
 			break
 		}
 	}
-	if col == nil {
+	// Each count is a query of its own: a status of a few values only (tickets),
+	// not a journal's ten results over its whole history.
+	if col == nil || len(col.Choices) > maxCounts {
 		return nil
 	}
 	var out []render.Count
@@ -483,6 +510,7 @@ func (a *App) formPage(c *Ctx, fn *Func, p *render.Panel, def *form.Def) {
 		return
 	}
 	p.Kind = "ticket"
+	p.StatusChoices = ticketStatusOptions
 	p.Back = render.Binary + "?" + url.Values{"func": {fn.Name}, "elid": {p.Elid}}.Encode()
 	transfer := a.funcs["support_tool_responsible"]
 	if fn.Name != "ticket.edit" || transfer == nil || !a.allowed(c, transfer) {
@@ -545,7 +573,7 @@ func (a *App) actPage(c *Ctx, fn *Func, p *render.Panel) render.Result {
 		}
 	}
 	p.Items = []render.Option{{Key: p.Elid, Label: label}}
-	if fn.Name == "employee.su" {
+	if fn.right() == "employee.su" {
 		p.Form = &render.FormMeta{Func: fn.Name, Fields: []render.FieldMeta{{Name: "reason", Caption: "Reason",
 			Type: "text", Max: maxReason, Required: a.cfg.Su.ReasonRequired}}}
 	}

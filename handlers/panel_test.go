@@ -291,6 +291,14 @@ func TestPanelActAsAndReturn(t *testing.T) {
 		page.has(`id="su-banner"`, `data-real="root" data-actor="alice"`, `id="account" data-login="alice"`)
 		b.post(url.Values{"func": {"chlevel"}, "lp": {"1"}, "csrf_token": {csrfOf(t, page)}}).redirects("/billmgr")
 		b.get("/billmgr").has(`id="account" data-login="root"`).lacks(`id="su-banner"`)
+
+		// An su session that ends on its own hands the browser back to its opener.
+		b.post(url.Values{"func": {"employee.su"}, "elid": {itoa(a.ID)}, "csrf_token": {csrf}}).redirects("/billmgr")
+		if err := e.db.Exec("DELETE FROM sessions WHERE account_id = ?", a.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		b.get("/billmgr?func=employee").redirects("/billmgr?func=employee")
+		b.get("/billmgr?func=employee").has(`id="account" data-login="root"`).lacks(`id="su-banner"`)
 	})
 }
 
@@ -349,4 +357,25 @@ func nested(a *App, fn *Func) bool {
 		}
 	}
 	return false
+}
+
+func TestPanelActAsClient(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		client := MustCreateAccount(t, e.db, "carl", rights.User)
+		staff := MustCreateEmployee(t, e.db, "sam", rights.Admin)
+		b := e.browser()
+		csrf := b.login("root")
+		b.get("/billmgr?func=user").has(`data-link="user.su" data-kind="act"`)
+		b.post(url.Values{"func": {"user.su"}, "elid": {itoa(client.ID)}, "csrf_token": {csrf}}).redirects("/billmgr")
+		b.get("/billmgr").has(`data-real="root" data-actor="carl"`, `data-func="clientticket"`).lacks(`data-func="employee"`)
+
+		// user.su acts only on clients, and needs employee.su like the su parameter.
+		root := e.login("root")
+		e.get("func=user.su&elid="+itoa(staff.ID)+"&auth="+root).fails("missed", "elid")
+		sid := e.login("sam")
+		e.get("func=user.su&elid="+itoa(client.ID)+"&auth="+sid).fails("access", "user.su")
+		e.get("func=rights2.user.resume&sok=ok&elid=employee.su&plid=" + itoa(staff.ID) + "&auth=" + root).ok()
+		e.get("func=user.su&elid=" + itoa(client.ID) + "&auth=" + sid).ok()
+	})
 }

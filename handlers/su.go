@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 
 	"staffmgr/models/errs"
 
@@ -96,11 +99,23 @@ func (a *App) actAs(c *Ctx, target *models.Account, param string) error {
 // remembers who opened it and ends after the su lifetime at most. The caller's own
 // session stays as it is.
 func employeeSu(c *Ctx) (render.Result, error) {
+	return openSu(c, "employee", models.FindEmployee)
+}
+
+// userSu is user.su&elid=ID: employee.su for a client, under the same right and
+// guards, so that support can see the client area as the client does.
+func userSu(c *Ctx) (render.Result, error) {
+	return openSu(c, "client", models.FindClient)
+}
+
+// openSu opens the su session of employee.su and user.su on the account find
+// finds by elid.
+func openSu(c *Ctx, what string, find func(context.Context, *gorm.DB, string) (*models.Account, error)) (render.Result, error) {
 	elid := c.Params.Get("elid")
 	if elid == "" {
-		return nil, errs.Invalid("elid", "", "Name the employee: elid=ID")
+		return nil, errs.Invalid("elid", "", "Name the %s: elid=ID", what)
 	}
-	target, err := models.FindEmployee(c, c.DB, elid)
+	target, err := find(c, c.DB, elid)
 	if err != nil {
 		return nil, errs.At("elid", err)
 	}

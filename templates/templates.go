@@ -8,8 +8,6 @@ import (
 	"io"
 	"mime"
 	"path"
-
-	"staffmgr/i18n"
 )
 
 //go:embed *.html
@@ -19,11 +17,9 @@ var files embed.FS
 var assets embed.FS
 
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
-	"t":  i18n.T,
-	"tf": i18n.F,
 	// fld hands a field to the field template with the page's language and the
 	// prefix of its id.
-	"fld": func(lang string, f any, prefix string) map[string]any {
+	"fld": func(lang any, f any, prefix string) map[string]any {
 		return map[string]any{"Lang": lang, "F": f, "P": prefix}
 	},
 }).ParseFS(files, "*.html"))

@@ -3,17 +3,18 @@ package render
 import (
 	"io"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
-	"staffmgr/i18n"
+	"staffmgr/handlers/lang"
 	"staffmgr/templates"
 )
 
 // pageView is what the HTML page shows: the document read together with the
 // panel's declarations, every value ready for the templates.
 type pageView struct {
-	Lang  string
+	Lang  lang.Lang
 	P     *Panel
 	Title string
 	Error *ErrorView
@@ -36,6 +37,10 @@ type pageView struct {
 	Fields []fieldView
 
 	Ticket *ticketView
+
+	// Records are the repeated elements a form's document holds beside its
+	// fields (the messages already sent), each name a table.
+	Records []recordTable
 
 	// Fallback: the document's fields as a table.
 	DocFields []docField
@@ -87,7 +92,9 @@ type fieldView struct {
 	Value   string
 	Checked bool
 	Options []optionView
-	Error   string
+	// HasEmpty says an option already stands for no value.
+	HasEmpty bool
+	Error    string
 }
 
 type optionView struct {
@@ -117,12 +124,12 @@ func Page(w io.Writer, doc *Node, p *Panel) error {
 	if p == nil {
 		p = &Panel{}
 	}
-	lang := doc.Attr("lang")
-	if !i18n.Supported(lang) {
-		lang = "en"
+	l := p.Lang
+	if !lang.Known(l) {
+		l = lang.Default
 	}
-	v := pageView{Lang: lang, P: p, Title: p.Caption, Error: p.Error, Plname: p.Plname}
-	if v.Title == "" {
+	v := pageView{Lang: l, P: p, Title: p.Caption, Error: p.Error, Plname: p.Plname}
+	if v.Title == "" && p.Kind == "" {
 		v.Title = doc.Attr("func")
 	}
 	var rows, funcs []*Node
@@ -157,6 +164,7 @@ func Page(w io.Writer, doc *Node, p *Panel) error {
 		if p.Form != nil {
 			v.Fields = formFields(p.Form, doc, p)
 		}
+		v.Records = records(doc)
 	case "ticket":
 		v.Ticket = ticketOf(doc, p)
 		if p.Form != nil {
@@ -226,7 +234,7 @@ func (v *pageView) listView(doc *Node, rows []*Node) {
 		if hiddenColumn(col.Name) {
 			continue
 		}
-		cv := colView{Name: col.Name, Caption: i18n.T(v.Lang, col.Caption), Kind: col.Kind}
+		cv := colView{Name: col.Name, Caption: v.Lang.T(col.Caption), Kind: col.Kind}
 		if col.Sort {
 			q := clone(state)
 			q.Del("p_num")
@@ -260,11 +268,11 @@ func (v *pageView) listView(doc *Node, rows []*Node) {
 			if col.Kind == "flag" {
 				switch {
 				case col.Name == "enabled" && cell == nil:
-					rv.Badges = append(rv.Badges, Option{Key: "suspended", Label: "Suspended"})
+					rv.Badges = append(rv.Badges, Option{Key: "suspended", Label: v.Lang.T("Suspended")})
 				case col.Name != "enabled" && cell != nil && !quietFlags[col.Name]:
-					label := badgeFlags[col.Name]
+					label := badgeLabel(v.Lang, col.Name)
 					if label == "" {
-						label = col.Caption
+						label = v.Lang.T(col.Caption)
 					}
 					rv.Badges = append(rv.Badges, Option{Key: col.Name, Label: label})
 				}
@@ -295,7 +303,7 @@ func (v *pageView) listView(doc *Node, rows []*Node) {
 		}
 		if key != "" {
 			for _, l := range meta.Links {
-				rv.Links = append(rv.Links, linkView{Func: l.Func, Caption: i18n.T(v.Lang, l.Caption), Kind: l.Kind, URL: rowURL(l, key, p.Plid)})
+				rv.Links = append(rv.Links, linkView{Func: l.Func, Caption: v.Lang.T(l.Caption), Kind: l.Kind, URL: rowURL(l, key, p.Plid)})
 			}
 		}
 		v.Rows = append(v.Rows, rv)
@@ -366,8 +374,20 @@ func choiceLabel(col ColumnMeta, key string) string {
 	return ""
 }
 
-// badgeFlags are the badges of the flags whose column caption says too much.
-var badgeFlags = map[string]string{"has_session": "Online", "locked": "Locked", "default_access_allow": "Full access", "onsite": "On site"}
+// badgeLabel is the badge of a flag whose column caption says too much, or "".
+func badgeLabel(l lang.Lang, flag string) string {
+	switch flag {
+	case "has_session":
+		return l.T("Online")
+	case "locked":
+		return l.T("Locked")
+	case "default_access_allow":
+		return l.T("Full access")
+	case "onsite":
+		return l.T("On site")
+	}
+	return ""
+}
 
 // rowURL is the address a row's link leads to.
 func rowURL(l Action, key, plid string) string {
@@ -375,6 +395,9 @@ func rowURL(l Action, key, plid string) string {
 	switch l.Kind {
 	case "list":
 		q.Set("plid", key)
+		if l.Size > 0 {
+			q.Set("p_cnt", strconv.Itoa(l.Size))
+		}
 	default:
 		q.Set("elid", key)
 		if plid != "" {
@@ -436,7 +459,7 @@ func formFields(meta *FormMeta, doc *Node, p *Panel) []fieldView {
 		var values []string
 		if typed, ok := p.Typed[f.Name]; ok && p.Typed != nil {
 			values = typed
-		} else if n := doc.Child(f.Name); n != nil {
+		} else if n := doc.Child(f.Name); n != nil && p.Kind != "ticket" {
 			values = []string{n.Text}
 		}
 		if f.Type == "password" {
@@ -485,11 +508,57 @@ func formFields(meta *FormMeta, doc *Node, p *Panel) []fieldView {
 			}
 			for _, o := range opts {
 				fv.Options = append(fv.Options, optionView{Key: o.Key, Label: o.Label, Selected: chosen[o.Key]})
+				if o.Key == "" {
+					fv.HasEmpty = true
+				}
 			}
 		default:
 			fv.Input = "text"
 		}
 		out = append(out, fv)
+	}
+	return out
+}
+
+type recordTable struct {
+	Name    string
+	Columns []string
+	Rows    [][]string
+}
+
+// records lays out the repeated elements with children of a document, a table
+// for each name, its columns in the order they first appear.
+func records(doc *Node) []recordTable {
+	var out []recordTable
+	index := map[string]int{}
+	for _, n := range doc.Children {
+		if !n.Many || len(n.Children) == 0 || n.Name == "slist" || n.Name == "elem" {
+			continue
+		}
+		i, ok := index[n.Name]
+		if !ok {
+			i = len(out)
+			index[n.Name] = i
+			out = append(out, recordTable{Name: n.Name})
+		}
+		t := &out[i]
+		for _, c := range n.Children {
+			if !slices.Contains(t.Columns, c.Name) {
+				t.Columns = append(t.Columns, c.Name)
+			}
+		}
+	}
+	for i := range out {
+		t := &out[i]
+		for _, n := range doc.all(t.Name) {
+			row := make([]string, len(t.Columns))
+			for k, col := range t.Columns {
+				if c := n.Child(col); c != nil {
+					row[k] = plain(c)
+				}
+			}
+			t.Rows = append(t.Rows, row)
+		}
 	}
 	return out
 }
@@ -512,9 +581,15 @@ func ticketOf(doc *Node, p *Panel) *ticketView {
 			}
 		}
 	}
-	if t.StatusLabel == "" && t.Status != "" {
-		words := strings.ReplaceAll(t.Status, "_", " ")
-		t.StatusLabel = strings.ToUpper(words[:1]) + words[1:]
+	if t.StatusLabel == "" {
+		for _, o := range p.StatusChoices {
+			if o.Key == t.Status {
+				t.StatusLabel = p.Lang.T(o.Label)
+			}
+		}
+	}
+	if t.StatusLabel == "" {
+		t.StatusLabel = t.Status
 	}
 	for _, o := range p.TransferTo {
 		t.Transfer = append(t.Transfer, optionView{Key: o.Key, Label: o.Label})

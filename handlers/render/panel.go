@@ -1,16 +1,24 @@
 package render
 
-import "net/url"
+import (
+	"net/url"
+
+	"staffmgr/handlers/lang"
+)
 
 // Panel is what a page of the web panel shows beside its document: who is logged
 // in, the menu, and the declarations of the func the page is for (its list's
 // columns and actions, its form's fields). The handlers fill it from the func table
 // and the dispatcher's own checks; Page only draws it.
 type Panel struct {
+	// Lang is the language of the page.
+	Lang lang.Lang
 	// Account and Level name the account the page acts as; empty on the login page.
 	Account   string
 	AccountID string
 	Level     string
+	// LevelCaption is the level as the page names it.
+	LevelCaption string
 	// Real is the account behind an su session, which the banner names; empty
 	// otherwise.
 	Real string
@@ -47,6 +55,8 @@ type Panel struct {
 	ReasonRequired bool
 	// Links are other pages of the same element (a ticket's transfer).
 	Links []Action
+	// StatusChoices caption a ticket's status when its form has none.
+	StatusChoices []Option
 	// TransferTo are whom a ticket may be handed to, when the caller may.
 	TransferTo []Option
 }
@@ -111,6 +121,8 @@ type Action struct {
 	// Kind is how a row reaches it: form (elid), list (plid), act (a change
 	// confirmed on a page of its own), or group.
 	Kind string
+	// Size is the page size a nested list opens with; 0 keeps the caller's.
+	Size int
 }
 
 // FormMeta is a form's declaration as a page draws it.
@@ -118,6 +130,8 @@ type FormMeta struct {
 	Func    string
 	Fields  []FieldMeta
 	Creates bool
+	// Sends says the form sends something out (a text message) rather than saves.
+	Sends bool
 }
 
 // FieldMeta is one declared input of a form.
