@@ -3,6 +3,7 @@ package main
 import (
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -89,7 +90,10 @@ func TestBrowserLogout(t *testing.T) {
 func TestBrowserNarrow(t *testing.T) {
 	t.Parallel()
 	p := openPanel(t, models.SQLite)
-	supportDesk(p)
+	support, _ := supportDesk(p)
+	p.apiAs("carol", testPassword, url.Values{"func": {"clientticket.edit"}, "sok": {"ok"}, "subject": {"Narrow screens"},
+		"message": {"See https://example.com/" + strings.Repeat("x", 200)}, "client_department": {strconv.FormatInt(support, 10)}})
+	ticket := p.ticketBySubject("Narrow screens")
 	p.do("narrow the window", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
 	p.open("/")
 	p.fits("the login page")
@@ -97,6 +101,7 @@ func TestBrowserNarrow(t *testing.T) {
 	for _, path := range []string{
 		"/billmgr?func=employee",
 		"/billmgr?func=employee.edit",
+		"/billmgr?func=ticket.edit&elid=" + strconv.FormatInt(ticket, 10),
 		"/billmgr?func=rights2.user&plid=" + strconv.FormatInt(p.mustAccount("sam").ID, 10),
 	} {
 		p.open(path)

@@ -98,6 +98,12 @@ func TestBrowserCSRF(t *testing.T) {
 		t.Fatal("a change without the CSRF token suspended the employee")
 	}
 
+	// A link that names the change (a GET with sok=ok) only shows a page.
+	p.open(fmt.Sprintf("/billmgr?func=employee.suspend&elid=%d&sok=ok", victim))
+	if !p.mustAccount("victim").Enabled {
+		t.Fatal("a GET link suspended the employee")
+	}
+
 	// Another site's page (another origin) posts the same change.
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `<!DOCTYPE html><form id="f" method="post" action="%s/billmgr">

@@ -68,6 +68,10 @@ func TestBrowserSupport(t *testing.T) {
 	if got := p.texts(`#thread li[data-kind="reply"] .body`); len(got) != 2 || got[1] != "We are looking into it." {
 		t.Errorf("after the reply the thread shows %q", got)
 	}
+	// A reply with the status left alone awaits the client, as the API's reply does.
+	if got := p.textOf("#ticket-status"); !strings.Contains(strings.ToLower(got), "awaiting") {
+		t.Errorf("after a reply the ticket's status shows %q", got)
+	}
 	p.shotPage("panel-ticket")
 	msgs, err := models.Messages(context.Background(), p.m.DB, ticket, true)
 	if err != nil {
@@ -129,6 +133,16 @@ func TestBrowserClientTicket(t *testing.T) {
 	}
 	if len(msgs) != 1 || msgs[0].Body != "The panel says my password is wrong." {
 		t.Errorf("its messages: %+v", msgs)
+	}
+
+	// Another client's ticket is not carol's to open, by its address either.
+	p.mkClient("dave")
+	p.apiAs("dave", testPassword, url.Values{"func": {"clientticket.edit"}, "sok": {"ok"}, "subject": {"Dave's own"},
+		"message": {"Private matter"}, "client_department": {strconv.FormatInt(support, 10)}})
+	p.open("/billmgr?func=clientticket.edit&elid=" + strconv.FormatInt(p.ticketBySubject("Dave's own"), 10))
+	p.seesNot("Private matter", "Dave's own")
+	if p.count("#error") != 1 {
+		t.Errorf("carol opened dave's ticket:\n%s", p.bodyText())
 	}
 }
 

@@ -96,6 +96,12 @@ func (b *browserProcess) start() {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true), // containers have a small /dev/shm
+		// Tests run in parallel tabs, all but one in the background: none may be slowed.
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("mute-audio", true),
 		chromedp.Flag("password-store", "basic"),
 		chromedp.UserDataDir(b.dataDir),
 		chromedp.WindowSize(1280, 900),
