@@ -54,6 +54,13 @@ func TestBrowserKeyboardLogin(t *testing.T) {
 		t.Fatalf("the keyboard login did not open the panel:\n%s", p.bodyText())
 	}
 	p.sees("root")
+	// On to the staff list with Tab and Enter.
+	p.tabTo(`#menu a[data-func="employee"]`)
+	p.noteFocusVisible()
+	p.navigating("press Enter on Staff", chromedp.KeyEvent(kb.Enter))
+	if got := p.attr("body", "data-func"); got != "employee" {
+		t.Errorf("Enter on Staff opened %q", got)
+	}
 }
 
 // TestBrowserLogout: Log out ends the session on the server and shows the login
@@ -82,6 +89,20 @@ func TestBrowserLogout(t *testing.T) {
 	p.login("root", rootPassword)
 	if got := p.attr("body", "data-func"); got != "department" {
 		t.Errorf("after the login the panel shows %q, not the departments asked for", got)
+	}
+
+	// A session that ended on the server (expired) while the page was open: the next
+	// click shows the login form, and the login returns to the page clicked.
+	if err := p.m.DB.Exec("DELETE FROM sessions").Error; err != nil {
+		t.Fatal(err)
+	}
+	p.click(`#menu a[data-func="user"]`)
+	if p.count("#password") != 1 {
+		t.Fatalf("a click after the session expired:\n%s", p.bodyText())
+	}
+	p.login("root", rootPassword)
+	if got := p.attr("body", "data-func"); got != "user" {
+		t.Errorf("after the login the panel shows %q, not the clients clicked", got)
 	}
 }
 

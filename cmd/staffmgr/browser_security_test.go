@@ -152,6 +152,16 @@ func TestBrowserEscaping(t *testing.T) {
 	}
 	p.open("/billmgr?func=employee")
 	p.sees(evilName)
+	// A filter typed with markup comes back in its field as typed, and only there.
+	const evilFilter = `"><img id=xss4 src=x>`
+	p.expand("#filter-panel")
+	p.fill("#filter-realname", evilFilter)
+	p.click("#filter-apply")
+	if n := p.count("#xss1, #xss2, #xss3, #xss4"); n != 0 {
+		t.Errorf("the stored filter's markup became %d elements", n)
+	}
+	p.expand("#filter-panel")
+	p.click("#filter-reset")
 	// The confirmation page names the rows it acts on.
 	p.check(fmt.Sprintf(`#sel-%d`, id))
 	p.click(`#toolbar [data-action="employee.suspend"]`)
