@@ -101,9 +101,14 @@ func (a *App) panelPage(ec echo.Context, c *Ctx, name string, res render.Result,
 // API key, shown once).
 func (a *App) afterChange(ec echo.Context, c *Ctx, fn *Func, res render.Result, secure bool) (string, bool) {
 	switch {
-	case fn.Name == "auth":
-		return safeNext(c.Params.Get("next")), a.sessions.Opened(c)
-	case fn.Name == "logout" || fn.Name == "logon":
+	case fn.Name == "auth" || fn.Name == "logout" || fn.Name == "logon":
+		// A new login, or a logout, leaves no session to return to.
+		if session.OpenerToken(ec.Request()) != "" {
+			session.ClearOpenerCookie(ec.Response(), secure)
+		}
+		if fn.Name == "auth" {
+			return safeNext(c.Params.Get("next")), a.sessions.Opened(c)
+		}
 		return render.Binary, true
 	case fn.Name == "chlevel":
 		if back := session.OpenerToken(ec.Request()); back != "" {
@@ -326,9 +331,14 @@ func (a *App) frame(c *Ctx, fn *Func, p *render.Panel) {
 	}
 	current := map[string]bool{}
 	if fn != nil {
-		current[fn.Name] = true
-		for _, h := range a.homes(fn) {
-			current[h] = true
+		// The page's func, and the lists it hangs from, up to the menu's.
+		for f, depth := fn, 0; f != nil && depth < 8; depth++ {
+			current[f.Name] = true
+			homes := a.homes(f)
+			if len(homes) == 0 {
+				break
+			}
+			f = a.funcs[homes[0]]
 		}
 	}
 	for _, f := range a.ordered {

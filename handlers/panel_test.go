@@ -298,7 +298,14 @@ func TestPanelActAsAndReturn(t *testing.T) {
 			t.Fatal(err)
 		}
 		b.get("/billmgr?func=employee").redirects("/billmgr?func=employee")
-		b.get("/billmgr?func=employee").has(`id="account" data-login="root"`).lacks(`id="su-banner"`)
+		page = b.get("/billmgr?func=employee")
+		page.has(`id="account" data-login="root"`).lacks(`id="su-banner"`)
+
+		// Logging out of an su session logs the browser out: the opener's session is
+		// not taken up again.
+		b.post(url.Values{"func": {"employee.su"}, "elid": {itoa(a.ID)}, "csrf_token": {csrfOf(t, page)}}).redirects("/billmgr")
+		b.post(url.Values{"func": {"logout"}, "csrf_token": {csrfOf(t, b.get("/billmgr"))}}).redirects("/billmgr")
+		b.get("/billmgr?func=employee").has(`form id="login"`)
 	})
 }
 
@@ -378,4 +385,29 @@ func TestPanelActAsClient(t *testing.T) {
 		e.get("func=rights2.user.resume&sok=ok&elid=employee.su&plid=" + itoa(staff.ID) + "&auth=" + root).ok()
 		e.get("func=user.su&elid=" + itoa(client.ID) + "&auth=" + sid).ok()
 	})
+}
+
+// TestPanelReachesEveryFunc holds the panel to the func table: every list is in
+// the menu or nested in a list, and every form, send and group operation acts on
+// the rows of a list (its name extends the list's, or Of names it), where its page
+// is linked from.
+func TestPanelReachesEveryFunc(t *testing.T) {
+	a := &App{funcs: map[string]*Func{}}
+	for _, f := range funcTable() {
+		a.funcs[f.Name] = f
+	}
+	for _, f := range funcTable() {
+		homes := a.homes(f)
+		for _, h := range homes {
+			if _, ok := a.funcs[h].Shape.(*List); !ok {
+				t.Errorf("%s acts on %s, which is no list", f.Name, h)
+			}
+		}
+		switch f.Shape.(type) {
+		case *Form, *Send, *Group:
+			if len(homes) == 0 {
+				t.Errorf("%s acts on no list: the panel has no page that leads to it; name it X.verb of a list X, or declare Of", f.Name)
+			}
+		}
+	}
 }

@@ -103,6 +103,8 @@ type optionView struct {
 }
 
 type ticketView struct {
+	// Mine says the caller holds the ticket.
+	Mine                                                                   bool
 	Subject, Status, StatusLabel, Department, Client, Responsible, Started string
 	Messages                                                               []messageView
 	Events                                                                 []eventView
@@ -163,6 +165,14 @@ func Page(w io.Writer, doc *Node, p *Panel) error {
 	case "form", "act":
 		if p.Form != nil {
 			v.Fields = formFields(p.Form, doc, p)
+		}
+		if p.Kind == "form" {
+			// The element the form edits, by its name, or that it makes a new one.
+			if name := doc.childText("name"); name != "" && p.Elid != "" {
+				v.Plname = name
+			} else if p.Elid == "" && p.Form != nil && p.Form.Creates {
+				v.Plname = l.T("new")
+			}
 		}
 		v.Records = records(doc)
 	case "ticket":
@@ -565,7 +575,7 @@ func records(doc *Node) []recordTable {
 
 // ticketOf reads a ticket page's document: the ticket, its thread and history.
 func ticketOf(doc *Node, p *Panel) *ticketView {
-	t := &ticketView{Subject: doc.childText("name"), Status: doc.childText("status"), Department: doc.childText("department"),
+	t := &ticketView{Mine: doc.childText("responsible_id") == p.AccountID, Subject: doc.childText("name"), Status: doc.childText("status"), Department: doc.childText("department"),
 		Client: doc.childText("client"), Responsible: doc.childText("responsible"), Started: doc.childText("date_start")}
 	for _, m := range doc.all("ticket_message") {
 		t.Messages = append(t.Messages, messageView{Author: m.childText("author"), Date: m.childText("date"),
