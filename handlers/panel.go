@@ -80,6 +80,15 @@ func (a *App) panelPage(ec echo.Context, c *Ctx, name string, res render.Result,
 		p.Caption = fn.Caption
 	}
 	doc := a.panelView(c, fn, p, res, appErr)
+	if p.Up != nil {
+		// The list the page leads back to is the current one of the menu.
+		for i := range p.Menu {
+			for k := range p.Menu[i].Items {
+				item := &p.Menu[i].Items[k]
+				item.Current = item.Current && !a.isTopList(p.Up.Func) || item.Func == p.Up.Func
+			}
+		}
+	}
 	var data []*render.Node
 	if doc != nil {
 		data = doc.Nodes()
@@ -227,6 +236,16 @@ func (a *App) onList(fn *Func, home string) bool {
 	return false
 }
 
+// isTopList reports whether name is a list of the menu: one that hangs from no other.
+func (a *App) isTopList(name string) bool {
+	f := a.funcs[name]
+	if f == nil {
+		return false
+	}
+	_, ok := f.Shape.(*List)
+	return ok && len(a.homes(f)) == 0
+}
+
 // allowed reports whether the caller may call fn, as the dispatcher decides.
 func (a *App) allowed(c *Ctx, fn *Func) bool {
 	return c.Actor != nil && a.admit(c, fn, false) == nil
@@ -254,6 +273,9 @@ func (a *App) panelView(c *Ctx, fn *Func, p *render.Panel, res render.Result, ap
 	}
 	p.Elid, p.Plid = c.Params.Get("elid"), c.Params.Get("plid")
 	p.Back = a.homeURL(c, fn)
+	if b := safeBack(c.Params.Get("back")); b != "" {
+		p.Back = b
+	}
 	if d := c.Params.Get("done"); d != "" && a.funcs[d] != nil {
 		p.Done, p.DoneFunc = a.funcs[d].Caption, d
 	}
@@ -276,11 +298,20 @@ func (a *App) panelView(c *Ctx, fn *Func, p *render.Panel, res render.Result, ap
 		}
 		return nil
 	}
+	if fn.writes(sok) && res != nil {
+		// A change whose answer is itself to be read (a new API key's token, shown
+		// once): its page shows what came back.
+		p.Done, p.DoneFunc = fn.Caption, fn.Name
+		return res
+	}
 	switch s := fn.Shape.(type) {
 	case *List:
 		p.Kind = "list"
 		p.List = a.listMeta(c, fn, s)
 		p.Back = ""
+		if homes := a.homes(fn); len(homes) > 0 {
+			p.Up = &render.UpLink{Func: homes[0], Caption: a.funcs[homes[0]].Caption, URL: render.Binary + "?func=" + url.QueryEscape(homes[0])}
+		}
 		if plid := resultPlid(res); plid != "" {
 			p.Plid = plid
 		}
@@ -351,6 +382,10 @@ func (a *App) frame(c *Ctx, fn *Func, p *render.Panel) {
 		s := &p.Menu[len(p.Menu)-1]
 		s.Items = append(s.Items, render.MenuItem{Func: f.Name, Caption: f.Caption, Current: current[f.Name]})
 	}
+	for i := range p.Menu {
+		s := &p.Menu[i]
+		s.Untitled = len(s.Items) == 1 && strings.EqualFold(s.Items[0].Caption, s.Title)
+	}
 }
 
 // levelName is a level as the panel names it.
@@ -367,7 +402,7 @@ func levelName(l rights.Level) string {
 // listMeta is a list's declaration as its page needs it: the columns, and the
 // funcs that act on its rows which the caller may call.
 func (a *App) listMeta(c *Ctx, fn *Func, s *List) *render.ListMeta {
-	m := &render.ListMeta{Key: s.Key}
+	m := &render.ListMeta{Key: s.Key, Rights: rightsPages[fn.Name]}
 	_, m.MaxSize = s.Spec.PageSizes()
 	if m.Key == "" {
 		m.Key = "id"
@@ -422,7 +457,11 @@ func (a *App) listMeta(c *Ctx, fn *Func, s *List) *render.ListMeta {
 			}
 		}
 	}
-	m.Counts = a.statusCounts(c, fn, s.Spec)
+	if !m.Rights {
+		// A right off is "not granted" or "denied" by where it comes from, which
+		// counts by the access column alone would not tell apart.
+		m.Counts = a.statusCounts(c, fn, s.Spec)
+	}
 	if c.Params.On("filter") {
 		m.Inline = url.Values{"filter": {"on"}}
 		for _, col := range s.Spec.Columns {
@@ -507,6 +546,10 @@ func formMeta(name string, def *form.Def, creating bool) *render.FormMeta {
 	return m
 }
 
+// rightsPages are the lists of rights: their page says each right's state in
+// words and where it comes from.
+var rightsPages = map[string]bool{rightsUserFunc: true, "rights2.group": true}
+
 // ticketPages are the forms whose element is a ticket: their page is the thread.
 var ticketPages = map[string]bool{"ticket.edit": true, "clientticket.edit": true}
 
@@ -521,7 +564,20 @@ func (a *App) formPage(c *Ctx, fn *Func, p *render.Panel, def *form.Def) {
 	}
 	p.Kind = "ticket"
 	p.StatusChoices = ticketStatusOptions
-	p.Back = render.Binary + "?" + url.Values{"func": {fn.Name}, "elid": {p.Elid}}.Encode()
+	if homes := a.homes(fn); len(homes) > 0 {
+		home := homes[0]
+		if b := safeBack(c.Params.Get("back")); b != "" {
+			if u, err := url.Parse(b); err == nil && a.funcs[u.Query().Get("func")] != nil {
+				home = u.Query().Get("func")
+			}
+		}
+		p.Up = &render.UpLink{Func: home, Caption: a.funcs[home].Caption, URL: p.Back}
+		if !strings.Contains(p.Up.URL, "func="+home) {
+			p.Up.URL = render.Binary + "?func=" + url.QueryEscape(home)
+		}
+	}
+	// The ticket's forms come back to the ticket, which keeps its way up.
+	p.Back = render.Binary + "?" + url.Values{"func": {fn.Name}, "elid": {p.Elid}, "back": {p.Up.URL}}.Encode()
 	transfer := a.funcs["support_tool_responsible"]
 	if fn.Name != "ticket.edit" || transfer == nil || !a.allowed(c, transfer) {
 		return

@@ -411,3 +411,17 @@ func TestPanelReachesEveryFunc(t *testing.T) {
 		}
 	}
 }
+
+// A change whose answer is to be read once, a new API key's token, is its own page.
+func TestPanelShowsAnAnswerToRead(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		b := e.browser()
+		csrf := b.login("root")
+		r := b.post(url.Values{"func": {"apikey.edit"}, "sok": {"ok"}, "csrf_token": {csrf}, "name": {"Crm"}, "type": {"uis_token"}})
+		r.has(`id="flash"`, `data-done="apikey.edit"`, `<th scope="row">token</th><td>`)
+		if r.status != http.StatusOK {
+			t.Errorf("status %d", r.status)
+		}
+	})
+}

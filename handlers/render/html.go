@@ -177,6 +177,7 @@ func Page(w io.Writer, doc *Node, p *Panel) error {
 		v.Records = records(doc)
 	case "ticket":
 		v.Ticket = ticketOf(doc, p)
+		v.Title = l.T("Ticket #%s: %s", p.Elid, v.Ticket.Subject)
 		if p.Form != nil {
 			v.Fields = formFields(p.Form, doc, p)
 		}
@@ -263,6 +264,7 @@ func (v *pageView) listView(doc *Node, rows []*Node) {
 		v.Columns = append(v.Columns, cv)
 	}
 	v.StatusColumn = flags
+	self := pageURL(state)
 	var editLink *Action
 	for i := range meta.Links {
 		if meta.Links[i].Kind == "form" && strings.HasSuffix(meta.Links[i].Func, ".edit") {
@@ -297,23 +299,26 @@ func (v *pageView) listView(doc *Node, rows []*Node) {
 				if col.Kind == "status" {
 					cv.Badge = col.Name + "-" + cell.Text
 					if label := choiceLabel(col, cell.Text); label != "" {
-						cv.Text = label
+						cv.Text = v.Lang.T(label)
 					}
 				}
+			}
+			if meta.Rights {
+				rightCell(v.Lang, &cv, r)
 			}
 			rv.Cells = append(rv.Cells, cv)
 		}
 		if editLink != nil && key != "" {
 			for i := range rv.Cells {
 				if rv.Cells[i].Text != "" && rv.Cells[i].Badge == "" && rv.Cells[i].Name != "id" || i == len(rv.Cells)-1 {
-					rv.Cells[i].Link = rowURL(*editLink, key, p.Plid)
+					rv.Cells[i].Link = rowURL(*editLink, key, p.Plid, self)
 					break
 				}
 			}
 		}
 		if key != "" {
 			for _, l := range meta.Links {
-				rv.Links = append(rv.Links, linkView{Func: l.Func, Caption: v.Lang.T(l.Caption), Kind: l.Kind, URL: rowURL(l, key, p.Plid)})
+				rv.Links = append(rv.Links, linkView{Func: l.Func, Caption: v.Lang.T(l.Caption), Kind: l.Kind, URL: rowURL(l, key, p.Plid, self)})
 			}
 		}
 		v.Rows = append(v.Rows, rv)
@@ -366,6 +371,37 @@ func (v *pageView) listView(doc *Node, rows []*Node) {
 	}
 }
 
+// rightCell says a right's state and its source in words: a right that nothing
+// grants is "not granted", not denied; denied is a personal setting.
+func rightCell(l lang.Lang, cv *cellView, r *Node) {
+	source := r.childText("source")
+	on := r.childText("access") == "on"
+	switch cv.Name {
+	case "access":
+		switch {
+		case on:
+			cv.Text, cv.Badge = l.T("Allowed"), "access-on"
+		case source == "personal":
+			cv.Text, cv.Badge = l.T("Denied"), "access-off"
+		default:
+			cv.Text, cv.Badge = l.T("Not granted"), "access-none"
+		}
+	case "source":
+		switch {
+		case source == "none" || source == "":
+			cv.Text = "—"
+		case source == "personal" && on:
+			cv.Text = l.T("Allowed to this employee")
+		case source == "personal":
+			cv.Text = l.T("Denied to this employee")
+		case source == "full access":
+			cv.Text = l.T("Full access")
+		case strings.HasPrefix(source, "department "):
+			cv.Text = l.T("Department %s", strings.TrimPrefix(source, "department "))
+		}
+	}
+}
+
 // hiddenColumn reports whether a column is a key for scripts (responsible_id),
 // which a person reads in the column beside it.
 func hiddenColumn(name string) bool { return strings.HasSuffix(name, "_id") }
@@ -400,7 +436,9 @@ func badgeLabel(l lang.Lang, flag string) string {
 }
 
 // rowURL is the address a row's link leads to.
-func rowURL(l Action, key, plid string) string {
+// A form, an operation or a confirmation reached from a row returns to the list
+// as it was (back).
+func rowURL(l Action, key, plid, back string) string {
 	q := url.Values{"func": {l.Func}}
 	switch l.Kind {
 	case "list":
@@ -413,6 +451,7 @@ func rowURL(l Action, key, plid string) string {
 		if plid != "" {
 			q.Set("plid", plid)
 		}
+		q.Set("back", back)
 	}
 	return pageURL(q)
 }

@@ -53,12 +53,18 @@ type Panel struct {
 	Elid, Plid, Plname string
 	// ReasonRequired asks the act-as page for a reason.
 	ReasonRequired bool
-	// Links are other pages of the same element (a ticket's transfer).
-	Links []Action
+	// Up leads to the list a page belongs to: the parent of a nested list, the
+	// list a ticket was opened from.
+	Up *UpLink
 	// StatusChoices caption a ticket's status when its form has none.
 	StatusChoices []Option
 	// TransferTo are whom a ticket may be handed to, when the caller may.
 	TransferTo []Option
+}
+
+// UpLink is a way back to a list.
+type UpLink struct {
+	Func, Caption, URL string
 }
 
 // ErrorView is an error as a page shows it.
@@ -69,7 +75,9 @@ type ErrorView struct {
 // MenuSection is a heading of the menu with its entries.
 type MenuSection struct {
 	Title string
-	Items []MenuItem
+	// Untitled leaves out a heading that would only repeat its one entry.
+	Untitled bool
+	Items    []MenuItem
 }
 
 // MenuItem is one entry of the menu: a list func.
@@ -93,6 +101,9 @@ type ListMeta struct {
 	Filter   *FormMeta
 	Filtered bool
 	MaxSize  int
+	// Rights draws the list as the rights of an employee or a department: each
+	// right's state in words and where it comes from.
+	Rights bool
 	// Counts are the rows by status; Inline is a filter the request gave itself
 	// (filter=on), which the list's links keep.
 	Counts []Count

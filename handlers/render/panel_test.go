@@ -50,7 +50,7 @@ func TestPanelListPage(t *testing.T) {
 		`data-action="employee.suspend"`, `id="create"`, `name="csrf_token" value="tok"`,
 		`<tr data-elid="7" data-name="ivan">`, `name="elid" value="7"`,
 		`data-badge="suspended"`, `data-badge="locked"`, `data-badge="status-new">New<`,
-		`href="/billmgr?elid=7&amp;func=employee.edit" data-link="edit"`,
+		`href="/billmgr?back=%2Fbillmgr%3Ffunc%3Demployee%26p_cnt%3D10%26p_col%3D-name%26p_num%3D2&amp;elid=7&amp;func=employee.edit" data-link="edit"`,
 		`href="/billmgr?func=employee.department&amp;plid=8" data-link="employee.department"`,
 		`id="prev"`, `id="next"`, `data-page="2" data-pages="5"`, `data-size="10"`,
 		`form id="filter"`, `id="filter-name"`, `id="filter-reset"`,
