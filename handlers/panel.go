@@ -263,7 +263,12 @@ func (a *App) panelView(c *Ctx, fn *Func, p *render.Panel, res render.Result, ap
 		if fn != nil && fn.Name == "auth" {
 			p.Next = safeBack(c.Params.Get("next"))
 		} else if r.Method == http.MethodGet && fn != nil && fn.Name != "whoami" {
-			p.Next = safeBack(r.URL.RequestURI())
+			// The panel answers on / too: a page asked for there returns to /billmgr.
+			uri := r.URL.RequestURI()
+			if rest, ok := strings.CutPrefix(uri, "/?"); ok {
+				uri = render.Binary + "?" + rest
+			}
+			p.Next = safeBack(uri)
 		}
 		return nil
 	}
@@ -437,7 +442,10 @@ func (a *App) listMeta(c *Ctx, fn *Func, s *List) *render.ListMeta {
 		case *Form:
 			if f.Name == fn.Name+".filter" {
 				m.Filter = formMeta(f.Name, s.Input, false)
-				m.Filtered = c.HasSession() && len(a.sessions.ListState(c, fn.Name)) > 0
+				if c.HasSession() {
+					m.Stored = a.sessions.ListState(c, fn.Name)
+				}
+				m.Filtered = len(m.Stored) > 0
 				continue
 			}
 			if s.Input != nil && s.Input.Creates && m.Create == nil {

@@ -107,6 +107,7 @@ func TestPanelLoginAndHeaders(t *testing.T) {
 	t.Parallel()
 	eachEnv(t, func(t *testing.T, e *env) {
 		b := e.browser()
+		b.get("/?func=department").has(`name="next" value="/billmgr?func=department"`)
 		page := b.get("/billmgr?func=employee")
 		page.has(`form id="login"`, `name="next" value="/billmgr?func=employee"`)
 		h := page.header
@@ -232,6 +233,21 @@ func TestPanelFormRefusedAndSaved(t *testing.T) {
 		v.Del("csrf_token")
 		v.Set("name", "another")
 		b.post(v).has(`data-object="csrf"`)
+	})
+}
+
+func TestPanelFilterIsShown(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		MustCreateEmployee(t, e.db, "alice", rights.Admin)
+		b := e.browser()
+		csrf := b.login("root")
+		b.post(url.Values{"func": {"employee.filter"}, "sok": {"ok"}, "csrf_token": {csrf}, "name": {"ali*"}, "p_col": {"-name"}}).
+			redirects("/billmgr?func=employee&p_col=-name")
+		b.get("/billmgr?func=employee&p_col=-name").has(`data-badge="filtered"`, `id="filter-name" name="name" type="text" value="ali*"`,
+			`data-name="alice"`, `data-total="1"`).lacks(`data-name="root"`)
+		b.post(url.Values{"func": {"employee.filter"}, "sok": {"ok"}, "csrf_token": {csrf}, "clicked_button": {"reset"}}).redirects("/billmgr?func=employee")
+		b.get("/billmgr?func=employee").has(`data-name="root"`, `id="filter-name" name="name" type="text" value=""`).lacks(`data-badge="filtered"`)
 	})
 }
 
@@ -423,5 +439,44 @@ func TestPanelShowsAnAnswerToRead(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Errorf("status %d", r.status)
 		}
+	})
+}
+
+func TestPanelSupportDesk(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		d := newDesk(t, e)
+		id := d.open("Disk full", d.techID)
+		b := e.browser()
+		csrf := b.login("alice")
+		b.get("/billmgr?func=ticket_all").has(`data-count="new"`, `<tr data-elid="`+id+`"`)
+		page := b.get("/billmgr?func=ticket.edit&elid=" + id + "&back=%2Fbillmgr%3Ffunc%3Dticket_all")
+		page.has(`Disk full`, `form id="take"`, `form id="transfer"`, `id="up"`, `href="/billmgr?func=ticket_all"`)
+		back := "/billmgr?back=%2Fbillmgr%3Ffunc%3Dticket_all&elid=" + id + "&func=ticket.edit"
+		ticketPage := url.Values{"func": {"support_tool_responsible"}, "sok": {"ok"}, "csrf_token": {csrf}, "elid": {id},
+			"set_responsible": {itoa(d.aliceID)}, "back": {back}}
+		b.post(ticketPage).redirects(back + "&done=support_tool_responsible")
+		if got := d.ticket(id)["responsible"]; got != "alice" {
+			t.Fatalf("taken by %q", got)
+		}
+		page = b.get(back)
+		page.has(`form id="transfer"`).lacks(`form id="take"`)
+
+		b.post(url.Values{"func": {"ticket.edit"}, "sok": {"ok"}, "csrf_token": {csrf}, "elid": {id}, "message": {"Freed some space"},
+			"note_message": {"Was the logs"}, "status": {""}, "back": {back}}).redirects(back + "&done=ticket.edit")
+		page = b.get(back)
+		page.has(`class="message reply" data-kind="reply"`, "Freed some space", `class="message note" data-kind="note"`, "Was the logs")
+
+		ticketPage.Set("set_responsible", "d_"+d.salesID)
+		b.post(ticketPage).redirects(back + "&done=support_tool_responsible")
+		if got := d.ticket(id)["responsible_id"]; got != "d_"+d.salesID {
+			t.Fatalf("handed to %q", got)
+		}
+
+		// The client sees the reply and not the note.
+		c := e.browser()
+		c.login("client")
+		c.get("/billmgr?func=clientticket").has(`data-list="clientticket"`, `<tr data-elid="`+id+`"`)
+		c.get("/billmgr?func=clientticket.edit&elid="+id).has("Freed some space", `form id="reply"`).lacks("Was the logs", `form id="transfer"`)
 	})
 }

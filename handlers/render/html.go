@@ -367,7 +367,11 @@ func (v *pageView) listView(doc *Node, rows []*Node) {
 		v.AllURL = pageURL(all)
 	}
 	if meta.Filter != nil {
-		v.Filter = formFields(meta.Filter, doc, &Panel{})
+		stored := &Panel{Typed: map[string][]string{}}
+		for k, val := range meta.Stored {
+			stored.Typed[k] = []string{val}
+		}
+		v.Filter = formFields(meta.Filter, doc, stored)
 	}
 }
 

@@ -100,7 +100,9 @@ type ListMeta struct {
 	// may use; Filtered says a filter is stored.
 	Filter   *FormMeta
 	Filtered bool
-	MaxSize  int
+	// Stored is the filter the session keeps, which the filter form shows.
+	Stored  map[string]string
+	MaxSize int
 	// Rights draws the list as the rights of an employee or a department: each
 	// right's state in words and where it comes from.
 	Rights bool

@@ -124,4 +124,14 @@ func TestPanelOtherPages(t *testing.T) {
 		`class="message reply" data-kind="reply"`, `class="message note" data-kind="note"`,
 		`form id="reply"`, `form id="transfer"`, `<option value="d_2">Support</option>`,
 		`form id="take"`, `name="set_responsible" value="5"`)
+
+	// Once the caller holds the ticket there is nothing to take, but it can still be handed on.
+	mine := panelPage(t, render.Document(render.Meta{Func: "ticket.edit", Lang: "en"}, []*render.Node{
+		render.Text("name", "Down"), render.Text("responsible_id", "5")}),
+		&render.Panel{Account: "sam", AccountID: "5", Kind: "ticket", Func: "ticket.edit", Elid: "1",
+			TransferTo: []render.Option{{Key: "d_2", Label: "Support"}}, Form: &render.FormMeta{Func: "ticket.edit"}})
+	contains(t, mine, `form id="transfer"`)
+	if strings.Contains(mine, `form id="take"`) {
+		t.Error("the caller's own ticket offers to take it")
+	}
 }
