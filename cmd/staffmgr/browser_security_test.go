@@ -160,6 +160,9 @@ func TestBrowserEscaping(t *testing.T) {
 	if n := p.count("#xss1, #xss2, #xss3, #xss4"); n != 0 {
 		t.Errorf("the stored filter's markup became %d elements", n)
 	}
+	if got := p.value("#filter-realname"); got != evilFilter {
+		t.Errorf("the filter field shows %q", got)
+	}
 	p.expand("#filter-panel")
 	p.click("#filter-reset")
 	// The confirmation page names the rows it acts on.

@@ -74,6 +74,9 @@ func TestBrowserStaff(t *testing.T) {
 				t.Errorf("filtered on emp1*: %v", got)
 			}
 			p.sees("filtered")
+			if got := p.value("#filter-name"); got != "emp1*" {
+				t.Errorf("the filter panel shows the stored login filter as %q", got)
+			}
 			p.open("/billmgr?func=employee")
 			if got := p.attr("#total", "data-total"); got != "3" {
 				t.Errorf("the filter was not kept: the list shows %s", got)

@@ -199,7 +199,7 @@ func openPanel(t *testing.T, kind string) *panel {
 
 // stepTimeout bounds one browser step, so a page that never comes ends the test
 // with a message instead of hanging it.
-const stepTimeout = 20 * time.Second
+const stepTimeout = 30 * time.Second
 
 func (p *panel) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
@@ -316,12 +316,12 @@ func (p *panel) navigating(what string, action chromedp.Action[chromedp.Void]) {
 	p.do(what, action)
 	deadline := time.Now().Add(stepTimeout)
 	for {
-		var loaded bool
+		// The marker is gone once another document is shown; errors while the old one
+		// is torn down are part of the wait.
 		ctx, cancel := context.WithTimeout(p.tab, 2*time.Second)
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.__staffmgrOld && document.readyState === "complete"`))
+		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.__staffmgrOld && document.readyState === "complete"`))
 		cancel()
-		loaded = err == nil && v
-		if loaded {
+		if err == nil && loaded {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -341,10 +341,23 @@ func (p *panel) click(sel string) {
 // summary, unless it is open already.
 func (p *panel) expand(sel string) {
 	p.t.Helper()
-	var open bool
-	p.eval(fmt.Sprintf(`document.querySelector(%q).open`, sel), &open)
-	if !open {
+	isOpen := func() bool {
+		var open bool
+		p.eval(fmt.Sprintf(`document.querySelector(%q).open`, sel), &open)
+		return open
+	}
+	// A click that lands while the page still settles can miss; a person clicks again.
+	for range 3 {
+		if isOpen() {
+			return
+		}
 		p.do("open "+sel, chromedp.Click(chromedp.CSS(sel+" > summary"), chromedp.NodeVisible))
+		for wait := time.Now().Add(3 * time.Second); time.Now().Before(wait) && !isOpen(); {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	if !isOpen() {
+		p.t.Fatalf("three clicks on %s > summary did not open it", sel)
 	}
 }
 
