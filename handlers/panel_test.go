@@ -480,3 +480,16 @@ func TestPanelSupportDesk(t *testing.T) {
 		c.get("/billmgr?func=clientticket.edit&elid="+id).has("Freed some space", `form id="reply"`).lacks("Was the logs", `form id="transfer"`)
 	})
 }
+
+// A login the API refuses for its address shows the API's message on the login page.
+func TestPanelLoginOutsideTheAllowList(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		a := MustCreateEmployee(t, e.db, "alice", rights.Admin)
+		root := e.login("root")
+		e.get("func=employee.edit&sok=ok&all_ip_access=off&ip_access=192.0.2.1&elid=" + itoa(a.ID) + "&auth=" + root).ok()
+		b := e.browser()
+		r := b.post(url.Values{"func": {"auth"}, "username": {"alice"}, "password": {Password}})
+		r.has(`form id="login"`, `data-type="access" data-object="ip"`, "may not work from the address")
+	})
+}
