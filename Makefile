@@ -6,7 +6,7 @@ GO ?= go
 VERSION ?= $(shell git rev-parse HEAD 2>/dev/null | cut -c1-12)$(shell git status --porcelain 2>/dev/null | grep -q . && echo -dirty)
 LDFLAGS := $(if $(VERSION),-X main.version=$(VERSION))
 
-.PHONY: run build test race vet fmt bench fuzz fuzz-short clean docs
+.PHONY: run build test race vet fmt bench fuzz fuzz-short clean docs screenshots
 
 run:
 	@echo "make run: building staffmgr, then starting it; the first build takes a few minutes"
@@ -54,6 +54,11 @@ bench:
 # declarations; a test fails when the committed file differs.
 docs:
 	$(GO) run ./cmd/staffmgr docs docs/api.md
+
+# docs/*.png, pictures of the web panel's main pages, taken by the browser tests
+# in Chromium (cmd/staffmgr/browser_test.go) on their way through the scenarios.
+screenshots:
+	$(GO) test ./cmd/staffmgr -run Browser -count=1 -args -screenshots=$(CURDIR)/docs
 
 clean:
 	rm -rf bin
