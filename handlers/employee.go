@@ -23,7 +23,7 @@ var employeeSpec = models.StaffList
 // from the session store in one more query for the whole page, and their lockout
 // (the locked flag) in one more.
 func employeeList(c *Ctx, q *list.Query) (*render.List, error) {
-	rows, total, err := models.ListStaff(c, c.DB, q)
+	rows, total, err := models.ListStaff(c, c.DB, q, c.App.staffKeys)
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ var StaffList = &list.Spec{
 			{Key: "default_access_allow", Label: "Full access"},
 			{Key: "all_ip_access", Label: "Access from any address"},
 			{Key: "ip_access", Label: "Access from listed addresses"}}},
-		{Name: "session", Caption: "Session", Kind: list.Status, FilterOnly: true, Filter: list.Choice, Where: staffSession, Choices: []list.Option{
+		{Name: "session", Caption: "Session", Kind: list.Status, FilterOnly: true, Filter: list.Choice, Where: staffSession, Live: true, Choices: []list.Option{
 			{Key: "has_session", Label: "Has a session"},
 			{Key: "onsite", Label: "Active in the last 5 minutes"},
 			{Key: "another_session", Label: "Sessions from several addresses"}}},
@@ -109,9 +109,19 @@ const staffRowSelect = "a.id, a.login, a.realname, a.position, a.email, a.phone,
 	"a.enabled, a.default_access_allow, a.all_ip_access"
 
 // ListStaff reads one page of the staff list and the number of employees the
-// query's filter keeps.
-func ListStaff(ctx context.Context, db *gorm.DB, q *list.Query) ([]StaffRow, int64, error) {
+// query's filter keeps. With ranked (which must belong to db's database) the order
+// of the rows is kept there between requests at the data version, so that neither
+// the total nor a deep page costs more than one read of their keys per change.
+func ListStaff(ctx context.Context, db *gorm.DB, q *list.Query, ranked *list.Ranked) ([]StaffRow, int64, error) {
 	var rows []StaffRow
-	total, err := q.Fetch(Staff(ctx, db), staffRowSelect, &rows)
+	if ranked == nil {
+		total, err := q.Fetch(Staff(ctx, db), staffRowSelect, &rows)
+		return rows, total, err
+	}
+	version, err := DataVersion(ctx, db)
+	if err != nil {
+		return nil, 0, err
+	}
+	total, err := q.FetchRanked(ranked, version, Staff(ctx, db), staffRowSelect, &rows)
 	return rows, total, err
 }
