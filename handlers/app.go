@@ -68,6 +68,8 @@ type App struct {
 	staffKeys *list.Ranked
 	// creds are the authinfo credentials checked recently.
 	creds *credentials
+	// pageSizes are the page sizes accounts chose, kept at a data version.
+	pageSizes pageSizes
 }
 
 // New builds the App and checks its func table.

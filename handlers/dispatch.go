@@ -63,6 +63,10 @@ type Ctx struct {
 	// reads says the request ran a func that changes nothing (a list, a form
 	// without sok, an Op that does not write): its session is only touched.
 	reads bool
+	// version is the data version the request read first (dataVersion), when
+	// hasVersion.
+	version    int64
+	hasVersion bool
 }
 
 // Deadline is the request's deadline.

@@ -62,6 +62,13 @@ func TestStaffListAcrossProcesses(t *testing.T) {
 		check("before a membership", "filter=on&department=sales*", "0", nil)
 		elsewhere.get("func=employee.edit&sok=ok&elid=" + member + "&department=" + dept + "&auth=" + rootElsewhere).ok()
 		check("after a membership elsewhere", "filter=on&department=sales*", "1", []string{"staff100"})
+
+		// The page size root chooses through the other server is the one this
+		// server's next list uses, though it keeps page sizes between requests.
+		// (the deep page's p_cnt=5 was kept)
+		check("before a page size elsewhere", "p_col=name", "13", []string{"root", "staff100", "staff101", "staff102", "staff103"})
+		elsewhere.get("func=employee&p_cnt=2&auth=" + rootElsewhere).ok()
+		check("after a page size elsewhere", "p_col=name", "13", []string{"root", "staff100"})
 	})
 }
 

@@ -57,6 +57,8 @@ func TestDataVersionMovesWithEveryWrite(t *testing.T) {
 					models.Now(), models.Now()).Error
 			}},
 			{"delete department", func(db *gorm.DB) error { return db.Exec("DELETE FROM departments WHERE name = 'New'").Error }},
+			{"page size", func(db *gorm.DB) error { return models.SavePageSize(ctx, db, a.ID, "employee", 50) }},
+			{"page size again", func(db *gorm.DB) error { return models.SavePageSize(ctx, db, a.ID, "employee", 20) }},
 			{"delete account", func(db *gorm.DB) error { return models.DeleteAccount(ctx, db, a.ID) }},
 		}
 		for i, w := range writes {
@@ -118,11 +120,11 @@ func TestListStaffRanked(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want, wantTotal, err := models.ListStaff(ctx, db, q, nil)
+				want, wantTotal, err := models.ListStaff(ctx, db, q, models.StaffPage{})
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, total, err := models.ListStaff(ctx, db, q, ranked)
+				got, total, err := models.ListStaff(ctx, db, q, models.StaffPage{Ranked: ranked, Version: mustVersion(t, db)})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -166,7 +168,7 @@ func TestRankedBound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, total, err := models.ListStaff(ctx, db, q, ranked)
+		_, total, err := models.ListStaff(ctx, db, q, models.StaffPage{Ranked: ranked, Version: mustVersion(t, db)})
 		if err != nil || total != 10 {
 			t.Fatalf("sorted by %s: %d, %v", sort, total, err)
 		}

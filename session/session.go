@@ -75,6 +75,8 @@ type requestState struct {
 	written time.Time
 	// changed says the request put or removed a value of the session.
 	changed bool
+	// version is the data version read with the session (models.DataVersion).
+	version int64
 }
 
 // put stores a value in the loaded session and notes that the session changed.
@@ -152,6 +154,16 @@ func (m *Manager) Account(ctx context.Context) *models.Account {
 		return nil
 	}
 	return st.account
+}
+
+// DataVersion returns the data version read with the loaded session; ok is false
+// when no session was read.
+func (m *Manager) DataVersion(ctx context.Context) (version int64, ok bool) {
+	st := stateOf(ctx)
+	if st == nil || st.account == nil {
+		return 0, false
+	}
+	return st.version, true
 }
 
 // Opened reports whether the request logged in: its answer carries the new session.

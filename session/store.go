@@ -52,15 +52,18 @@ var (
 )
 
 // FindCtx returns the data of a live session. The same query reads the row of the
-// session's account and when the row was last written, for Manager.Account and
-// Manager.Commit, so that resuming a session is one round trip to the database.
+// session's account, when the row was last written and the data version, for
+// Manager.Account, Manager.Touch and Manager.DataVersion, so that resuming a session
+// is one round trip to the database.
 func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var row struct {
-		Data     []byte
-		LastSeen time.Time
+		Data        []byte
+		LastSeen    time.Time
+		DataVersion int64
 		models.Account
 	}
-	err := s.db.WithContext(ctx).Table("sessions AS s").Select("s.data, s.last_seen, a.*").
+	err := s.db.WithContext(ctx).Table("sessions AS s").
+		Select("s.data, s.last_seen, (SELECT COALESCE(SUM(version), 0) FROM data_versions) AS data_version, a.*").
 		Joins("JOIN accounts AS a ON a.id = s.account_id").
 		Where("s.id = ? AND s.expiry > ?", models.Digest(token), models.Now()).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -71,7 +74,7 @@ func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error)
 	}
 	if st := stateOf(ctx); st != nil {
 		acc := row.Account
-		st.account, st.written = &acc, row.LastSeen
+		st.account, st.written, st.version = &acc, row.LastSeen, row.DataVersion
 	}
 	return row.Data, true, nil
 }

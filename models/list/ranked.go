@@ -74,11 +74,11 @@ func (q *Query) cacheKey() string {
 // which the caller read (DataVersion) before anything else of this request, come
 // from r when it holds them at that version, or else are read in order in one query
 // and kept. Only the page's rows are then read, by key. A query r cannot answer
-// is left to Fetch.
-func (q *Query) FetchRanked(r *Ranked, version int64, base *gorm.DB, columns string, dest any) (int64, error) {
+// is left to Fetch. args are the arguments of placeholders in columns.
+func (q *Query) FetchRanked(r *Ranked, version int64, base *gorm.DB, columns string, dest any, args ...any) (int64, error) {
 	key := q.cacheKey()
 	if r == nil || key == "" {
-		return q.Fetch(base, columns, dest)
+		return q.Fetch(base, columns, dest, args...)
 	}
 	keys, err := r.keys(key, version, func() ([]int64, error) {
 		var keys []int64
@@ -93,7 +93,7 @@ func (q *Query) FetchRanked(r *Ranked, version int64, base *gorm.DB, columns str
 		return int64(len(keys)), nil
 	}
 	page := keys[q.Offset:end]
-	if err := base.Session(&gorm.Session{}).Select(columns).Where(q.spec.Key+" IN ?", page).Order(q.order()).Scan(dest).Error; err != nil {
+	if err := base.Session(&gorm.Session{}).Select(columns, args...).Where(q.spec.Key+" IN ?", page).Order(q.order()).Scan(dest).Error; err != nil {
 		return 0, fmt.Errorf("list page: %w", err)
 	}
 	return int64(len(keys)), nil
