@@ -280,24 +280,16 @@ func (a *App) checkedBefore(c *Ctx, login, password string) (*models.Account, er
 	if !ok {
 		return nil, nil
 	}
-	acc, err := models.FindAccountByLogin(c, a.db, login)
-	if errors.Is(err, errs.Missed) {
-		a.creds.forget(login, password)
-		return nil, nil
-	}
+	acc, free, err := a.cfg.Lockout.FindClear(c, a.db, login, c.IP)
 	if err != nil {
 		return nil, err
 	}
-	if !cr.valid(acc) {
+	if acc == nil || !cr.valid(acc) {
 		a.creds.forget(login, password)
 		return nil, nil
 	}
-	if !acc.AllowsIP(c.IP) {
+	if !free || !acc.AllowsIP(c.IP) {
 		return nil, nil
-	}
-	clear, err := a.cfg.Lockout.Clear(c, a.db, login, c.IP)
-	if err != nil || !clear {
-		return nil, err
 	}
 	return acc, nil
 }

@@ -126,6 +126,18 @@ func run(o options, w io.Writer) error {
 		if !ok {
 			return fmt.Errorf("unknown figure %q", name)
 		}
+		// One request first, timed apart: what a figure measures is the steady
+		// state, and what the server does once (filling a cache) shows here.
+		first := time.Now()
+		warm := f.targets
+		var t vegeta.Target
+		if err := warm(&t); err != nil {
+			return err
+		}
+		if _, err := fetch(t.URL); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%-8s %-38s first request %s\n", o.label, f.name, round(time.Since(first)))
 		rate, p50, p99, errs := attack(o, f)
 		fmt.Fprintf(w, "%-8s %-38s %10.0f %10s %10s %7.1f%%\n", o.label, f.name, rate, round(p50), round(p99), errs*100)
 		if name == "P1" && o.pid != 0 {

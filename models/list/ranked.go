@@ -1,13 +1,15 @@
 package list
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
-	"golang.org/x/sync/singleflight"
 	"gorm.io/gorm"
 )
 
@@ -17,18 +19,30 @@ import (
 // rows and walk an index to the page's offset on every request, both of which grow
 // with the table. The database stays the source of truth: keys are used only at the
 // version they were read at, and the page's rows are read from the database by key.
+// Keys are read in the background, one read per query at a time; a request whose
+// version they are not at waits for them up to MaxWait and is then answered with
+// SQL (Fetch), so that no request waits long for a read of every key, which takes
+// seconds at a million rows.
 //
 // A Ranked belongs to one database. It is safe for concurrent use.
 type Ranked struct {
 	// MaxKeys bounds the keys held over all queries; the least recently used
 	// query is dropped to make room. A query with more keys than this is not kept.
 	MaxKeys int
+	// MaxWait bounds how long a request waits for a read of keys under way before
+	// it is answered with SQL instead: the requests that wait add no load of their
+	// own, so under steady reading one read serves them all. Negative: never wait.
+	MaxWait time.Duration
 
 	mu      sync.Mutex
 	entries map[string]*rankedEntry
+	changed chan struct{}    // closed when a read of keys ends
+	loading map[string]bool  // a read of the query's keys is under way
+	wanted  map[string]int64 // the latest version a request asked for meanwhile
 	held    int
 	tick    uint64
-	loads   singleflight.Group
+	hits    atomic.Int64
+	running sync.WaitGroup
 }
 
 type rankedEntry struct {
@@ -36,6 +50,9 @@ type rankedEntry struct {
 	keys    []int64
 	used    uint64
 }
+
+// DefaultRankedWait is the MaxWait of a zero Ranked.
+const DefaultRankedWait = 2 * time.Second
 
 // DefaultRankedKeys is the MaxKeys of a zero Ranked: 4 million keys, 32 MiB.
 const DefaultRankedKeys = 4 << 20
@@ -72,21 +89,34 @@ func (q *Query) cacheKey() string {
 
 // FetchRanked is Fetch answered from r: the keys of the query's rows at version,
 // which the caller read (DataVersion) before anything else of this request, come
-// from r when it holds them at that version, or else are read in order in one query
-// and kept. Only the page's rows are then read, by key. A query r cannot answer
-// is left to Fetch. args are the arguments of placeholders in columns.
+// from r when it holds them at that version, and only the page's rows are read, by
+// key. Otherwise the request is Fetch's, and r reads the keys in the background
+// for the requests after it. args are the arguments of placeholders in columns.
 func (q *Query) FetchRanked(r *Ranked, version int64, base *gorm.DB, columns string, dest any, args ...any) (int64, error) {
 	key := q.cacheKey()
 	if r == nil || key == "" {
 		return q.Fetch(base, columns, dest, args...)
 	}
-	keys, err := r.keys(key, version, func() ([]int64, error) {
+	keys, ok := r.keys(key, version, func() ([]int64, error) {
+		// The request may be over before the read is: it must not cancel it.
+		db := base.Session(&gorm.Session{Context: context.WithoutCancel(base.Statement.Context)})
+		rows, err := q.Apply(db).Select(q.spec.Key).Order(q.order()).Rows()
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
 		var keys []int64
-		err := q.Apply(base.Session(&gorm.Session{})).Order(q.order()).Pluck(q.spec.Key, &keys).Error
-		return keys, err
+		for rows.Next() {
+			var k int64
+			if err := rows.Scan(&k); err != nil {
+				return nil, err
+			}
+			keys = append(keys, k)
+		}
+		return slices.Clip(keys), rows.Err()
 	})
-	if err != nil {
-		return 0, fmt.Errorf("list keys: %w", err)
+	if !ok {
+		return q.Fetch(base, columns, dest, args...)
 	}
 	end := min(q.Offset+q.PageSize, len(keys))
 	if q.Offset >= end {
@@ -99,31 +129,83 @@ func (q *Query) FetchRanked(r *Ranked, version int64, base *gorm.DB, columns str
 	return int64(len(keys)), nil
 }
 
-// keys returns the keys of query at version, loading them with load when r does
-// not hold them; concurrent requests for the same query and version share one load.
-func (r *Ranked) keys(query string, version int64, load func() ([]int64, error)) ([]int64, error) {
+// keys returns the keys of query at version when r holds them. Otherwise ok is
+// false, and, unless a read of the query's keys is under way already, r starts one
+// with load, stamped with the version given, which the caller read before load
+// runs. When a read ends and a request has asked for a later version meanwhile,
+// the next read starts at once, stamped with that one.
+func (r *Ranked) keys(query string, version int64, load func() ([]int64, error)) (keys []int64, ok bool) {
+	wait := r.MaxWait
+	if wait == 0 {
+		wait = DefaultRankedWait
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		keys, ok, changed := r.lookup(query, version, load)
+		if ok || wait < 0 {
+			return keys, ok
+		}
+		select {
+		case <-changed:
+		case <-timer.C:
+			return nil, false
+		}
+	}
+}
+
+// lookup is one look of keys: the keys when r holds them at version, or else a read
+// of them started (unless one is under way) and a channel closed when r next keeps
+// or fails to read keys.
+func (r *Ranked) lookup(query string, version int64, load func() ([]int64, error)) (keys []int64, ok bool, changed <-chan struct{}) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	if e := r.entries[query]; e != nil && e.version == version {
 		r.tick++
 		e.used = r.tick
-		keys := e.keys
-		r.mu.Unlock()
-		return keys, nil
+		r.hits.Add(1)
+		return e.keys, true, nil
 	}
-	r.mu.Unlock()
-	v, err, _ := r.loads.Do(strconv.FormatInt(version, 10)+"\x01"+query, func() (any, error) {
-		keys, err := load()
-		if err != nil {
-			return nil, err
+	if r.wanted == nil {
+		r.loading, r.wanted = map[string]bool{}, map[string]int64{}
+	}
+	if r.changed == nil {
+		r.changed = make(chan struct{})
+	}
+	r.wanted[query] = max(r.wanted[query], version)
+	if r.loading[query] {
+		return nil, false, r.changed
+	}
+	r.loading[query] = true
+	r.running.Add(1)
+	go func() {
+		defer r.running.Done()
+		for v := version; ; {
+			keys, err := load()
+			if err == nil {
+				r.put(query, v, keys)
+			}
+			r.mu.Lock()
+			close(r.changed)
+			r.changed = make(chan struct{})
+			if err != nil || r.wanted[query] <= v {
+				delete(r.loading, query)
+				delete(r.wanted, query)
+				r.mu.Unlock()
+				return
+			}
+			v = r.wanted[query]
+			r.mu.Unlock()
 		}
-		r.put(query, version, keys)
-		return keys, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return v.([]int64), nil
+	}()
+	return nil, false, r.changed
 }
+
+// Wait returns once the reads of keys under way are over.
+func (r *Ranked) Wait() { r.running.Wait() }
+
+// Hits returns how many requests r answered.
+func (r *Ranked) Hits() int64 { return r.hits.Load() }
 
 // put keeps keys read at version, unless r holds the query at a later version
 // already, dropping the least recently used queries to stay within MaxKeys.
