@@ -6,7 +6,7 @@ GO ?= go
 VERSION ?= $(shell git rev-parse HEAD 2>/dev/null | cut -c1-12)$(shell git status --porcelain 2>/dev/null | grep -q . && echo -dirty)
 LDFLAGS := $(if $(VERSION),-X main.version=$(VERSION))
 
-.PHONY: run build test race vet fmt bench fuzz fuzz-short clean docs screenshots
+.PHONY: run build test race vet fmt bench bench-http fuzz fuzz-short clean docs screenshots
 
 run:
 	@echo "make run: building staffmgr, then starting it; the first build takes a few minutes"
@@ -49,6 +49,12 @@ fuzz-short:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# The load run of docs/performance.md on SQLite and PostgreSQL: seeds 100,000
+# employees (BENCH_EMPLOYEES), starts the server, runs cmd/staffbench, prints the
+# table. BIN=path runs it against another build of staffmgr.
+bench-http:
+	GO="$(GO)" .ci/bench-http
 
 # docs/api.md, the API reference, generated from the func table and its
 # declarations; a test fails when the committed file differs.

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"staffmgr/models"
+	"staffmgr/models/list"
 	"staffmgr/rights"
 	"staffmgr/session"
 )
@@ -63,6 +64,12 @@ type App struct {
 	sms      smsGateway // nil: none configured
 	metrics  *metrics
 	ready    readiness
+	// staffKeys keeps the staff list's order between requests (models.ListStaff).
+	staffKeys *list.Ranked
+	// creds are the authinfo credentials checked recently.
+	creds *credentials
+	// pageSizes are the page sizes accounts chose, kept at a data version.
+	pageSizes pageSizes
 }
 
 // New builds the App and checks its func table.
@@ -78,7 +85,7 @@ func New(db *gorm.DB, sessions *session.Manager, cfg Config, log *slog.Logger) (
 			return nil, fmt.Errorf("password parameters: %w", err)
 		}
 	}
-	a := &App{db: db, sessions: sessions, cfg: cfg, log: log, funcs: map[string]*Func{}}
+	a := &App{db: db, sessions: sessions, cfg: cfg, log: log, funcs: map[string]*Func{}, staffKeys: &list.Ranked{}, creds: newCredentials()}
 	var err error
 	if a.sms, err = newSMSGateway(cfg.SMSGateway, cfg.smsTimeout); err != nil {
 		return nil, fmt.Errorf("sms gateway: %w", err)

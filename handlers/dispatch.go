@@ -63,6 +63,13 @@ type Ctx struct {
 	// so it answers only Value, which no driver goroutine calls.
 	sess context.Context
 	via  via
+	// reads says the request ran a func that changes nothing (a list, a form
+	// without sok, an Op that does not write): its session is only touched.
+	reads bool
+	// version is the data version the request read first (dataVersion), when
+	// hasVersion.
+	version    int64
+	hasVersion bool
 }
 
 // Deadline is the request's deadline.
@@ -242,11 +249,18 @@ func (a *App) authenticate(c *Ctx) error {
 	p := c.Params
 	if p.Has("authinfo") {
 		login, password, _ := strings.Cut(p.Get("authinfo"), ":")
-		acc, err := a.guardLogin(c, login, func() (*models.Account, error) {
-			return a.cfg.checkPassword(c, a.db, login, password)
-		})
+		acc, err := a.checkedBefore(c, login, password)
 		if err != nil {
 			return err
+		}
+		if acc == nil {
+			acc, err = a.guardLogin(c, login, func() (*models.Account, error) {
+				return a.cfg.checkPassword(c, a.db, login, password)
+			})
+			if err != nil {
+				return err
+			}
+			a.creds.store(login, password, acc)
 		}
 		c.Actor, c.via = acc, viaAuthinfo
 		return nil
@@ -261,6 +275,31 @@ func (a *App) authenticate(c *Ctx) error {
 	return a.resume(c, token, how)
 }
 
+// checkedBefore returns the account of an authinfo login and password that were
+// checked right recently (credentials), read afresh, when nothing that would refuse
+// or count a login has happened since: the account is the same, enabled, with the
+// same password and allowed from the client's address, and the lockout holds neither
+// a lock nor a failure of the login. Otherwise it returns nil, and the login goes the
+// whole way through the lockout and the password hash.
+func (a *App) checkedBefore(c *Ctx, login, password string) (*models.Account, error) {
+	cr, ok := a.creds.lookup(login, password)
+	if !ok {
+		return nil, nil
+	}
+	acc, free, err := a.cfg.Lockout.FindClear(c, a.db, login, c.IP)
+	if err != nil {
+		return nil, err
+	}
+	if acc == nil || !cr.valid(acc) {
+		a.creds.forget(login, password)
+		return nil, nil
+	}
+	if !free || !acc.AllowsIP(c.IP) {
+		return nil, nil
+	}
+	return acc, nil
+}
+
 // resume makes the session of token, when it is valid, the request's: its account
 // (which must be enabled) acts, and, in an su session, its opener (who must still
 // be allowed to act as the account) stands behind the request. An unknown or
@@ -273,7 +312,10 @@ func (a *App) resume(c *Ctx, token string, how via) error {
 	if !a.sessions.Valid(ctx) {
 		return nil // expired or unknown: a guest, refused below unless the func is open
 	}
-	acc, err := models.FindAccount(ctx, a.db, a.sessions.Actor(ctx))
+	acc := a.sessions.Account(ctx)
+	if acc == nil {
+		acc, err = models.FindAccount(ctx, a.db, a.sessions.Actor(ctx))
+	}
 	if err != nil || !acc.Enabled {
 		if err != nil && !errors.Is(err, errs.Missed) {
 			return err
@@ -333,7 +375,11 @@ func (a *App) saveSession(ec echo.Context, c *Ctx) error {
 		}
 		return nil
 	}
-	token, _, err := a.sessions.Commit(c)
+	commit := a.sessions.Commit
+	if c.reads {
+		commit = a.sessions.Touch
+	}
+	token, _, err := commit(c)
 	if err != nil {
 		return err
 	}

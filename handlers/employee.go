@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"staffmgr/models/errs"
 	"staffmgr/models/list"
@@ -23,26 +22,17 @@ var employeeSpec = models.StaffList
 // from the session store in one more query for the whole page, and their lockout
 // (the locked flag) in one more.
 func employeeList(c *Ctx, q *list.Query) (*render.List, error) {
-	rows, total, err := models.ListStaff(c, c.DB, q)
+	version, err := c.dataVersion()
+	if err != nil {
+		return nil, err
+	}
+	rows, total, err := models.ListStaff(c, c.DB, q, models.StaffPage{Ranked: c.App.staffKeys, Version: version, Lockout: c.App.cfg.Lockout})
 	if err != nil {
 		return nil, err
 	}
 	out := listPage(q, total)
-	ids := make([]int64, len(rows))
-	logins := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i], logins[i] = r.ID, r.Login
-	}
-	activity, err := session.ActivityOf(c, c.DB, ids, time.Now().Add(-models.OnsiteWindow))
-	if err != nil {
-		return nil, err
-	}
-	locked, err := c.App.cfg.Lockout.Locked(c, c.DB, logins)
-	if err != nil {
-		return nil, err
-	}
 	for _, r := range rows {
-		act, live := activity[r.ID]
+		live := r.Sessions > 0
 		out.Rows = append(out.Rows, render.Row(
 			render.Text("id", strconv.FormatInt(r.ID, 10)),
 			render.Text("name", r.Login),
@@ -57,9 +47,9 @@ func employeeList(c *Ctx, q *list.Query) (*render.List, error) {
 			render.FlagIf("all_ip_access", r.AllIPAccess),
 			render.FlagIf("ip_access", !r.AllIPAccess),
 			render.FlagIf("has_session", live),
-			render.FlagIf("onsite", live && act.Onsite),
-			render.FlagIf("another_session", live && act.IPs > 1),
-			render.FlagIf("locked", locked[r.Login]),
+			render.FlagIf("onsite", live && r.Onsite),
+			render.FlagIf("another_session", live && r.IPs > 1),
+			render.FlagIf("locked", r.Locked),
 		))
 	}
 	return out, nil

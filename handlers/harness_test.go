@@ -44,6 +44,15 @@ func newEnv(t *testing.T, db *gorm.DB) *env {
 // newEnvConfig is newEnv with the test configuration changed by configure.
 func newEnvConfig(t *testing.T, db *gorm.DB, configure func(*Config)) *env {
 	t.Helper()
+	e := newServer(t, db, configure)
+	MustCreateAccount(t, db, "root", rights.Root)
+	return e
+}
+
+// newServer is the app on db, which another env may share (as another process
+// sharing the database would): it creates no account.
+func newServer(t *testing.T, db *gorm.DB, configure func(*Config)) *env {
+	t.Helper()
 	logs := &bytes.Buffer{}
 	sessions := session.New(db, session.Config{IdleTimeout: time.Hour, Lifetime: 10 * time.Hour})
 	cfg := Config{Passwords: dbtest.FastPasswords, PasswordPolicy: models.DefaultPasswordPolicy}
@@ -61,9 +70,7 @@ func newEnvConfig(t *testing.T, db *gorm.DB, configure func(*Config)) *env {
 			t.Logf("server log:\n%s", logs)
 		}
 	})
-	e := &env{t: t, db: db, app: app, srv: srv, logs: logs}
-	MustCreateAccount(t, db, "root", rights.Root)
-	return e
+	return &env{t: t, db: db, app: app, srv: srv, logs: logs}
 }
 
 // eachEnv runs fn on SQLite and PostgreSQL in parallel, each with a fresh env.

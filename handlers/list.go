@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"sync"
+
 	"staffmgr/models/errs"
 	"staffmgr/models/list"
 
@@ -9,16 +11,81 @@ import (
 	"staffmgr/models"
 )
 
+// dataVersion is the data version as the request first read it: with its session,
+// or else once now. Whatever the request reads after it is at least as new.
+func (c *Ctx) dataVersion() (int64, error) {
+	if c.hasVersion {
+		return c.version, nil
+	}
+	v, ok := int64(0), false
+	if c.HasSession() {
+		v, ok = c.App.sessions.DataVersion(c)
+	}
+	if !ok {
+		var err error
+		if v, err = models.DataVersion(c, c.App.db); err != nil {
+			return 0, err
+		}
+	}
+	c.version, c.hasVersion = v, true
+	return v, nil
+}
+
+// pageSizes keeps the page sizes accounts chose (list_prefs) at a data version,
+// which every change of them moves on: a list request then reads none.
+type pageSizes struct {
+	mu      sync.Mutex
+	version int64
+	sizes   map[pageSizeKey]int
+}
+
+type pageSizeKey struct {
+	account int64
+	list    string
+}
+
+// maxPageSizes bounds the page sizes kept; past it they are read afresh.
+const maxPageSizes = 100_000
+
+// get returns the page size account chose for list, reading it when none is kept
+// at version.
+func (p *pageSizes) get(c *Ctx, version, account int64, list string) (int, error) {
+	key := pageSizeKey{account, list}
+	p.mu.Lock()
+	if p.version == version {
+		if size, ok := p.sizes[key]; ok {
+			p.mu.Unlock()
+			return size, nil
+		}
+	}
+	p.mu.Unlock()
+	size, err := models.PageSize(c, c.App.db, account, list)
+	if err != nil {
+		return 0, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if version > p.version || p.sizes == nil || len(p.sizes) >= maxPageSizes {
+		p.version, p.sizes = version, map[pageSizeKey]int{}
+	}
+	if version == p.version {
+		p.sizes[key] = size
+	}
+	return size, nil
+}
+
 // listQuery normalises a list request with what the caller's account and session
 // keep of the list: the page size they chose and the filter they stored.
 func (a *App) listQuery(c *Ctx, name string, spec *list.Spec) (*list.Query, error) {
 	var st list.State
 	if c.Actor != nil {
-		size, err := models.PageSize(c, a.db, c.Actor.ID, name)
+		version, err := c.dataVersion()
 		if err != nil {
 			return nil, err
 		}
-		st.PageSize = size
+		if st.PageSize, err = a.pageSizes.get(c, version, c.Actor.ID, name); err != nil {
+			return nil, err
+		}
 	}
 	if c.HasSession() {
 		st.Filter = a.sessions.ListState(c, name)

@@ -82,6 +82,7 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 	sok := c.Params.Sok()
 	switch s := fn.Shape.(type) {
 	case *List:
+		c.reads = true
 		q, err := a.listQuery(c, fn.Name, s.Spec)
 		if err != nil {
 			return nil, err
@@ -93,6 +94,7 @@ func (a *App) run(c *Ctx, fn *Func) (render.Result, error) {
 		return list, a.rememberPageSize(c, fn.Name, q)
 	case *Op:
 		if !s.Writes {
+			c.reads = true
 			return s.Run(c)
 		}
 		if err := a.checkCSRF(c); err != nil {

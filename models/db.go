@@ -93,8 +93,11 @@ func Open(dsn string) (*gorm.DB, error) {
 	if kind == SQLite {
 		sqlDB.SetMaxOpenConns(4)
 	} else {
+		// As many idle as open: with fewer, a burst of requests closes the
+		// connections it opened as it ends, and the next burst pays for new
+		// server processes (a fork and a login each).
 		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetMaxIdleConns(20)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	if err := sqlDB.Ping(); err != nil {

@@ -44,7 +44,7 @@ var StaffList = &list.Spec{
 			{Key: "default_access_allow", Label: "Full access"},
 			{Key: "all_ip_access", Label: "Access from any address"},
 			{Key: "ip_access", Label: "Access from listed addresses"}}},
-		{Name: "session", Caption: "Session", Kind: list.Status, FilterOnly: true, Filter: list.Choice, Where: staffSession, Choices: []list.Option{
+		{Name: "session", Caption: "Session", Kind: list.Status, FilterOnly: true, Filter: list.Choice, Where: staffSession, Live: true, Choices: []list.Option{
 			{Key: "has_session", Label: "Has a session"},
 			{Key: "onsite", Label: "Active in the last 5 minutes"},
 			{Key: "another_session", Label: "Sessions from several addresses"}}},
@@ -102,16 +102,52 @@ type StaffRow struct {
 	Enabled            bool
 	DefaultAccessAllow bool
 	AllIPAccess        bool `gorm:"column:all_ip_access"`
+	// From the session store: live sessions, the addresses they come from, and
+	// whether one was used within OnsiteWindow.
+	Sessions int64
+	IPs      int64 `gorm:"column:ips"`
+	Onsite   bool
+	// Locked: the lockout holds the login.
+	Locked bool
 }
 
-// staffRowSelect reads a StaffRow from Staff.
+// staffRowSelect reads a StaffRow from Staff; its placeholders are, in order, the
+// time sessions must outlive (twice, then once more with the onsite bound after it)
+// and the time a lock must outlive.
 const staffRowSelect = "a.id, a.login, a.realname, a.position, a.email, a.phone, a.mobile, a.department_names, " +
-	"a.enabled, a.default_access_allow, a.all_ip_access"
+	"a.enabled, a.default_access_allow, a.all_ip_access, " +
+	"(SELECT COUNT(*) FROM sessions AS s WHERE s.account_id = a.id AND s.expiry > ?) AS sessions, " +
+	"(SELECT COUNT(DISTINCT s.ip) FROM sessions AS s WHERE s.account_id = a.id AND s.expiry > ?) AS ips, " +
+	"EXISTS (SELECT 1 FROM sessions AS s WHERE s.account_id = a.id AND s.expiry > ? AND s.last_seen >= ?) AS onsite, " +
+	"EXISTS (SELECT 1 FROM login_failures AS f WHERE f.kind = ? AND f.subject = a.login AND f.locked_until > ?) AS locked"
 
-// ListStaff reads one page of the staff list and the number of employees the
-// query's filter keeps.
-func ListStaff(ctx context.Context, db *gorm.DB, q *list.Query) ([]StaffRow, int64, error) {
+// StaffPage is what a staff list request brings besides its query: where its
+// order is kept, and the clocks of the flags that come from sessions and locks.
+type StaffPage struct {
+	// Ranked, when set (it must belong to db's database), keeps the list's order
+	// between requests, at the data version Version, which the request read before
+	// anything else it read: neither the total nor a deep page then costs more
+	// than one read of their keys per change of the data.
+	Ranked  *list.Ranked
+	Version int64
+	// Lockout is the policy whose locks the locked flag shows.
+	Lockout Lockout
+}
+
+// ListStaff reads one page of the staff list, with the flags of each row, and the
+// number of employees the query's filter keeps.
+func ListStaff(ctx context.Context, db *gorm.DB, q *list.Query, p StaffPage) ([]StaffRow, int64, error) {
 	var rows []StaffRow
-	total, err := q.Fetch(Staff(ctx, db), staffRowSelect, &rows)
+	now := Now()
+	lockKind := LockLogin
+	if p.Lockout.normalized().LoginLimit <= 0 {
+		lockKind = "" // the login counter is off: nobody is locked by it
+	}
+	args := []any{now, now, now, now.Add(-OnsiteWindow), lockKind, p.Lockout.normalized().now()}
+	if p.Ranked == nil {
+		total, err := q.Fetch(Staff(ctx, db), staffRowSelect, &rows, args...)
+		return rows, total, err
+	}
+	total, err := q.FetchRanked(p.Ranked, p.Version, Staff(ctx, db), staffRowSelect, &rows, args...)
 	return rows, total, err
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -331,4 +332,41 @@ func (p Lockout) CountLocks(ctx context.Context, db *gorm.DB) (logins, addresses
 		}
 	}
 	return logins, addresses, nil
+}
+
+// FindClear returns the account with the given login (nil when there is none) and
+// whether an attempt by login from ip would be neither refused nor counted against
+// anything: no lock holds either counter and no failure of the login is counted (a
+// login that succeeds would clear those). One read, no write: a login whose
+// credentials are known to be right (a cached authinfo) may then skip Reserve, and
+// goes through it, to be refused or to clear the count, otherwise.
+func (p Lockout) FindClear(ctx context.Context, db *gorm.DB, login, ip string) (*Account, bool, error) {
+	p = p.normalized()
+	// A counter that is off is asked about under a kind no row has.
+	ipKind, ipSubject, loginKind, loginSubject := "", "", "", ""
+	for _, c := range p.counters(login, ip) {
+		if c.kind == LockIP {
+			ipKind, ipSubject = c.kind, c.subject
+		} else {
+			loginKind, loginSubject = c.kind, c.subject
+		}
+	}
+	var row struct {
+		Held bool
+		Account
+	}
+	err := db.WithContext(ctx).Table("accounts AS a").
+		Select(`a.*, EXISTS (SELECT 1 FROM login_failures AS f
+			WHERE (f.kind = ? AND f.subject = ? OR f.kind = ? AND f.subject = ?)
+			AND (f.locked_until > ? OR f.kind = ? AND f.failures > 0)) AS held`,
+			ipKind, ipSubject, loginKind, loginSubject, p.now(), LockLogin).
+		Where("a.login = ?", login).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("account %q and its lockout: %w", login, err)
+	}
+	acc := row.Account
+	return &acc, !row.Held, nil
 }

@@ -100,7 +100,7 @@ func Migrate(ctx context.Context, db *gorm.DB) ([]string, error) {
 			if n > 0 {
 				return nil
 			}
-			for _, stmt := range splitStatements(replacer.Replace(m.SQL)) {
+			for _, stmt := range splitStatements(replacer.Replace(forDialect(m.SQL, kind))) {
 				if err := tx.Exec(stmt).Error; err != nil {
 					return fmt.Errorf("%w\n%s", err, stmt)
 				}
@@ -144,6 +144,25 @@ func PendingMigrations(ctx context.Context, db *gorm.DB) ([]string, error) {
 		}
 	}
 	return pending, nil
+}
+
+// forDialect is the part of a migration's SQL that runs on the database kind: the
+// lines before the first "-- dialect: NAME" line run on every database, and the lines
+// after such a line only on the one it names (postgres or sqlite). Triggers and
+// functions, which the two spell differently, need it.
+func forDialect(sql, kind string) string {
+	var out strings.Builder
+	keep := true
+	for _, line := range strings.SplitAfter(sql, "\n") {
+		if name, ok := strings.CutPrefix(strings.TrimSpace(line), "-- dialect:"); ok {
+			keep = strings.TrimSpace(name) == kind
+			continue
+		}
+		if keep {
+			out.WriteString(line)
+		}
+	}
+	return out.String()
 }
 
 // splitStatements splits a migration at semicolons that end a line, dropping

@@ -46,7 +46,13 @@ type Config struct {
 type Manager struct {
 	scs *scs.SessionManager
 	db  *gorm.DB
+	// touch is how long an unchanged session's row may go unwritten (Touch).
+	touch time.Duration
 }
+
+// maxTouch bounds Manager.touch: the idle timeout and the onsite window count from
+// the row's last write, so they are exact to within this.
+const maxTouch = time.Minute
 
 // New returns a manager whose sessions live in db.
 func New(db *gorm.DB, cfg Config) *Manager {
@@ -55,7 +61,7 @@ func New(db *gorm.DB, cfg Config) *Manager {
 	sm.Lifetime = cfg.Lifetime
 	sm.Store = NewStore(db, sm.Codec)
 	sm.Cookie.Name = CookieName
-	return &Manager{scs: sm, db: db}
+	return &Manager{scs: sm, db: db, touch: min(maxTouch, cfg.IdleTimeout/10)}
 }
 
 // requestState is what one request learned about its session, beyond scs's data.
@@ -63,6 +69,22 @@ type requestState struct {
 	opened bool     // Login ran: the store may insert the row
 	gone   bool     // the stored row was gone when the request committed: it was ended
 	tx     *gorm.DB // when set, the store writes the row in this transaction
+	// account is the row of the session's account, read with the session.
+	account *models.Account
+	// written is when the stored row was last written (its last_seen).
+	written time.Time
+	// changed says the request put or removed a value of the session.
+	changed bool
+	// version is the data version read with the session (models.DataVersion).
+	version int64
+}
+
+// put stores a value in the loaded session and notes that the session changed.
+func (m *Manager) put(ctx context.Context, key string, v any) {
+	m.scs.Put(ctx, key, v)
+	if st := stateOf(ctx); st != nil {
+		st.changed = true
+	}
 }
 
 type stateKey struct{}
@@ -107,6 +129,41 @@ func (m *Manager) Commit(ctx context.Context) (string, time.Time, error) {
 		return "", time.Time{}, nil
 	}
 	return m.scs.Commit(ctx)
+}
+
+// Touch saves the loaded session like Commit when it changed, and otherwise only
+// when its row was last written touch ago or more (a minute, or a tenth of the idle
+// timeout when that is shorter): a request that reads writes nothing, and the
+// session's idle timeout runs from at most that long before its last request. Use
+// it only after a request that wrote nothing else: one that ended its own session
+// in the database learns that from Commit (Ended).
+func (m *Manager) Touch(ctx context.Context) (string, time.Time, error) {
+	st := stateOf(ctx)
+	if m.scs.Status(ctx) != scs.Destroyed && st != nil && !st.opened && !st.changed && !st.written.IsZero() &&
+		time.Since(st.written) < m.touch && m.Valid(ctx) {
+		return m.scs.Token(ctx), time.Time{}, nil
+	}
+	return m.Commit(ctx)
+}
+
+// Account returns the row of the loaded session's account, read with the session,
+// or nil when none was read.
+func (m *Manager) Account(ctx context.Context) *models.Account {
+	st := stateOf(ctx)
+	if st == nil || st.account == nil || st.account.ID != m.Actor(ctx) {
+		return nil
+	}
+	return st.account
+}
+
+// DataVersion returns the data version read with the loaded session; ok is false
+// when no session was read.
+func (m *Manager) DataVersion(ctx context.Context) (version int64, ok bool) {
+	st := stateOf(ctx)
+	if st == nil || st.account == nil {
+		return 0, false
+	}
+	return st.version, true
 }
 
 // Opened reports whether the request logged in: its answer carries the new session.
@@ -166,8 +223,8 @@ func (m *Manager) OpenAs(ctx context.Context, tx *gorm.DB, account, real int64, 
 	if err := m.Login(ctx, account, ip); err != nil {
 		return "", err
 	}
-	m.scs.Put(ctx, keyReal, real)
-	m.scs.Put(ctx, keySuUntil, until.UnixNano())
+	m.put(ctx, keyReal, real)
+	m.put(ctx, keySuUntil, until.UnixNano())
 	token, _, err := m.Commit(ctx)
 	return token, err
 }
@@ -175,7 +232,7 @@ func (m *Manager) OpenAs(ctx context.Context, tx *gorm.DB, account, real int64, 
 // SetIP records the address of the current request.
 func (m *Manager) SetIP(ctx context.Context, ip string) {
 	if m.scs.GetString(ctx, keyIP) != ip {
-		m.scs.Put(ctx, keyIP, ip)
+		m.put(ctx, keyIP, ip)
 	}
 }
 
@@ -192,9 +249,12 @@ func (m *Manager) ListState(ctx context.Context, list string) map[string]string 
 func (m *Manager) SetListState(ctx context.Context, list string, filter map[string]string) {
 	if len(filter) == 0 {
 		m.scs.Remove(ctx, keyFilter+list)
+		if st := stateOf(ctx); st != nil {
+			st.changed = true
+		}
 		return
 	}
-	m.scs.Put(ctx, keyFilter+list, filter)
+	m.put(ctx, keyFilter+list, filter)
 }
 
 // Parent returns the element (a nested list's plid) the session last opened the
@@ -206,7 +266,7 @@ func (m *Manager) Parent(ctx context.Context, list string) int64 {
 // SetParent remembers the element the session opened the list for.
 func (m *Manager) SetParent(ctx context.Context, list string, id int64) {
 	if m.Parent(ctx, list) != id {
-		m.scs.Put(ctx, keyParent+list, id)
+		m.put(ctx, keyParent+list, id)
 	}
 }
 

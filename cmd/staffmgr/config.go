@@ -31,6 +31,7 @@ type Config struct {
 	Lockout         models.Lockout
 	SMSGateway      string
 	MetricsListen   string
+	PprofListen     string
 	UISLimits       models.RequestLimits
 }
 
@@ -74,6 +75,7 @@ var envVars = []struct{ name, help string }{
 	{"STAFFMGR_LOCKOUT_DURATION", "how long a blocked login or address stays blocked (default 15m)"},
 	{"STAFFMGR_SMS_GATEWAY", "where employee.sms sends: an http:// or https:// URL that takes a JSON POST, or file:PATH (default none)"},
 	{"STAFFMGR_METRICS_LISTEN", "serve /metrics (and /healthz, /readyz) on this address instead of the API's (default: on the API's)"},
+	{"STAFFMGR_PPROF_LISTEN", "serve Go's profiler (/debug/pprof/) on this address, for finding where time goes; keep it on loopback (default: off)"},
 	{"STAFFMGR_UIS_LIMIT_PER_MINUTE", "Data API calls one token may make per minute; 0 is no limit (default 0)"},
 	{"STAFFMGR_UIS_LIMIT_PER_DAY", "Data API calls one token may make per UTC day; 0 is no limit (default 0)"},
 }
@@ -116,6 +118,7 @@ func parseConfig(command string, args []string, getenv func(string) string, stde
 	}
 	set("STAFFMGR_LISTEN", func(v string) error { cfg.Listen = v; return nil })
 	set("STAFFMGR_DB", func(v string) error { cfg.DB = v; return nil })
+	set("STAFFMGR_PPROF_LISTEN", func(v string) error { cfg.PprofListen = v; return nil })
 	set("STAFFMGR_SESSION_IDLE", duration(&cfg.SessionIdle))
 	set("STAFFMGR_SESSION_LIFETIME", duration(&cfg.SessionLifetime))
 	set("STAFFMGR_KEY_LIFETIME", duration(&cfg.KeyLifetime))
@@ -249,6 +252,8 @@ Usage:
   staffmgr import csv [--dry-run] [--no-keys] [--keys FILE] FILE
                                the same from a file staffmgr export wrote
   staffmgr export [FILE]       write departments and employees as CSV to FILE or stdout
+  staffmgr seed --employees N --departments M [--password P] [--force]
+                               fill the database with realistic staff for load runs
   staffmgr docs [FILE]         write the API reference (docs/api.md) to FILE or stdout
   staffmgr version             print the version (also --version)
   staffmgr help                print this help

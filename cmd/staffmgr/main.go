@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -55,15 +56,18 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 		return 0
 	case "docs":
 		return docsCommand(args, stdout, stderr)
-	case "serve", "migrate", "passwd", "backup", "restore", "import", "export":
+	case "serve", "migrate", "passwd", "backup", "restore", "import", "export", "seed":
 	default:
 		fmt.Fprintf(stderr, "staffmgr: unknown command %q\n\n", command)
 		usage(stderr)
 		return 2
 	}
 	var importArgs []string
-	if command == "import" {
+	switch command {
+	case "import":
 		args, importArgs = splitImportFlags(args)
+	case "seed":
+		args, importArgs = splitSeedFlags(args)
 	}
 	cfg, rest, err := parseConfig(command, args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -88,6 +92,8 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 		err = importCommand(ctx, cfg, append(importArgs, rest...), getenv, stdin, stdout, stderr)
 	case "export":
 		err = exportCommand(ctx, cfg, rest, stdout)
+	case "seed":
+		err = seedCommand(ctx, cfg, append(importArgs, rest...), stdout, stderr)
 	case "backup", "restore":
 		if len(rest) != 1 {
 			fmt.Fprintf(stderr, "staffmgr: usage: staffmgr %s FILE\n", command)
@@ -191,10 +197,13 @@ type Main struct {
 	// an address of their own.
 	ops         *http.Server
 	opsListener net.Listener
-	release     func() error // lifts the hold on an SQLite database
-	done        chan error
-	stop        chan struct{}
-	wg          sync.WaitGroup
+	// pprof serves the profiler when STAFFMGR_PPROF_LISTEN names an address.
+	pprof         *http.Server
+	pprofListener net.Listener
+	release       func() error // lifts the hold on an SQLite database
+	done          chan error
+	stop          chan struct{}
+	wg            sync.WaitGroup
 }
 
 // Run opens and migrates the database, creates root on first start, and starts
@@ -254,6 +263,17 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.ops = m.httpServer(m.App.OpsHandler())
 	}
+	if m.Config.PprofListen != "" {
+		if m.pprofListener, err = net.Listen("tcp", m.Config.PprofListen); err != nil {
+			m.listener.Close()
+			if m.opsListener != nil {
+				m.opsListener.Close()
+			}
+			return fmt.Errorf("STAFFMGR_PPROF_LISTEN: %w", err)
+		}
+		m.pprof = m.httpServer(profiler())
+		m.pprof.WriteTimeout = 0 // a CPU profile takes as long as it was asked to
+	}
 	m.server = m.httpServer(m.App.Echo())
 	m.done = make(chan error, 2)
 	m.stop = make(chan struct{})
@@ -261,6 +281,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.ops != nil {
 		m.serve(m.ops, m.opsListener)
 		m.Log.Info("metrics listening", "address", m.MetricsAddr())
+	}
+	if m.pprof != nil {
+		m.serve(m.pprof, m.pprofListener)
+		m.Log.Info("profiler listening", "address", m.pprofListener.Addr().String())
 	}
 	m.wg.Add(1)
 	go func() {
@@ -292,6 +316,18 @@ func (m *Main) serve(s *http.Server, l net.Listener) {
 			m.done <- err
 		}
 	}()
+}
+
+// profiler is Go's profiler, on a mux of its own so that it is served only where
+// STAFFMGR_PPROF_LISTEN says, never with the API.
+func profiler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 // ensureRoot creates the root account on first start, with STAFFMGR_ROOT_PASSWORD or
@@ -374,6 +410,10 @@ func (m *Main) Close() error {
 		if m.ops != nil {
 			m.ops.Shutdown(ctx)
 			m.ops = nil
+		}
+		if m.pprof != nil {
+			m.pprof.Close()
+			m.pprof = nil
 		}
 		cancel()
 		close(m.stop)

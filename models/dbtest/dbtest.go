@@ -82,7 +82,25 @@ func EachDSN(t *testing.T, fn func(t *testing.T, dsn string)) {
 // PostgreSQL dropped) when the test ends.
 func Open(t testing.TB, kind string) *gorm.DB {
 	t.Helper()
-	var dsn string
+	return openHandle(t, kind, cloneDSN(t, kind))
+}
+
+// EachShared is Each with two handles on the one fresh database, each with a pool
+// of its own, as two processes sharing the database would have.
+func EachShared(t *testing.T, fn func(t *testing.T, db, other *gorm.DB)) {
+	t.Helper()
+	for _, kind := range Kinds {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			dsn := cloneDSN(t, kind)
+			fn(t, openHandle(t, kind, dsn), openHandle(t, kind, dsn))
+		})
+	}
+}
+
+// cloneDSN makes a fresh migrated database of the given kind and returns its address.
+func cloneDSN(t testing.TB, kind string) string {
+	t.Helper()
 	if kind == models.SQLite {
 		image, err := sqliteImage()
 		if err != nil {
@@ -92,10 +110,14 @@ func Open(t testing.TB, kind string) *gorm.DB {
 		if err := os.WriteFile(path, image, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		dsn = "sqlite:" + path
-	} else {
-		dsn = postgresClone(t)
+		return "sqlite:" + path
 	}
+	return postgresClone(t)
+}
+
+// openHandle opens dsn, closed when the test ends.
+func openHandle(t testing.TB, kind, dsn string) *gorm.DB {
+	t.Helper()
 	db, err := models.Open(dsn)
 	if err != nil {
 		t.Fatalf("open %s: %v", kind, err)

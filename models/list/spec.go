@@ -90,6 +90,10 @@ type Column struct {
 	// Where applies a filter value that no single expression holds (a Choice column
 	// with a computed meaning). When nil, the filter compares SQL.
 	Where func(db *gorm.DB, value string) *gorm.DB
+	// Live says the filter depends on more than the rows the data version covers
+	// (the clock, the session store): a request filtered by it is never answered
+	// from Ranked keys.
+	Live bool
 	// Check refuses a filter value the column cannot use (a value error), before it
 	// is applied or stored.
 	Check func(value string) error

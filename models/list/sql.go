@@ -94,12 +94,29 @@ func asciiLower(s string) string {
 // dest, selecting columns, sorted by the chosen column with the spec's key breaking
 // ties. The page is found by its keys first (WHERE key IN (SELECT key … ORDER …
 // LIMIT … OFFSET …)), so that skipping to a deep page walks an index rather than
-// whole rows.
-func (q *Query) Fetch(base *gorm.DB, columns string, dest any) (total int64, err error) {
+// whole rows. args are the arguments of placeholders in columns.
+func (q *Query) Fetch(base *gorm.DB, columns string, dest any, args ...any) (total int64, err error) {
 	filtered := q.Apply(base.Session(&gorm.Session{}))
 	if err := filtered.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return 0, fmt.Errorf("count list: %w", err)
 	}
+	order := q.order()
+	page := filtered.Session(&gorm.Session{}).Order(order).Limit(q.PageSize).Offset(q.Offset)
+	if q.spec.Key != "" && total > 0 {
+		keys := page.Select(q.spec.Key)
+		err = base.Session(&gorm.Session{}).Select(columns, args...).Where(q.spec.Key+" IN (?)", keys).Order(order).Scan(dest).Error
+	} else {
+		err = page.Select(columns, args...).Scan(dest).Error
+	}
+	if err != nil {
+		return 0, fmt.Errorf("list page: %w", err)
+	}
+	return total, nil
+}
+
+// order is the query's ORDER BY: the chosen column, the machine request's further
+// keys, and the spec's key last unless a unique column already decides every tie.
+func (q *Query) order() string {
 	dir := " ASC"
 	if q.Desc {
 		dir = " DESC"
@@ -119,15 +136,5 @@ func (q *Query) Fetch(base *gorm.DB, columns string, dest any) (total int64, err
 	if q.spec.Key != "" && !unique {
 		order += ", " + q.spec.Key + dir
 	}
-	page := filtered.Session(&gorm.Session{}).Order(order).Limit(q.PageSize).Offset(q.Offset)
-	if q.spec.Key != "" && total > 0 {
-		keys := page.Select(q.spec.Key)
-		err = base.Session(&gorm.Session{}).Select(columns).Where(q.spec.Key+" IN (?)", keys).Order(order).Scan(dest).Error
-	} else {
-		err = page.Select(columns).Scan(dest).Error
-	}
-	if err != nil {
-		return 0, fmt.Errorf("list page: %w", err)
-	}
-	return total, nil
+	return order
 }
