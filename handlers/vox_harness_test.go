@@ -14,6 +14,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -245,3 +246,5 @@ func (e *env) voxAddUser(who voxCaller, app, name string, extra string) string {
 	}
 	return e.vox(who, "AddUser", p.Encode()).ok().num("user_id")
 }
+
+func voxID(id int64) string { return strconv.FormatInt(id, 10) }

@@ -68,7 +68,7 @@ func TestVoxTransfer(t *testing.T) {
 
 		// Only root tops up, with an exact amount.
 		MustCreateAccount(t, e.db, "admin", rights.Admin)
-		e.get("func=balance.topup&amount=5&sok=ok&authinfo=admin:" + Password).fails("access", "")
+		e.get("func=balance.topup&amount=5&sok=ok&authinfo=admin:"+Password).fails("access", "")
 		e.get("func=balance.topup&amount=0&sok=ok&auth="+root).fails("value", "amount")
 		e.get("func=balance.topup&amount=1.234&sok=ok&auth="+root).fails("value", "amount")
 		e.get("func=balance.topup&sok=ok&auth="+root).fails("value", "amount")

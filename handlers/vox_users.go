@@ -386,6 +386,14 @@ func voxGetUsers(c *Ctx, p voxParams) (voxApply, error) {
 		return nil, err
 	}
 	return func(c *Ctx) (map[string]any, error) {
+		if f.ApplicationID != 0 {
+			_, err := models.Applications.Find(c, c.DB, strconv.FormatInt(f.ApplicationID, 10))
+			if errors.Is(err, errs.Missed) {
+				return nil, &voxError{Code: voxNotFound, Msg: fmt.Sprintf("application_id: there is no application %d", f.ApplicationID)}
+			} else if err != nil {
+				return nil, err
+			}
+		}
 		rows, total, err := models.ListVoxUsers(c, c.DB, f)
 		if err != nil {
 			return nil, err

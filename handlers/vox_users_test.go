@@ -156,6 +156,8 @@ func TestVoxGetUsers(t *testing.T) {
 		for _, tc := range []struct{ params, want string }{
 			{"application_id=" + app, "anna,boris,gleb"},
 			{"application_name=SALE", "vera"},
+			{"application_id=" + app + "&application_name=call", "anna,boris,gleb"},
+			{"application_id=" + app + "&application_name=sales", ""},
 			{"application_name=a", "anna,boris,gleb,vera"},
 			{"application_id=" + app + "&user_id=" + boris, "boris"},
 			{"application_id=" + app + "&user_name=OR", "boris"},
