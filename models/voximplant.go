@@ -256,7 +256,9 @@ func ListVoxUsers(ctx context.Context, db *gorm.DB, f VoxFilter) ([]VoxUserRow, 
 	q := db.WithContext(ctx).Table("vox_users AS v").
 		Joins("JOIN accounts AS a ON a.id = v.account_id").
 		Joins("JOIN vox_applications AS p ON p.id = v.application_id").
-		Joins("LEFT JOIN employee_telephony AS t ON t.account_id = v.account_id")
+		Joins("LEFT JOIN employee_telephony AS t ON t.account_id = v.account_id").
+		// Users are staff: the condition lets the staff indexes order the page.
+		Where(staffCondition)
 	if f.ApplicationID != 0 {
 		q = q.Where("v.application_id = ?", f.ApplicationID)
 	}

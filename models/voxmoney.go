@@ -222,12 +222,20 @@ func MoveMoney(ctx context.Context, db *gorm.DB, t *MoneyTransfer) (int64, error
 		if move > 0 && move > balance {
 			move = balance
 		}
+		// Read under the lock: what the user holds, and whether they still have a
+		// balance of their own, as a change that committed meanwhile left it.
+		var own struct {
+			Balance          int64
+			ParentAccounting bool
+		}
+		if err := db.WithContext(ctx).Table("vox_users").Select("balance, parent_accounting").Where("account_id = ?", u.ID).Take(&own).Error; err != nil {
+			return 0, MapDBError(err, "user", strconv.FormatInt(u.ID, 10))
+		}
+		if move > 0 && own.ParentAccounting {
+			return 0, errs.Invalid("user", u.Name, "The user %s uses the account's money (parent_accounting)", u.Name)
+		}
 		if move < 0 {
-			var own int64
-			if err := db.WithContext(ctx).Table("vox_users").Where("account_id = ?", u.ID).Pluck("balance", &own).Error; err != nil {
-				return 0, err
-			}
-			if own < -move {
+			if own := own.Balance; own < -move {
 				if t.Strict {
 					return 0, InsufficientFunds("The user %s has %s, less than %s", u.Name, FormatMoney(own), FormatMoney(-move))
 				}
@@ -275,6 +283,11 @@ func MoveMoney(ctx context.Context, db *gorm.DB, t *MoneyTransfer) (int64, error
 // transfer with the given user description: before the user goes, or starts to
 // use the account's money.
 func ReturnUserMoney(ctx context.Context, db *gorm.DB, user TransferTarget, why, actor string) error {
+	// The balance is read under the lock, so that no transfer can add to it before
+	// it is returned (and then go with the user).
+	if _, err := lockVoxAccount(ctx, db); err != nil {
+		return err
+	}
 	u, err := FindVoxUser(ctx, db, user.ID)
 	if err != nil || u.Balance == 0 {
 		if errors.Is(err, errs.Missed) {
