@@ -26,8 +26,9 @@ import (
 // runs in one transaction with its journal row: a call that fails changes nothing.
 // docs/voximplant.md has the mapping onto the staff and the error codes.
 
-// voxPath is where the Voximplant HTTP API answers; the method follows it.
-const voxPath = "/platform_api/"
+// voxRoot is where the Voximplant HTTP API answers: /platform_api/METHOD, or
+// /platform_api itself with the method in the cmd parameter.
+const voxRoot = "/platform_api"
 
 // The error codes of the Voximplant HTTP API. Those up to 104 are the reference's;
 // the others are staffmgr's own, for kinds of failure the reference has no code for.
@@ -35,6 +36,7 @@ const (
 	voxInternal     = 2   // an internal error: the server log has the details
 	voxAuthFailed   = 100 // no credentials, or bad, expired or revoked ones
 	voxBadArgument  = 101 // a parameter is missing or has a bad value; msg names it
+	voxMissingCmd   = 102 // no method: neither the path nor cmd names one
 	voxUnknown      = 103 // no such method
 	voxForbidden    = 104 // the key's role or its account's rights do not allow it
 	voxNotFound     = 150 // a user, application, queue or skill does not exist
@@ -93,7 +95,7 @@ func (a *App) serveVox(ec echo.Context) error {
 	reqID := requestID(r)
 	ec.Response().Header().Set("X-Request-Id", reqID)
 	log := a.log.With("request_id", reqID)
-	name := strings.TrimPrefix(r.URL.Path, voxPath)
+	name := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, voxRoot), "/")
 	c := &Ctx{base: r.Context(), sess: r.Context(), req: r, App: a, DB: a.db, Params: NewParams(nil),
 		IP: ec.RealIP(), Log: log, reqID: reqID}
 
@@ -102,7 +104,11 @@ func (a *App) serveVox(ec echo.Context) error {
 	if err != nil {
 		e := a.voxErrorOf(c, err)
 		out = map[string]any{"error": e}
-		attrs := []any{"api", "voximplant", "method", models.Clamp(cleanText(name), maxErrorValue), "code", e.Code}
+		method := name
+		if c.Func != nil {
+			method = c.Func.Name
+		}
+		attrs := []any{"api", "voximplant", "method", models.Clamp(cleanText(method), maxErrorValue), "code", e.Code}
 		if c.Actor != nil {
 			attrs = append(attrs, "account", c.Actor.Login)
 		}
@@ -134,10 +140,6 @@ func (a *App) voxDispatch(c *Ctx, name string) (fields map[string]any, err error
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		return nil, &voxError{Code: voxBadArgument, Msg: "A call is a GET or a POST"}
 	}
-	m := voxMethods[name]
-	if m == nil {
-		return nil, &voxError{Code: voxUnknown, Msg: fmt.Sprintf("Unknown method %q", models.Clamp(cleanText(name), maxErrorValue))}
-	}
 	if err := literalSemicolons(r); err != nil {
 		return nil, &voxError{Code: voxBadArgument, Msg: fmt.Sprintf("The request's parameters cannot be read: %v", err)}
 	}
@@ -146,6 +148,19 @@ func (a *App) voxDispatch(c *Ctx, name string) (fields map[string]any, err error
 		return nil, &voxError{Code: voxBadArgument, Msg: fmt.Sprintf("The request's parameters cannot be read: %v", err)}
 	}
 	c.Params = params
+	// The method is named by the path or, as the client libraries send it, by cmd.
+	switch cmd := params.Get("cmd"); {
+	case name == "" && cmd == "":
+		return nil, &voxError{Code: voxMissingCmd, Msg: "Missing 'cmd' parameter: name the method in cmd or in the path (/platform_api/GetUsers)"}
+	case name == "":
+		name = cmd
+	case cmd != "" && cmd != name:
+		return nil, voxBad("cmd", "the path names %s", models.Clamp(cleanText(name), maxErrorValue))
+	}
+	m := voxMethods[name]
+	if m == nil {
+		return nil, &voxError{Code: voxUnknown, Msg: fmt.Sprintf("Unknown method %q", models.Clamp(cleanText(name), maxErrorValue))}
+	}
 	fn := a.funcs[m.Funcs[0]]
 	c.Func = &Func{Name: m.Name, Caption: fn.Caption, Level: fn.Level, Right: fn.right(), Shape: &Op{Writes: m.Writes}}
 	empty, err := a.sessions.Load(c.base, "")

@@ -25,6 +25,18 @@ func TestVoxEndpoint(t *testing.T) {
 			t.Fatalf("left after a multipart DelUser: %q", got)
 		}
 
+		// The method in cmd, as the client libraries send it, to /platform_api itself.
+		for _, path := range []string{"/platform_api", "/platform_api/"} {
+			req, _ := http.NewRequest(http.MethodGet, e.srv.URL+path+"?account_id="+key.account+"&api_key="+key.key+"&cmd=GetUsers&application_id="+app, nil)
+			e.voxDo(req).ok()
+			req, _ = http.NewRequest(http.MethodGet, e.srv.URL+path+"?account_id="+key.account+"&api_key="+key.key, nil)
+			e.voxDo(req).fails(voxMissingCmd, "cmd")
+		}
+		e.vox(key, "", "cmd=AddUser&application_id="+app+"&user_name=cmduser&user_display_name=Cmd&user_password=Str0ng!pass").ok()
+		e.voxMultipart(key, "", "cmd=DelUser&user_name=cmduser&application_id="+app).ok()
+		e.vox(key, "GetUsers", "cmd=DelUser&application_id="+app).fails(voxBadArgument, "cmd")
+		e.vox(key, "", "cmd=Nothing").fails(voxUnknown, "Nothing")
+
 		// Records: an application with users is kept; a queue or a skill goes from its users.
 		id := e.voxAddUser(key, app, "vera", "")
 		queue := e.get("func=acd_queue.edit&name=Support&sok=ok&auth=" + root).ok().text("id")
