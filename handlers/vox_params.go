@@ -291,3 +291,18 @@ func (v voxParams) money(name string) (int64, error) {
 	}
 	return n, nil
 }
+
+// phone reads a phone number as the form API's phone fields do (models.ParsePhone),
+// in its normal form; empty clears it.
+func (v voxParams) phone(name string) (string, bool, error) {
+	s, given, err := v.text(name, 100, false)
+	if err != nil || !given {
+		return "", given, err
+	}
+	n, err := models.ParsePhone(s)
+	if err != nil {
+		e, _ := errs.As(err)
+		return "", true, voxBad(name, "%s", e.Message())
+	}
+	return n, true, nil
+}

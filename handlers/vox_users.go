@@ -30,7 +30,8 @@ func voxMethodTable() []*voxMethod {
 		{Name: "DelUser", Funcs: []string{"employee.delete"}, Roles: voxManagers, Writes: true, Run: voxDelUser},
 		{Name: "SetUserInfo", Funcs: []string{"employee.voximplant"}, Roles: voxManagers, Writes: true, Run: voxSetUserInfo,
 			Also: map[string][]string{"new_user_name": {"employee.edit"}, "user_display_name": {"employee.edit"},
-				"user_password": {"employee.edit"}, "user_active": {"employee.suspend", "employee.resume"}}},
+				"user_password": {"employee.edit"}, "mobile_phone": {"employee.edit"},
+				"user_active": {"employee.suspend", "employee.resume"}}},
 		{Name: "GetUsers", Funcs: []string{"employee", "employee.voximplant"}, Roles: voxReaders, Run: voxGetUsers},
 		{Name: "TransferMoneyToUser", Funcs: []string{"employee.voximplant", "balance"}, Roles: voxManagers, Writes: true, Run: voxTransfer},
 	}
@@ -59,6 +60,10 @@ func voxAddUser(c *Ctx, p voxParams) (voxApply, error) {
 	if err != nil {
 		return nil, err
 	}
+	mobile, _, err := p.phone("mobile_phone")
+	if err != nil {
+		return nil, err
+	}
 	if !p.has("application_id") && !p.has("application_name") {
 		return nil, voxMissing("application_id (or application_name)")
 	}
@@ -71,7 +76,7 @@ func voxAddUser(c *Ctx, p voxParams) (voxApply, error) {
 		if err != nil {
 			return nil, err
 		}
-		a := &models.Account{Level: rights.Admin, AllIPAccess: true, Login: name, Realname: display, PasswordHash: hash}
+		a := &models.Account{Level: rights.Admin, AllIPAccess: true, Login: name, Realname: display, Mobile: mobile, PasswordHash: hash}
 		if err := models.SaveEmployee(c, c.DB, a); err != nil {
 			return nil, userNameTaken(err, name)
 		}
@@ -157,6 +162,17 @@ func (t *voxTargets) resolve(c *Ctx, p voxParams) ([]*models.VoxUser, error) {
 			return nil, err
 		}
 		for _, id := range ids {
+			// all is the users the account's keys manage, as Voximplant's all is the
+			// account's users and never the account: the caller's own account and
+			// root, which no call may act on as a user of the caller, are not among
+			// them even when they are users too. Naming either by id is refused.
+			a, err := models.FindAccount(c, c.DB, id)
+			if err != nil {
+				return nil, err
+			}
+			if a.ID == c.person().ID || a.Level == rights.Root {
+				continue
+			}
 			u, err := models.FindVoxUser(c, c.DB, id)
 			if err != nil {
 				return nil, err
@@ -238,6 +254,10 @@ func voxSetUserInfo(c *Ctx, p voxParams) (voxApply, error) {
 	if err != nil {
 		return nil, err
 	}
+	mobile, setMobile, err := p.phone("mobile_phone")
+	if err != nil {
+		return nil, err
+	}
 	hash, setPassword, err := p.password(c, "user_password", false)
 	if err != nil {
 		return nil, err
@@ -256,7 +276,7 @@ func voxSetUserInfo(c *Ctx, p voxParams) (voxApply, error) {
 		if err := c.dominate("user_id", a.ID, false); err != nil {
 			return nil, err
 		}
-		if renaming || setDisplay {
+		if renaming || setDisplay || setMobile {
 			if renaming && a.Login == models.RootLogin && newName != a.Login {
 				return nil, voxBad("new_user_name", "the login of root cannot change")
 			}
@@ -265,6 +285,9 @@ func voxSetUserInfo(c *Ctx, p voxParams) (voxApply, error) {
 			}
 			if setDisplay {
 				a.Realname = display
+			}
+			if setMobile {
+				a.Mobile = mobile
 			}
 			if err := models.SaveEmployee(c, c.DB, a); err != nil {
 				return nil, userNameTaken(err, newName)

@@ -67,6 +67,9 @@ func TestVoxAddUser(t *testing.T) {
 			{without("application_id") + "&application_name=nowhere", voxNotFound, "application_name"},
 			{base + "&application_name=sales", voxBadArgument, "application_name"},
 			{with("user_name", "root"), voxExists, "user_name"},
+			{with("mobile_phone", "call me"), voxBadArgument, "mobile_phone: A phone number"},
+			{with("mobile_phone", "12"), voxBadArgument, "mobile_phone"},
+			{base + "&mobile_phone=%2B15550101&mobile_phone=%2B15550102", voxBadArgument, "more than once"},
 		} {
 			e.vox(key, "AddUser", tc.params).fails(tc.code, tc.part)
 		}
@@ -81,7 +84,7 @@ func TestVoxAddUser(t *testing.T) {
 			t.Error("refused AddUser calls left no journal rows")
 		}
 
-		r := e.vox(key, "AddUser", base+"&user_custom_data=Night+shift&parent_accounting=true").ok()
+		r := e.vox(key, "AddUser", base+"&user_custom_data=Night+shift&parent_accounting=true&mobile_phone=%2B1+(555)+010-1").ok()
 		if r.num("result") != "1" {
 			t.Errorf("result %s", r.body)
 		}
@@ -95,12 +98,15 @@ func TestVoxAddUser(t *testing.T) {
 		e.vox(key, "AddUser", base).fails(voxExists, "taken")
 		// Through the form API and the Data API, the same person.
 		form := e.get("func=employee.edit&elid=" + id + "&auth=" + root).ok()
-		if form.text("name") != "anna" || form.text("realname") != "Petrova Anna" {
+		if form.text("name") != "anna" || form.text("realname") != "Petrova Anna" || form.text("mobile") != "+15550101" {
 			t.Errorf("employee.edit shows %s", form.body)
 		}
 		vform := e.get("func=employee.voximplant&elid=" + id + "&auth=" + root).ok()
 		if vform.text("application") != app || vform.text("user_custom_data") != "Night shift" || vform.text("parent_accounting") != "on" {
 			t.Errorf("employee.voximplant shows %s", vform.body)
+		}
+		if u := e.vox(key, "GetUsers", "application_id="+app+"&user_id="+id).ok().users()[0]; u["mobile_phone"] != "+15550101" {
+			t.Errorf("GetUsers shows %v", u)
 		}
 		var params string
 		if err := e.db.Raw("SELECT params FROM journal WHERE func = 'AddUser' AND result = 'ok'").Scan(&params).Error; err != nil {
@@ -266,6 +272,7 @@ func TestVoxSetUserInfo(t *testing.T) {
 			{"user_id=" + id + "&user_password=weak", voxBadArgument, "user_password"},
 			{"user_id=" + id + "&user_active=no", voxBadArgument, "user_active"},
 			{"user_id=" + id + "&user_id=" + id, voxBadArgument, "more than once"},
+			{"user_id=" + id + "&mobile_phone=abc", voxBadArgument, "mobile_phone"},
 		} {
 			e.vox(key, "SetUserInfo", tc.params).fails(tc.code, tc.part)
 		}
@@ -283,6 +290,18 @@ func TestVoxSetUserInfo(t *testing.T) {
 		e.get("func=keepalive&auth="+sid).fails("access", "") // a new password ends the sessions
 		e.get("func=whoami&authinfo=anya:N3w!password").ok()
 		e.get("func=whoami&authinfo=anya:Str0ng!pass").fails("auth", "")
+
+		e.vox(key, "SetUserInfo", "user_id="+id+"&mobile_phone=8+(555)+010-22").ok()
+		if a := voxAccount(t, e, id); a.Mobile != "855501022" || a.Login != "anya" {
+			t.Fatalf("mobile_phone set %+v", a)
+		}
+		if got := e.get("func=employee.edit&elid=" + id + "&auth=" + root).ok().text("mobile"); got != "855501022" {
+			t.Errorf("employee.edit shows the mobile %q", got)
+		}
+		e.vox(key, "SetUserInfo", "user_id="+id+"&mobile_phone=").ok()
+		if a := voxAccount(t, e, id); a.Mobile != "" {
+			t.Fatalf("an empty mobile_phone left %q", a.Mobile)
+		}
 
 		e.vox(key, "SetUserInfo", "user_id="+id+"&user_active=false").ok()
 		if voxAccount(t, e, id).Enabled {
@@ -383,9 +402,11 @@ func TestVoxDelUser(t *testing.T) {
 		if left != 0 {
 			t.Errorf("%d deleted users still have accounts", left)
 		}
-		// all on every application includes the caller's own account: refused, all
-		// or nothing.
-		e.voxAddUser(key, app, "zoe", "")
+		// all is the account's users, never the caller's own account nor root, even
+		// when they are users too; naming the caller by id is still refused, and a
+		// user all cannot delete refuses the whole call.
+		zoe := e.voxAddUser(key, app, "zoe", "")
+		yan := e.voxAddUser(key, sales, "yan", "")
 		var rootID string
 		if err := e.db.Raw("SELECT id FROM accounts WHERE login = 'root'").Scan(&rootID).Error; err != nil {
 			t.Fatal(err)
@@ -394,9 +415,34 @@ func TestVoxDelUser(t *testing.T) {
 			rootID, app, models.Now(), models.Now()).Error; err != nil {
 			t.Fatal(err)
 		}
-		e.vox(key, "DelUser", "user_id=all").fails(voxBadArgument, "own account")
-		if got := voxNames(e.vox(key, "GetUsers", "application_id="+app)); got != "root,zoe" {
-			t.Errorf("a refused DelUser all deleted some: %s", got)
+		e.vox(key, "DelUser", "user_id="+rootID+";"+zoe).fails(voxBadArgument, "own account")
+		boss := MustCreateAccount(t, e.db, "boss", rights.Admin)
+		if err := e.db.Exec("INSERT INTO vox_users (account_id, application_id, created_at, updated_at) VALUES (?, ?, ?, ?)",
+			boss.ID, sales, models.Now(), models.Now()).Error; err != nil {
+			t.Fatal(err)
+		}
+		bossKey := e.voxKey(root, "admin", "boss")
+		clerk := MustCreateEmployee(t, e.db, "clerk", rights.Admin)
+		for _, right := range []string{"employee", "employee.voximplant", "employee.delete"} {
+			e.grant(root, clerk.ID, right)
+		}
+		clerkKey := e.voxKey(root, "admin", "clerk")
+		before = stateDigest(t, e)
+		e.vox(clerkKey, "DelUser", "user_id=all&application_id="+sales).fails(voxForbidden, "boss")
+		if stateDigest(t, e) != before {
+			t.Fatal("a refused DelUser all changed the database")
+		}
+		e.vox(bossKey, "DelUser", "user_id=all").ok()
+		if got := voxNames(e.vox(key, "GetUsers", "application_name=a")); got != "boss,root" {
+			t.Errorf("DelUser all by boss left %s", got)
+		}
+		if voxAccount(t, e, zoe).ID != 0 || voxAccount(t, e, yan).ID != 0 {
+			t.Error("DelUser all left zoe or yan")
+		}
+		e.get("func=employee.edit&elid=" + voxID(boss.ID) + "&sok=ok&default_access_allow=on&auth=" + root).ok()
+		e.vox(key, "DelUser", "user_id=all").ok()
+		if got := voxNames(e.vox(key, "GetUsers", "application_name=a")); got != "root" {
+			t.Errorf("DelUser all by root left %s", got)
 		}
 	})
 }
