@@ -7,6 +7,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -146,6 +148,16 @@ func (a *App) voxDispatch(c *Ctx, name string) (fields map[string]any, err error
 	params, err := ReadParams(r)
 	if err != nil {
 		return nil, &voxError{Code: voxBadArgument, Msg: fmt.Sprintf("The request's parameters cannot be read: %v", err)}
+	}
+	// A parameter in the query string and again, otherwise, in the body is sent
+	// twice: the body would win, and the call would quietly do what one of them
+	// did not ask.
+	if query, err := url.ParseQuery(r.URL.RawQuery); err == nil {
+		for name, vals := range query {
+			if !slices.Equal(vals, params.Values(name)) {
+				return nil, voxBad(models.Clamp(cleanText(name), maxErrorValue), "sent more than once: in the query string and, otherwise, in the body")
+			}
+		}
 	}
 	c.Params = params
 	// The method is named by the path or, as the client libraries send it, by cmd.

@@ -179,6 +179,29 @@ func TestVoxRoles(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPut, e.srv.URL+"/platform_api/GetUsers", nil)
 		e.voxDo(req).fails(voxBadArgument, "GET or a POST")
 		e.vox(key, "GetUsers", "application_id=1&application_id=2").fails(voxBadArgument, "application_id: sent more than once")
+
+		// A parameter in the query string and in the body: the same value is one
+		// parameter; another value is refused, and nothing changes.
+		app := e.voxApp(root, "callcenter")
+		anna := e.voxAddUser(key, app, "anna", "")
+		boris := e.voxAddUser(key, app, "boris", "")
+		both := func(method, query, body string) *voxResp {
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/platform_api/"+method+"?"+query,
+				strings.NewReader(body+"&account_id="+key.account+"&api_key="+key.key))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			return e.voxDo(req)
+		}
+		before := stateDigest(t, e)
+		both("DelUser", "user_id="+anna, "user_id="+boris).fails(voxBadArgument, "user_id: sent more than once")
+		both("DelUser", "user_id="+anna+"%3B"+boris, "user_id="+boris).fails(voxBadArgument, "user_id: sent more than once")
+		both("DelUser", "cmd=GetUsers", "cmd=DelUser&user_id="+boris).fails(voxBadArgument, "cmd: sent more than once")
+		if stateDigest(t, e) != before {
+			t.Fatal("a refused call changed the database")
+		}
+		both("DelUser", "user_id="+boris, "user_id="+boris).ok()
+		if got := voxNames(e.vox(key, "GetUsers", "application_id="+app)); got != "anna" {
+			t.Errorf("after DelUser: %s", got)
+		}
 	})
 }
 
@@ -203,6 +226,7 @@ func TestVoxRights(t *testing.T) {
 		e.vox(key, "GetUsers", "application_id="+app).fails(voxForbidden, "employee.voximplant")
 		e.grant(root, clerk.ID, "employee.voximplant")
 		e.vox(key, "GetUsers", "application_id="+app).ok()
+		e.vox(key, "SetUserInfo", "user_id="+strong+"&mobile_phone=%2B15550101").fails(voxForbidden, "employee.edit")
 		e.vox(key, "AddUser", "application_id="+app).fails(voxForbidden, "employee.edit")
 		e.grant(root, clerk.ID, "employee.edit")
 		e.vox(key, "AddUser", "application_id="+app+"&user_active=false").fails(voxForbidden, "employee.suspend")

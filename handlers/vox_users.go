@@ -124,8 +124,16 @@ func readTargets(p voxParams, single bool) (*voxTargets, error) {
 	} else {
 		t.ids, t.all, given, err = p.ids("user_id")
 	}
-	if err != nil || given {
-		return t, err
+	if err != nil {
+		return nil, err
+	}
+	if given {
+		// user_name is the reference's other way to name the users, not a second
+		// list: sent beside user_id, one of them would be quietly ignored.
+		if p.has("user_name") {
+			return nil, voxBad("user_name", "name the users by user_id or by user_name, not both")
+		}
+		return t, nil
 	}
 	if single {
 		var name string

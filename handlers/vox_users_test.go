@@ -273,6 +273,7 @@ func TestVoxSetUserInfo(t *testing.T) {
 			{"user_id=" + id + "&user_active=no", voxBadArgument, "user_active"},
 			{"user_id=" + id + "&user_id=" + id, voxBadArgument, "more than once"},
 			{"user_id=" + id + "&mobile_phone=abc", voxBadArgument, "mobile_phone"},
+			{"user_id=" + id + "&user_name=boris&application_id=" + app + "&user_custom_data=x", voxBadArgument, "not both"},
 		} {
 			e.vox(key, "SetUserInfo", tc.params).fails(tc.code, tc.part)
 		}
@@ -373,6 +374,7 @@ func TestVoxDelUser(t *testing.T) {
 			{"user_name=anna", voxBadArgument, "application_id"},
 			{"user_id=" + anna + ";999999", voxNotFound, "999999"},
 			{"user_id=" + anna + ";x", voxBadArgument, "user_id"},
+			{"user_id=" + anna + "&user_name=boris&application_id=" + app, voxBadArgument, "not both"},
 			{"user_name=anna;vera&application_id=" + app, voxNotFound, "vera"},
 			{"user_id=" + vera + "&application_id=" + app, voxNotFound, vera},
 		} {
