@@ -71,7 +71,17 @@ func voxTransfer(c *Ctx, p voxParams) (voxApply, error) {
 			if err != nil {
 				return nil, err
 			}
-			targets = append(targets, models.TransferTarget{ID: a.ID, Name: a.Login})
+			target := models.TransferTarget{ID: a.ID, Name: a.Login}
+			// A description is kept whole: one that its macros make longer than a
+			// ledger row holds is refused rather than cut.
+			for _, d := range []struct{ name, text string }{
+				{"account_transaction_description", accountText}, {"user_transaction_description", userText}} {
+				if n := len([]rune(models.ExpandDescription(d.text, target))); n > models.MaxDescription {
+					return nil, voxBad(d.name, "with ${user_id} and ${user_name} replaced for the user %s, it is %d characters; at most %d",
+						a.Login, n, models.MaxDescription)
+				}
+			}
+			targets = append(targets, target)
 		}
 		balance, err := models.MoveMoney(c, c.DB, &models.MoneyTransfer{Amount: amount, Users: targets, Strict: strict,
 			AccountDescription: accountText, UserDescription: userText, Actor: c.Actor.Login})

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -234,6 +235,41 @@ func TestVoxTransferConcurrent(t *testing.T) {
 		}
 		if accountRows != pairs+1 { // every movement has its two rows; one top-up
 			t.Errorf("%d account rows for %d user rows", accountRows, pairs)
+		}
+	})
+}
+
+// TestVoxTransferDescription: a description is kept whole in the ledger, macros
+// replaced; one that its macros make longer than a ledger row holds is refused, and
+// the transfer with it.
+func TestVoxTransferDescription(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		app := e.voxApp(root, "callcenter")
+		key := e.voxKey(root, "admin", "root")
+		long := strings.Repeat("l", 50)
+		id := e.voxAddUser(key, app, long, "")
+		e.get("func=balance.topup&amount=10&sok=ok&auth=" + root).ok()
+		macros := strings.Repeat("${user_name}", 41) // 492 characters, 2050 replaced
+		before := stateDigest(t, e)
+		for _, name := range []string{"account_transaction_description", "user_transaction_description"} {
+			e.vox(key, "TransferMoneyToUser", "user_id="+id+"&amount=1&"+name+"="+url.QueryEscape(macros)).
+				fails(voxBadArgument, name+": with ${user_id} and ${user_name} replaced for the user "+long+", it is 2050 characters")
+		}
+		if stateDigest(t, e) != before {
+			t.Fatal("a refused transfer changed the database")
+		}
+		fits := strings.Repeat("${user_name}", 20) // exactly 1000 replaced
+		e.vox(key, "TransferMoneyToUser", "user_id="+id+"&amount=1&user_transaction_description="+url.QueryEscape(fits+"x")).
+			fails(voxBadArgument, "it is 1001 characters")
+		e.vox(key, "TransferMoneyToUser", "user_id="+id+"&amount=1&user_transaction_description="+url.QueryEscape(fits)).ok()
+		var got string
+		if err := e.db.Raw("SELECT description FROM vox_ledger WHERE user_id = ?", id).Scan(&got).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got != strings.Repeat(long, 20) {
+			t.Errorf("the ledger keeps %d characters: %q", len(got), got)
 		}
 	})
 }

@@ -111,11 +111,17 @@ type LedgerEntry struct {
 // TableName implements gorm's tabler.
 func (LedgerEntry) TableName() string { return "vox_ledger" }
 
-// maxDescription bounds a ledger row's description, in characters.
-const maxDescription = 1000
+// MaxDescription bounds a ledger row's description, in characters.
+const MaxDescription = 1000
+
+// ExpandDescription is a transfer's description for one user: the macros
+// ${user_id} and ${user_name} replaced by theirs.
+func ExpandDescription(text string, u TransferTarget) string {
+	return strings.NewReplacer("${user_id}", strconv.FormatInt(u.ID, 10), "${user_name}", u.Name).Replace(text)
+}
 
 func writeLedger(ctx context.Context, db *gorm.DB, e *LedgerEntry) error {
-	e.Description = Clamp(e.Description, maxDescription)
+	e.Description = Clamp(e.Description, MaxDescription)
 	if err := db.WithContext(ctx).Create(e).Error; err != nil {
 		return fmt.Errorf("write the ledger: %w", err)
 	}
@@ -252,7 +258,6 @@ func MoveMoney(ctx context.Context, db *gorm.DB, t *MoneyTransfer) (int64, error
 		if balance, err = addAccount(ctx, db, -move); err != nil {
 			return 0, err
 		}
-		macros := strings.NewReplacer("${user_id}", strconv.FormatInt(u.ID, 10), "${user_name}", u.Name)
 		accountText, userText := t.AccountDescription, t.UserDescription
 		if accountText == "" {
 			accountText = "To user: ${user_name}"
@@ -268,11 +273,11 @@ func MoveMoney(ctx context.Context, db *gorm.DB, t *MoneyTransfer) (int64, error
 		}
 		now, user := Now(), u.ID
 		if err := writeLedger(ctx, db, &LedgerEntry{Transfer: id, CreatedAt: now, Amount: -move, Balance: balance,
-			Description: macros.Replace(accountText), Actor: t.Actor}); err != nil {
+			Description: ExpandDescription(accountText, u), Actor: t.Actor}); err != nil {
 			return 0, err
 		}
 		if err := writeLedger(ctx, db, &LedgerEntry{Transfer: id, CreatedAt: now, UserID: &user, UserName: u.Name, Amount: move,
-			Balance: userBalance, Description: macros.Replace(userText), Actor: t.Actor}); err != nil {
+			Balance: userBalance, Description: ExpandDescription(userText, u), Actor: t.Actor}); err != nil {
 			return 0, err
 		}
 	}
