@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"encoding/json"
 	"errors"
 	"strconv"
 
@@ -35,6 +36,7 @@ func apikeyList(c *Ctx, q *list.Query) (*render.List, error) {
 			render.Text("id", strconv.FormatInt(r.ID, 10)),
 			render.Text("name", r.Name),
 			render.Text("type", r.Type),
+			render.Cell("role", r.Role),
 			render.Text("account", r.Account),
 			render.Cell("creator", creator),
 			render.Text("created", r.CreatedAt.Local().Format(timeFormat)),
@@ -50,6 +52,8 @@ var apikeyInput = form.Creating(
 	form.Field{Name: "name", Caption: "Name", Need: form.Required, Max: models.MaxAPIKeyName,
 		Help: "What the key is for, such as the integration that uses it"},
 	form.Field{Name: "type", Caption: "Type", Type: form.Select, Need: form.CreateOnly, Choices: selectOptions(models.APIKeyTypes)},
+	form.Field{Name: "role", Caption: "Role", Type: form.Select, Choices: selectOptions(models.VoxRoles),
+		Help: "When creating a Voximplant key: the methods it may call, as the Voximplant roles say"},
 	form.Field{Name: "account", Caption: "Acts as", Max: 64,
 		Help: "When creating: the login (or id) of the employee the key acts as, with their rights; empty: yourself"},
 )
@@ -58,7 +62,7 @@ var apikeyInput = form.Creating(
 // defaults of a new key.
 func apikeyForm(c *Ctx) (render.Result, error) {
 	f := &render.Form{}
-	name, typ, account := "", models.UISToken, c.Actor.Login
+	name, typ, role, account := "", models.UISToken, "", c.Actor.Login
 	if elid := c.Params.Get("elid"); elid != "" {
 		k, err := models.FindAPIKey(c, c.DB, elid)
 		if err != nil {
@@ -68,21 +72,25 @@ func apikeyForm(c *Ctx) (render.Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		name, typ, account = k.Name, k.Type, a.Login
+		name, typ, role, account = k.Name, k.Type, k.Role, a.Login
 		f.Fields = append(f.Fields, render.Text("elid", elid))
 	}
 	f.Fields = append(f.Fields,
 		render.Text("name", name),
 		render.Text("type", typ),
+		render.Text("role", role),
 		render.Text("account", account),
 		render.Select("type", selectOptions(models.APIKeyTypes)...),
+		render.Select("role", selectOptions(models.VoxRoles)...),
 	)
 	return f, nil
 }
 
 // apikeySave is apikey.edit&sok=ok. Without elid it creates a key for account
 // (default: the caller), which the person behind the request must dominate, and
-// answers its secret once, as token; with elid it renames the key.
+// answers its secret once: a UIS token as token, a Voximplant key as credentials
+// (the JSON its client libraries read), a Voximplant api_key as account_id and
+// api_key. With elid it renames the key.
 func apikeySave(c *Ctx, in *form.Input) (render.Result, error) {
 	name := text(in, "name")
 	if !in.Creating() {
@@ -92,6 +100,9 @@ func apikeySave(c *Ctx, in *form.Input) (render.Result, error) {
 		}
 		if err := c.dominate("elid", k.AccountID, false); err != nil {
 			return nil, err
+		}
+		if _, given := in.Text("role"); given {
+			return nil, errs.Invalid("role", text(in, "role"), "A key's role is set when it is created")
 		}
 		if _, given := in.Text("name"); given {
 			if err := models.RenameAPIKey(c, c.DB, k.ID, name); err != nil {
@@ -114,11 +125,49 @@ func apikeySave(c *Ctx, in *form.Input) (render.Result, error) {
 	if err := c.dominate("account", account.ID, false); err != nil {
 		return nil, err
 	}
-	k, secret, err := models.CreateAPIKey(c, c.DB, name, typ, account.ID, c.person().ID)
-	if err != nil {
-		return nil, err
+	role := text(in, "role")
+	if models.IsVoxType(typ) != (role != "") {
+		if role == "" {
+			return nil, errs.Invalid("role", "", "A Voximplant key needs a role: owner, admin, developer, supervisor or user_manager")
+		}
+		return nil, errs.Invalid("role", role, "Only Voximplant keys have a role")
 	}
-	return &render.OK{ID: strconv.FormatInt(k.ID, 10), Extra: []*render.Node{render.Text("token", secret)}}, nil
+	return createKey(c, name, typ, role, account)
+}
+
+// createKey creates a key of type typ for account and answers its secret, once.
+func createKey(c *Ctx, name, typ, role string, account *models.Account) (render.Result, error) {
+	var k *models.APIKey
+	var extra []*render.Node
+	switch typ {
+	case models.VoxKey:
+		var private string
+		var err error
+		if k, private, err = models.CreateVoxKey(c, c.DB, name, role, account.ID, c.person().ID); err != nil {
+			return nil, err
+		}
+		creds, err := json.Marshal(map[string]any{"account_id": account.ID, "key_id": strconv.FormatInt(k.ID, 10),
+			"private_key": private, "account_email": account.Email})
+		if err != nil {
+			return nil, err
+		}
+		extra = []*render.Node{render.Text("credentials", string(creds))}
+	case models.VoxAPIKey:
+		var secret string
+		var err error
+		if k, secret, err = models.CreateVoxAPIKey(c, c.DB, name, role, account.ID, c.person().ID); err != nil {
+			return nil, err
+		}
+		extra = []*render.Node{render.Text("account_id", strconv.FormatInt(account.ID, 10)), render.Text("api_key", secret)}
+	default:
+		var secret string
+		var err error
+		if k, secret, err = models.CreateAPIKey(c, c.DB, name, typ, account.ID, c.person().ID); err != nil {
+			return nil, err
+		}
+		extra = []*render.Node{render.Text("token", secret)}
+	}
+	return &render.OK{ID: strconv.FormatInt(k.ID, 10), Extra: extra}, nil
 }
 
 // apikeyDelete revokes a key of an account the person behind the request dominates.

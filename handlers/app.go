@@ -175,6 +175,8 @@ func (a *App) Echo() *echo.Echo {
 	for _, path := range uisPaths {
 		e.Any(path, a.serveUIS)
 	}
+	e.Any(voxRoot, a.serveVox)
+	e.Any(voxRoot+"/*", a.serveVox)
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		code := http.StatusInternalServerError
 		if he, ok := err.(*echo.HTTPError); ok {

@@ -26,10 +26,15 @@ var formCalls = map[string]string{
 	"ticket.edit":              "elid={ticket}&message=On+it&note_message=Checked&status=in_progress",
 	"support_tool_responsible": "elid={ticket}&set_responsible={alice}&set_responsible_default=off&reason=Shift",
 	"clientticket.edit":        "subject=Help&message=Down&client_department={department}",
-	"apikey.edit":              "name=Crm&type=uis_token&account=alice",
+	"apikey.edit":              "name=Crm&type=uis_token&role=&account=alice",
 	"position.edit":            "name=Operator",
 	"schedule.edit":            "name=Weekdays",
 	"site.edit":                "name=shop.example.com",
+	"application.edit":         "name=callcenter",
+	"acd_queue.edit":           "name=Support",
+	"skill.edit":               "name=English",
+	"employee.voximplant":      "elid={alice}&application=1&user_custom_data=Notes&parent_accounting=on&acd_queue=1&skill=1:3",
+	"balance.topup":            "amount=10.50&description=Invoice+42",
 	"employee.telephony": "elid={alice}&status=break&allowed_in_call_types=internal&allowed_out_call_types=internal,external" +
 		"&call_recording=in&schedule=&coach=&coach_always_enabled=off&extension=150&extension_voice_mail_enabled=on" +
 		"&extension_queue_enabled=off&operator=on&operator_display_name=Alice&operator_offline_message_enabled=on" +

@@ -112,6 +112,7 @@ var touching = map[string]string{
 	"department.number.edit":         "plid={D}&elid={PH}&position=1&available=off&sok=ok",
 	"department.number.resume":       "plid={D}&elid={PH}&sok=ok",
 	"department.number.suspend":      "plid={D}&elid={PH}&sok=ok",
+	"employee.voximplant":            "elid={T}&user_custom_data=x&sok=ok",
 }
 
 // alsoTouching are the ways to reach an account that are not a func's own target:
@@ -158,6 +159,12 @@ var untouching = map[string]string{
 	"employee.phone": "list", "employee.phone.filter": "own filter",
 	"department.telephony": "a department's dialling settings; grants nothing",
 	"department.number":    "list", "department.number.filter": "own filter",
+	"application": "list", "application.filter": "own filter", "application.edit": "a record; grants nothing",
+	"application.delete": "an application without users; grants nothing",
+	"acd_queue":          "list", "acd_queue.filter": "own filter", "acd_queue.edit": "a record; grants nothing",
+	"acd_queue.delete": "a record; grants nothing",
+	"skill":            "list", "skill.filter": "own filter", "skill.edit": "a record; grants nothing", "skill.delete": "a record; grants nothing",
+	"balance": "list", "balance.filter": "own filter", "balance.topup": "root only; the account's money",
 }
 
 func TestDominanceCoversEveryFunc(t *testing.T) {

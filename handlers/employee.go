@@ -272,10 +272,15 @@ func other(c *Ctx, elid, action string, allowRoot bool) (*models.Account, error)
 var pastTense = map[string]string{"delete": "deleted", "suspend": "suspended", "resume": "resumed", "log out": "logged out"}
 
 // employeeDelete deletes an employee; sessions and memberships go with the account,
-// and the open tickets they held go back to their departments' queues.
+// the open tickets they held go back to their departments' queues, and the money of
+// a Voximplant user goes back to the account.
 func employeeDelete(c *Ctx, elid string) error {
 	a, err := other(c, elid, "delete", false)
 	if err != nil {
+		return err
+	}
+	// A Voximplant user's own money goes back to the account, not with the user.
+	if err := models.ReturnUserMoney(c, c.DB, models.TransferTarget{ID: a.ID, Name: a.Login}, "To account: the user is deleted", c.Actor.Login); err != nil {
 		return err
 	}
 	if err := models.ReleaseTickets(c, c.DB, a.ID, c.Actor.Login, realLogin(c), a.Login+" deleted"); err != nil {

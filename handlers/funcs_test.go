@@ -302,6 +302,7 @@ func TestFormatsCarryTheSameData(t *testing.T) {
 
 // formsOfOne are the forms of one element, and what their elid names.
 var formsOfOne = map[string]string{
+	"employee.voximplant":            "employee",
 	"employee.telephony":             "employee",
 	"department.telephony":           "department",
 	"ticket.edit":                    "ticket",

@@ -91,6 +91,16 @@ func seedLists(t *testing.T, e *env) *listSeed {
 	e.get("func=position.edit&name=Lead&sok=ok&auth=" + root).ok()
 	e.get("func=schedule.edit&name=Weekdays&sok=ok&auth=" + root).ok()
 	e.get("func=site.edit&name=shop.example.com&sok=ok&auth=" + root).ok()
+	// A Voximplant application with a user in an ACD queue with a skill, a key of
+	// alice's with a role, and money moved to the user.
+	app := e.voxApp(root, "callcenter")
+	queue := e.get("func=acd_queue.edit&name=Support&sok=ok&auth=" + root).ok().text("id")
+	skill := e.get("func=skill.edit&name=English&sok=ok&auth=" + root).ok().text("id")
+	voxKey := e.voxKey(root, "admin", "alice")
+	user := e.voxAddUser(voxKey, app, "operator", "")
+	e.get("func=employee.voximplant&elid=" + user + "&acd_queue=" + queue + "&skill=" + skill + "&sok=ok&auth=" + root).ok()
+	e.get("func=balance.topup&amount=20&sok=ok&auth=" + root).ok()
+	e.vox(voxKey, "TransferMoneyToUser", "user_id="+user+"&amount=5").ok()
 	// A refused change leaves a journal row with its error.
 	e.get(fmt.Sprintf("func=employee.edit&elid=%d&email=nobody&sok=ok&auth=%s", alice.ID, root)).fails("value", "email")
 

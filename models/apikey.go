@@ -36,10 +36,33 @@ type APIKey struct {
 const (
 	// UISToken is a permanent access_token of the UIS Data API.
 	UISToken = "uis_token"
+	// VoxKey is a service-account key of the Voximplant HTTP API: its requests carry
+	// a JWT signed with the private key, of which only the public key is kept.
+	VoxKey = "voximplant_key"
+	// VoxAPIKey is the classic api_key of the Voximplant HTTP API, sent with the
+	// account_id; kept as its digest.
+	VoxAPIKey = "voximplant_api_key"
 )
 
 // APIKeyTypes are the types apikey.edit creates, with their captions.
-var APIKeyTypes = []list.Option{{Key: UISToken, Label: "UIS Data API token"}}
+var APIKeyTypes = []list.Option{
+	{Key: UISToken, Label: "UIS Data API token"},
+	{Key: VoxKey, Label: "Voximplant service account key (JWT)"},
+	{Key: VoxAPIKey, Label: "Voximplant api_key"},
+}
+
+// VoxRoles are the roles of a Voximplant key: which methods it may call.
+var VoxRoles = []list.Option{
+	{Key: "owner", Label: "Owner"},
+	{Key: "admin", Label: "Admin"},
+	{Key: "developer", Label: "Developer"},
+	{Key: "supervisor", Label: "Supervisor"},
+	{Key: "user_manager", Label: "User manager"},
+}
+
+// IsVoxType reports whether keys of type typ belong to the Voximplant HTTP API and
+// carry a role.
+func IsVoxType(typ string) bool { return typ == VoxKey || typ == VoxAPIKey }
 
 // MaxAPIKeyName bounds a key's name.
 const MaxAPIKeyName = 100
@@ -66,12 +89,42 @@ func CreateAPIKey(ctx context.Context, db *gorm.DB, name, typ string, account, c
 	if typ != UISToken {
 		return nil, "", errs.Invalid("type", typ, "Unknown key type %q", typ)
 	}
+	return createSecretKey(ctx, db, &APIKey{Name: name, Type: typ, AccountID: account}, createdBy)
+}
+
+// CreateVoxAPIKey stores a new Voximplant api_key with a role and returns its
+// secret, kept only as its digest and shown once.
+func CreateVoxAPIKey(ctx context.Context, db *gorm.DB, name, role string, account, createdBy int64) (*APIKey, string, error) {
+	return createSecretKey(ctx, db, &APIKey{Name: name, Type: VoxAPIKey, Role: role, AccountID: account}, createdBy)
+}
+
+// CreateVoxKey stores a new Voximplant service-account key with a role: a fresh
+// RSA key pair of which only the public key is kept. It returns the private key as
+// PEM, shown once.
+func CreateVoxKey(ctx context.Context, db *gorm.DB, name, role string, account, createdBy int64) (*APIKey, string, error) {
+	private, public, err := newRSAKey()
+	if err != nil {
+		return nil, "", err
+	}
+	k := &APIKey{Name: name, Type: VoxKey, Role: role, AccountID: account, PublicKey: public, CreatedAt: Now()}
+	if createdBy != 0 {
+		k.CreatedBy = &createdBy
+	}
+	if err := db.WithContext(ctx).Create(k).Error; err != nil {
+		return nil, "", fmt.Errorf("create key %q for account %d: %w", name, account, err)
+	}
+	return k, private, nil
+}
+
+// createSecretKey stores k with a fresh secret and returns the secret.
+func createSecretKey(ctx context.Context, db *gorm.DB, k *APIKey, createdBy int64) (*APIKey, string, error) {
+	name, account := k.Name, k.AccountID
 	secret, err := NewToken()
 	if err != nil {
 		return nil, "", err
 	}
 	digest := Digest(secret)
-	k := &APIKey{Name: name, Type: typ, AccountID: account, SecretHash: &digest, CreatedAt: Now()}
+	k.SecretHash, k.CreatedAt = &digest, Now()
 	if createdBy != 0 {
 		k.CreatedBy = &createdBy
 	}
@@ -144,6 +197,7 @@ var APIKeyList = &list.Spec{
 		{Name: "id", Caption: "Id", Kind: list.Number, SQL: "k.id", Sort: true, Unique: true},
 		{Name: "name", Caption: "Name", Kind: list.Text, SQL: "k.name", Sort: true, Filter: list.Wildcard},
 		{Name: "type", Caption: "Type", Kind: list.Status, SQL: "k.type", Sort: true, Filter: list.Choice, Choices: APIKeyTypes},
+		{Name: "role", Caption: "Role", Kind: list.Status, Optional: true, SQL: "k.role", Sort: true, Filter: list.Choice, Choices: VoxRoles},
 		{Name: "account", Caption: "Acts as", Kind: list.Text, SQL: "a.login", Sort: true, Filter: list.Wildcard},
 		{Name: "creator", Caption: "Created by", Kind: list.Text, Optional: true, SQL: "c.login"},
 		{Name: "created", Caption: "Created", Kind: list.Date, SQL: "k.created_at", Sort: true},
@@ -159,6 +213,7 @@ type APIKeyRow struct {
 	ID         int64
 	Name       string
 	Type       string
+	Role       string
 	Account    string
 	Creator    *string
 	CreatedAt  time.Time
@@ -169,6 +224,6 @@ type APIKeyRow struct {
 func ListAPIKeys(ctx context.Context, db *gorm.DB, q *list.Query) ([]APIKeyRow, int64, error) {
 	var rows []APIKeyRow
 	total, err := q.Fetch(APIKeys(ctx, db),
-		"k.id, k.name, k.type, a.login AS account, c.login AS creator, k.created_at, k.last_used_at", &rows)
+		"k.id, k.name, k.type, k.role, a.login AS account, c.login AS creator, k.created_at, k.last_used_at", &rows)
 	return rows, total, err
 }
