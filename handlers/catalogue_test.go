@@ -79,7 +79,7 @@ var nonLiteral = map[string]string{
 	"handlers/render/html.go v.Lang.T(col.Caption)":        "column captions: collected from the list specs",
 	"handlers/render/html.go v.Lang.T(l.Caption)":          "the captions of a row's funcs: collected from the func table",
 	"handlers/render/html.go v.Lang.T(label)":              "a column's choice label: collected from the list specs",
-	"handlers/render/html.go p.Lang.T(o.Label)":            "TODO",
+	"handlers/render/html.go p.Lang.T(o.Label)":            "a ticket status label: collected from the list specs",
 	"handlers/labels.go c.Lang.T(o.Label)":                 "declared options of forms: collected from the forms",
 	"models/errs/errs.go t(string(c))":                     "a Caption argument: collected where each is made",
 	"models/errs/errs.go t(string(s))":                     "an argument of Captions: collected where each is made",

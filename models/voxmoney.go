@@ -90,11 +90,6 @@ func lockVoxAccount(ctx context.Context, db *gorm.DB) (*VoxAccount, error) {
 	return FindVoxAccount(ctx, db)
 }
 
-// InsufficientFunds is the error of a movement the balance it draws on cannot pay.
-func InsufficientFunds(format string, args ...any) *errs.E {
-	return errs.New(errs.Limit, "balance", "", format, args...)
-}
-
 // LedgerEntry is one row of the ledger: a change of one balance.
 type LedgerEntry struct {
 	ID          int64
@@ -137,7 +132,7 @@ func addAccount(ctx context.Context, db *gorm.DB, delta int64) (int64, error) {
 		return 0, fmt.Errorf("change the account balance: %w", res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return 0, InsufficientFunds("The account has not enough money")
+		return 0, errs.New(errs.Limit, "balance", "", "The account has not enough money")
 	}
 	a, err := FindVoxAccount(ctx, db)
 	if err != nil {
@@ -155,7 +150,7 @@ func addUser(ctx context.Context, db *gorm.DB, user int64, delta int64) (int64, 
 		return 0, fmt.Errorf("change the balance of user %d: %w", user, res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return 0, InsufficientFunds("The user %d has not enough money", user)
+		return 0, errs.New(errs.Limit, "balance", "", "The user %d has not enough money", user)
 	}
 	var balance int64
 	if err := db.WithContext(ctx).Table("vox_users").Where("account_id = ?", user).Pluck("balance", &balance).Error; err != nil {
@@ -220,7 +215,7 @@ func MoveMoney(ctx context.Context, db *gorm.DB, t *MoneyTransfer) (int64, error
 	}
 	balance := acc.Balance
 	if t.Strict && t.Amount > 0 && balance < t.Amount*int64(len(t.Users)) {
-		return 0, InsufficientFunds("The account has %s; the transfer needs %s", FormatMoney(balance), FormatMoney(t.Amount*int64(len(t.Users))))
+		return 0, errs.New(errs.Limit, "balance", "", "The account has %s; the transfer needs %s", FormatMoney(balance), FormatMoney(t.Amount*int64(len(t.Users))))
 	}
 	id := newTransferID()
 	for _, u := range t.Users {
@@ -243,7 +238,7 @@ func MoveMoney(ctx context.Context, db *gorm.DB, t *MoneyTransfer) (int64, error
 		if move < 0 {
 			if own := own.Balance; own < -move {
 				if t.Strict {
-					return 0, InsufficientFunds("The user %s has %s, less than %s", u.Name, FormatMoney(own), FormatMoney(-move))
+					return 0, errs.New(errs.Limit, "balance", "", "The user %s has %s, less than %s", u.Name, FormatMoney(own), FormatMoney(-move))
 				}
 				move = -own
 			}
