@@ -137,7 +137,7 @@ func (a *App) serve(ec echo.Context) error {
 		name = "whoami" // a browser opening the panel: who is here, or the login form
 	}
 	c := &Ctx{base: r.Context(), sess: r.Context(), req: r, App: a, DB: a.db, Params: params, IP: ec.RealIP(), Log: log, reqID: reqID,
-		Lang: docLang(params, format, r)}
+		Lang: a.docLang(ec, params, format)}
 
 	var res render.Result
 	var err error
@@ -173,14 +173,31 @@ func (a *App) serve(ec echo.Context) error {
 }
 
 // docLang is the document language: the lang parameter's, or for a page of the
-// web panel the browser's Accept-Language. A script's answers do not change with
-// a header it may send without meaning to.
-func docLang(p Params, format render.Format, r *http.Request) lang.Lang {
-	if format == render.HTML {
-		return lang.Choose(p.Get("lang"), r.Header.Get("Accept-Language"))
+// web panel the language its browser chose before (kept in a cookie), else the
+// browser's Accept-Language. A script's answers do not change with a header it
+// may send without meaning to.
+func (a *App) docLang(ec echo.Context, p Params, format render.Format) lang.Lang {
+	if format != render.HTML {
+		return lang.Choose(p.Get("lang"), "")
 	}
-	return lang.Choose(p.Get("lang"), "")
+	r := ec.Request()
+	if l := lang.Lang(strings.ToLower(strings.TrimSpace(p.Get("lang")))); lang.Known(l) {
+		http.SetCookie(ec.Response(), &http.Cookie{
+			Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: a.cfg.SecureCookies || r.TLS != nil, SameSite: http.SameSiteLaxMode,
+		})
+		return l
+	}
+	chosen := ""
+	if c, err := r.Cookie(langCookie); err == nil {
+		chosen = c.Value
+	}
+	return lang.Choose(chosen, r.Header.Get("Accept-Language"))
 }
+
+// langCookie keeps the language a browser chose with lang=, so that the panel's
+// next pages, which do not carry the parameter, speak it too.
+const langCookie = "billmgrlang"
 
 // dispatchSafely runs dispatch, turning a panic into an internal error.
 func (a *App) dispatchSafely(c *Ctx, name string) (res render.Result, err error) {

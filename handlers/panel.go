@@ -10,7 +10,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"staffmgr/handlers/form"
-	texts "staffmgr/handlers/lang"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/models/errs"
@@ -75,7 +74,7 @@ func (a *App) panelPage(ec echo.Context, c *Ctx, name string, res render.Result,
 		ec.Redirect(http.StatusSeeOther, safeNext(ec.Request().URL.RequestURI()))
 		return
 	}
-	p := &render.Panel{Func: name, Lang: texts.Choose(c.Params.Get("lang"), ec.Request().Header.Get("Accept-Language"))}
+	p := &render.Panel{Func: name, Lang: c.Lang}
 	if fn != nil {
 		p.Caption = fn.Caption
 	}
