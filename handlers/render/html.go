@@ -170,7 +170,7 @@ func Page(w io.Writer, doc *Node, p *Panel) error {
 			// The element the form edits, by its name, or that it makes a new one.
 			if name := doc.childText("name"); name != "" && p.Elid != "" {
 				v.Plname = name
-			} else if p.Elid == "" && p.Form != nil && p.Form.Creates {
+			} else if p.Elid == "" && p.Form != nil && p.Form.Creates && !p.Titled {
 				v.Plname = l.T("new")
 			}
 		}
