@@ -82,6 +82,7 @@ var nonLiteral = map[string]string{
 	"handlers/render/html.go p.Lang.T(o.Label)":            "TODO",
 	"handlers/panel.go p.Lang.T(item)":                     "what a list's row is: collected from the func table",
 	"handlers/panel.go l.T(item)":                          "what a list's row is: collected from the func table",
+	"handlers/rights.go c.Lang.T(f.Caption)":               "func captions: collected from the func table",
 	"handlers/panel.go l.T(fn.Caption)":                    "func captions: collected from the func table",
 	"handlers/labels.go c.Lang.T(o.Label)":                 "declared options of forms: collected from the forms",
 	"models/errs/errs.go t(string(c))":                     "a Caption argument: collected where each is made",

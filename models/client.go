@@ -25,7 +25,7 @@ var ClientList = &list.Spec{
 	Columns: []list.Column{
 		{Name: "id", Caption: "Id", Kind: list.Number, SQL: "a.id", Sort: true},
 		{Name: "name", Caption: "Login", Kind: list.Text, SQL: "a.login", Sort: true, Unique: true, Filter: list.Wildcard},
-		{Name: "realname", Caption: "Name", Kind: list.Text, Optional: true, SQL: "a.realname", Sort: true, Filter: list.Wildcard},
+		{Name: "realname", Caption: "Full name", Kind: list.Text, Optional: true, SQL: "a.realname", Sort: true, Filter: list.Wildcard},
 		{Name: "email", Caption: "Email", Kind: list.Text, Optional: true, SQL: "a.email", Sort: true, Filter: list.Wildcard},
 		{Name: "enabled", Caption: "Enabled", Kind: list.Flag, SQL: "a.enabled"},
 		{Name: "has_session", Caption: "Has a session", Kind: list.Flag},

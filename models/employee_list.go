@@ -24,7 +24,7 @@ var StaffList = &list.Spec{
 	Columns: []list.Column{
 		{Name: "id", Caption: "Id", Kind: list.Number, SQL: "a.id", Sort: true},
 		{Name: "name", Caption: "Login", Kind: list.Text, SQL: "a.login", Sort: true, Unique: true, Filter: list.Wildcard},
-		{Name: "realname", Caption: "Name", Kind: list.Text, Optional: true, SQL: "a.realname", Sort: true, Filter: list.Wildcard},
+		{Name: "realname", Caption: "Full name", Kind: list.Text, Optional: true, SQL: "a.realname", Sort: true, Filter: list.Wildcard},
 		{Name: "position", Caption: "Position", Kind: list.Text, Optional: true, SQL: "a.position"},
 		{Name: "email", Caption: "Email", Kind: list.Text, Optional: true, SQL: "a.email", Sort: true, Filter: list.Wildcard},
 		{Name: "phone", Caption: "Phone", Kind: list.Text, Optional: true, SQL: "a.phone"},
