@@ -53,7 +53,7 @@ func TestCatalogue(t *testing.T) {
 
 // textFields are the fields of a declaration that hold a text a person reads: a
 // literal written into one is collected wherever it is.
-var textFields = map[string]bool{"Caption": true, "Label": true, "Title": true, "Help": true}
+var textFields = map[string]bool{"Caption": true, "Label": true, "Title": true, "Help": true, "Item": true}
 
 // untranslated are the files whose text fields are not for the people who read
 // the panel and the API, with the reason.
@@ -80,6 +80,10 @@ var nonLiteral = map[string]string{
 	"handlers/render/html.go v.Lang.T(l.Caption)":          "the captions of a row's funcs: collected from the func table",
 	"handlers/render/html.go v.Lang.T(label)":              "a column's choice label: collected from the list specs",
 	"handlers/render/html.go p.Lang.T(o.Label)":            "a ticket status label: collected from the list specs",
+	"handlers/panel.go p.Lang.T(item)":                     "what a list's row is: collected from the func table",
+	"handlers/panel.go l.T(item)":                          "what a list's row is: collected from the func table",
+	"handlers/rights.go c.Lang.T(f.Caption)":               "func captions: collected from the func table",
+	"handlers/panel.go l.T(fn.Caption)":                    "func captions: collected from the func table",
 	"handlers/labels.go c.Lang.T(o.Label)":                 "declared options of forms: collected from the forms",
 	"models/errs/errs.go t(string(c))":                     "a Caption argument: collected where each is made",
 	"models/errs/errs.go t(string(s))":                     "an argument of Captions: collected where each is made",

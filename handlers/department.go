@@ -57,7 +57,7 @@ func departmentForm(c *Ctx) (render.Result, error) {
 	if err := models.Staff(c, c.DB).Select("a.id, a.login").Where("a.enabled").Order("a.login").Scan(&staff).Error; err != nil {
 		return nil, err
 	}
-	options := []render.Option{{Key: "", Label: "Department queue"}}
+	options := []render.Option{{Key: "", Label: c.Lang.T("Department queue")}}
 	for _, s := range staff {
 		options = append(options, render.Option{Key: strconv.FormatInt(s.ID, 10), Label: s.Login})
 	}

@@ -387,7 +387,9 @@ func (a *App) checkCSRF(c *Ctx) error {
 func (a *App) saveSession(ec echo.Context, c *Ctx) error {
 	secure := a.cfg.SecureCookies || ec.Request().TLS != nil
 	if !c.HasSession() {
-		if c.via == viaNone && session.CookieToken(ec.Request()) != "" {
+		// A cookie that was looked up and led to no session is stale. A request
+		// refused before the lookup (an unknown func) says nothing of it.
+		if c.via == viaNone && c.Func != nil && session.CookieToken(ec.Request()) != "" {
 			session.ClearCookie(ec.Response(), secure) // a stale cookie
 		}
 		return nil

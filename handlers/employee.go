@@ -111,7 +111,7 @@ var employeeInput = form.Creating(
 	form.Field{Name: "position", Caption: "Position", Max: models.MaxPosition},
 	emailInput,
 	form.Field{Name: "phone", Caption: "Phone", Type: form.Phone},
-	form.Field{Name: "mobile", Caption: "Mobile phone", Type: form.Phone, Help: "Where text messages to the employee go by default (employee.sms)"},
+	form.Field{Name: "mobile", Caption: "Mobile phone", Type: form.Phone, Help: "Where text messages to the employee go by default"},
 	form.Field{Name: "department", Caption: "Departments", Type: form.Multi, ChoicesFrom: "department"},
 	form.Field{Name: "default_access_allow", Caption: "Full access", Type: form.Flag,
 		Help: "Every right, whatever the departments grant"},

@@ -33,7 +33,11 @@ type Func struct {
 	// so: a func X.verb acts on the rows of the list X (the longest such prefix
 	// that is a list), and the panel shows it there as a toolbar action, a row
 	// link or a nested list.
-	Of    []string
+	Of []string
+	// Item names one row of a list in the singular ("employee"): the panel says
+	// "New employee" and "Employee sam" over the list's create-or-edit form, and
+	// "There is no such employee (7)" when a page names a row that is not there.
+	Item  string
 	Shape Shape
 	// Section is the heading of the func table the func is listed under, as the API
 	// reference groups it; the table's heading rows set it.
@@ -88,19 +92,19 @@ func funcTable() []*Func {
 		{Name: "chlevel", Caption: "Return from acting as another account", Level: rights.User, Shape: &Op{Run: chlevel}},
 
 		heading("Active sessions and one-time keys"),
-		{Name: "session", Caption: "Active sessions", Level: rights.Admin, Shape: &List{Spec: sessionSpec, Rows: sessionList}},
+		{Name: "session", Caption: "Active sessions", Level: rights.Admin, Item: "session", Shape: &List{Spec: sessionSpec, Rows: sessionList}},
 		filterFunc("session", "Filter active sessions", rights.Admin, sessionSpec),
 		{Name: "session.delete", Caption: "End sessions", Level: rights.Admin, Shape: &Group{Each: sessionDelete}},
 		{Name: "session.newkey", Caption: "Register a one-time login key", Level: rights.Admin, Shape: &Op{Run: sessionNewKey, Writes: true}},
 
 		heading("API keys"),
-		{Name: "apikey", Caption: "API keys", Level: rights.Admin, Shape: &List{Spec: apikeySpec, Rows: apikeyList}},
+		{Name: "apikey", Caption: "API keys", Level: rights.Admin, Item: "API key", Shape: &List{Spec: apikeySpec, Rows: apikeyList}},
 		filterFunc("apikey", "Filter API keys", rights.Admin, apikeySpec),
 		{Name: "apikey.edit", Caption: "Create an API key or rename one", Level: rights.Admin, Shape: &Form{Input: apikeyInput, Show: apikeyForm, Save: apikeySave}},
 		{Name: "apikey.delete", Caption: "Revoke API keys", Level: rights.Admin, Shape: &Group{Each: apikeyDelete}},
 
 		heading("Staff"),
-		{Name: "employee", Caption: "Staff", Level: rights.Admin, Shape: &List{Spec: employeeSpec, Rows: employeeList}},
+		{Name: "employee", Caption: "Staff", Level: rights.Admin, Item: "employee", Shape: &List{Spec: employeeSpec, Rows: employeeList}},
 		// Open to every account, as in the reference: it stores only the caller's
 		// session filter; the staff list itself stays admin.
 		filterFunc("employee", "Filter staff", rights.User, employeeSpec),
@@ -124,17 +128,17 @@ func funcTable() []*Func {
 			Shape: &Send{Input: employeeSMSInput, Ready: smsReady, Show: employeeSMSForm, Deliver: employeeSMS}},
 
 		heading("Positions, work schedules and sites"),
-		{Name: "position", Caption: "Positions", Level: rights.Admin, Shape: recordList(models.Positions)},
+		{Name: "position", Caption: "Positions", Level: rights.Admin, Item: "position", Shape: recordList(models.Positions)},
 		filterFunc("position", "Filter positions", rights.Admin, models.Positions.List),
 		{Name: "position.edit", Caption: "Create or rename a position", Level: rights.Admin,
 			Shape: recordForm(models.Positions, "Unique in any case; employees of this position show its name")},
 		{Name: "position.delete", Caption: "Delete positions", Level: rights.Admin, Shape: recordDelete(models.Positions)},
-		{Name: "schedule", Caption: "Work schedules", Level: rights.Admin, Shape: recordList(models.Schedules)},
+		{Name: "schedule", Caption: "Work schedules", Level: rights.Admin, Item: "work schedule", Shape: recordList(models.Schedules)},
 		filterFunc("schedule", "Filter work schedules", rights.Admin, models.Schedules.List),
 		{Name: "schedule.edit", Caption: "Create or rename a work schedule", Level: rights.Admin,
 			Shape: recordForm(models.Schedules, "Unique in any case")},
 		{Name: "schedule.delete", Caption: "Delete work schedules", Level: rights.Admin, Shape: recordDelete(models.Schedules)},
-		{Name: "site", Caption: "Sites of chats", Level: rights.Admin, Shape: recordList(models.Sites)},
+		{Name: "site", Caption: "Sites of chats", Level: rights.Admin, Item: "site", Shape: recordList(models.Sites)},
 		filterFunc("site", "Filter sites", rights.Admin, models.Sites.List),
 		{Name: "site.edit", Caption: "Add or rename a site", Level: rights.Admin,
 			Shape: recordForm(models.Sites, "A domain name without http:// or https://")},
@@ -143,7 +147,7 @@ func funcTable() []*Func {
 		heading("Telephony"),
 		{Name: "employee.telephony", Caption: "Telephony settings of an employee", Level: rights.Admin,
 			Shape: &Form{Input: employeeTelephonyInput, Show: employeeTelephonyForm, Save: employeeTelephonySave}},
-		{Name: "employee.phone", Caption: "Phone numbers of an employee", Level: rights.Admin, Shape: &List{Spec: employeePhoneSpec, Rows: employeePhoneList}},
+		{Name: "employee.phone", Caption: "Phone numbers of an employee", Level: rights.Admin, Item: "phone number", Shape: &List{Spec: employeePhoneSpec, Rows: employeePhoneList}},
 		filterFunc("employee.phone", "Filter phone numbers of an employee", rights.Admin, employeePhoneSpec),
 		{Name: "employee.phone.edit", Caption: "Add or change a phone number of an employee", Level: rights.Admin,
 			Shape: &Form{Input: employeePhoneInput, Show: employeePhoneForm, Save: employeePhoneSave}},
@@ -195,13 +199,13 @@ func funcTable() []*Func {
 		{Name: "rights2.group.suspend", Caption: "Withdraw rights from a department", Level: rights.Admin, Shape: &Group{Each: departmentRight(false)}},
 
 		heading("Departments"),
-		{Name: "department", Caption: "Departments", Level: rights.Admin, Shape: &List{Spec: departmentSpec, Rows: departmentList}},
+		{Name: "department", Caption: "Departments", Level: rights.Admin, Item: "department", Shape: &List{Spec: departmentSpec, Rows: departmentList}},
 		filterFunc("department", "Filter departments", rights.Admin, departmentSpec),
 		{Name: "department.edit", Caption: "Create or edit a department", Level: rights.Admin, Shape: &Form{Input: departmentInput, Show: departmentForm, Save: departmentSave}},
 		{Name: "department.delete", Caption: "Delete departments", Level: rights.Admin, Shape: &Group{Each: departmentDelete}},
 
 		heading("Clients"),
-		{Name: "user", Caption: "Clients", Level: rights.Admin, Shape: &List{Spec: userSpec, Rows: userList}},
+		{Name: "user", Caption: "Clients", Level: rights.Admin, Item: "client", Shape: &List{Spec: userSpec, Rows: userList}},
 		filterFunc("user", "Filter clients", rights.Admin, userSpec),
 		{Name: "user.edit", Caption: "Create or edit a client", Level: rights.Admin, Shape: &Form{Input: userInput, Show: userForm, Save: userSave}},
 		{Name: "user.delete", Caption: "Delete clients", Level: rights.Admin, Shape: &Group{Each: userDelete}},
@@ -211,12 +215,12 @@ func funcTable() []*Func {
 			Shape: &Op{Run: userSu, Writes: true}},
 
 		heading("The support desk"),
-		{Name: "clientticket", Caption: "My tickets", Level: rights.User, Only: true, Shape: &List{Spec: clientTicketSpec, Rows: clientTicketList}},
+		{Name: "clientticket", Caption: "My tickets", Level: rights.User, Only: true, Item: "ticket", Shape: &List{Spec: clientTicketSpec, Rows: clientTicketList}},
 		only(filterFunc("clientticket", "Filter my tickets", rights.User, clientTicketSpec)),
 		{Name: "clientticket.edit", Caption: "Open or answer a ticket", Level: rights.User, Only: true, Shape: &Form{Input: clientTicketInput, Show: clientTicketForm, Save: clientTicketSave}},
-		{Name: "ticket_all", Caption: "All tickets", Level: rights.Admin, Shape: &List{Spec: ticketAllSpec, Rows: ticketAll}},
+		{Name: "ticket_all", Caption: "All tickets", Level: rights.Admin, Item: "ticket", Shape: &List{Spec: ticketAllSpec, Rows: ticketAll}},
 		filterFunc("ticket_all", "Filter all tickets", rights.Admin, ticketAllSpec),
-		{Name: "ticket", Caption: "My ticket queue", Level: rights.Admin, Shape: &List{Spec: ticketQueueSpec, Rows: ticketQueue, Key: "ticket"}},
+		{Name: "ticket", Caption: "My ticket queue", Level: rights.Admin, Item: "ticket", Shape: &List{Spec: ticketQueueSpec, Rows: ticketQueue, Key: "ticket"}},
 		filterFunc("ticket", "Filter my ticket queue", rights.Admin, ticketQueueSpec),
 		{Name: "ticket.edit", Caption: "Answer a ticket", Level: rights.Admin, Of: []string{"ticket", "ticket_all"}, Shape: &Form{Input: ticketEditInput, Show: ticketEditForm, Save: ticketEditSave}},
 		{Name: "support_tool_responsible", Caption: "Hand a ticket to an employee or a department", Level: rights.Admin, Of: []string{"ticket", "ticket_all"},

@@ -6,10 +6,13 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"staffmgr/handlers/form"
+	"staffmgr/handlers/lang"
 	"staffmgr/handlers/render"
 	"staffmgr/models"
 	"staffmgr/models/errs"
@@ -74,9 +77,19 @@ func (a *App) panelPage(ec echo.Context, c *Ctx, name string, res render.Result,
 		ec.Redirect(http.StatusSeeOther, safeNext(ec.Request().URL.RequestURI()))
 		return
 	}
+	if fn == nil && c.Actor == nil && session.CookieToken(ec.Request()) != "" {
+		// An unknown func is refused before the caller is known; its page still
+		// shows who is logged in, and the menu, rather than a login form.
+		c.Func = a.funcs["whoami"]
+		if a.authenticate(c) != nil {
+			c.Actor, c.Real = nil, nil
+		}
+	}
 	p := &render.Panel{Func: name, Lang: c.Lang}
 	if fn != nil {
 		p.Caption = fn.Caption
+	} else if name != "" {
+		p.Caption = p.Lang.T("Page not found")
 	}
 	doc := a.panelView(c, fn, p, res, appErr)
 	if p.Up != nil {
@@ -93,13 +106,67 @@ func (a *App) panelPage(ec echo.Context, c *Ctx, name string, res render.Result,
 		data = doc.Nodes()
 	}
 	if appErr != nil && p.Error == nil && p.Kind != "login" && p.Kind != "act" {
-		p.Error = &render.ErrorView{Type: string(appErr.Kind), Object: appErr.Object, Value: appErr.Value, Msg: render.Message(appErr, string(p.Lang))}
+		p.Error = &render.ErrorView{Type: string(appErr.Kind), Object: appErr.Object, Value: appErr.Value, Msg: a.panelMessage(fn, appErr, p.Lang)}
 	}
 	panelHeaders(ec.Response().Header())
 	ec.Response().WriteHeader(http.StatusOK)
 	if err := render.Page(ec.Response(), render.Document(render.Meta{Func: name, Lang: string(p.Lang)}, data), p); err != nil {
 		a.log.Error("render page", "error", err)
 	}
+}
+
+// panelMessage is an error as a person reads it on a page. The API says a row that
+// is not there and a refused func in its own terms (elid "7" not found,
+// Insufficient privileges to perform "employee"), which scripts match; a page says
+// it of the thing: there is no such employee (7), you have no right to open Staff.
+func (a *App) panelMessage(fn *Func, e *errs.E, l lang.Lang) string {
+	if fn == nil && e.Kind == errs.Missed && e.Object == "func" {
+		return l.T("There is no such page (%s)", e.Value)
+	}
+	if fn != nil {
+		switch {
+		case e.Kind == errs.Missed && e.Format == errs.NotFound && (e.Object == "elid" || e.Object == "plid"):
+			if item := a.itemOf(fn, e.Object); item != "" {
+				return l.T("There is no such %s (%s)", l.T(item), e.Value)
+			}
+		case e.Kind == errs.Access && e.Object == fn.Name:
+			if _, ok := fn.Shape.(*List); ok {
+				return l.T("You have no right to open %s", l.T(fn.Caption))
+			}
+			return l.T("You have no right to this: %s", l.T(fn.Caption))
+		}
+	}
+	return render.Message(e, string(l))
+}
+
+// itemOf is what one element named by the func's elid or plid is ("employee"), as
+// the list of such elements declares it, or "" when it declares none. A func's
+// elid names a row of the list it acts on, or a list's parent row; a plid names
+// the parent row of the list the func acts on.
+func (a *App) itemOf(fn *Func, object string) string {
+	steps := 1
+	if _, list := fn.Shape.(*List); object == "plid" && !list {
+		steps = 2
+	}
+	f := fn
+	for ; steps > 0; steps-- {
+		homes := a.homes(f)
+		if len(homes) == 0 || a.funcs[homes[0]] == nil {
+			return ""
+		}
+		f = a.funcs[homes[0]]
+	}
+	return f.Item
+}
+
+// upperFirst is s with its first letter in upper case, for a noun that starts a
+// heading.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // afterChange is where a browser goes after a change that succeeded: back to the
@@ -566,6 +633,15 @@ func (a *App) formPage(c *Ctx, fn *Func, p *render.Panel, def *form.Def) {
 	creating := def != nil && def.Creates && p.Elid == ""
 	p.Kind = "form"
 	p.Form = formMeta(fn.Name, def, creating)
+	if item := a.itemOf(fn, "elid"); item != "" && def != nil && def.Creates {
+		// A create-or-edit form is headed by the element it makes or edits, which
+		// the list it belongs to names: "New employee", "Employee sam".
+		if creating {
+			p.Caption, p.Titled = p.Lang.T("New %s", p.Lang.T(item)), true
+		} else {
+			p.Caption = upperFirst(p.Lang.T(item))
+		}
+	}
 	if !ticketPages[fn.Name] || p.Elid == "" {
 		return
 	}

@@ -184,7 +184,7 @@ func rightsUserList(c *Ctx, q *list.Query) (*render.List, error) {
 	var rows []map[string]string
 	for _, f := range c.App.rightCatalog() {
 		d := grants.Decide(f.Name)
-		rows = append(rows, map[string]string{"name": f.Name, "caption": f.Caption, "object": rightObject(f.Name),
+		rows = append(rows, map[string]string{"name": f.Name, "caption": c.Lang.T(f.Caption), "object": rightObject(f.Name),
 			"access": render.OnOff(d.Allow), "source": d.Source})
 	}
 	if elid := c.Params.Get("elid"); elid != "" && !fromElid {
@@ -296,7 +296,7 @@ func rightsGroupList(c *Ctx, q *list.Query) (*render.List, error) {
 	}
 	var rows []map[string]string
 	for _, f := range c.App.rightCatalog() {
-		rows = append(rows, map[string]string{"name": f.Name, "caption": f.Caption, "object": rightObject(f.Name),
+		rows = append(rows, map[string]string{"name": f.Name, "caption": c.Lang.T(f.Caption), "object": rightObject(f.Name),
 			"access": render.OnOff(grants[f.Name])})
 	}
 	out := memoryList(q, rightsGroupSpec, rows)

@@ -39,22 +39,47 @@ func canonicalCallTypes(v string) string {
 	return strings.Join(out, ",")
 }
 
-func options(keys []string) []form.Option {
+// statusOptions and recordingOptions say the telephony choices as a person reads
+// them; the keys are the Data API's values.
+var (
+	statusOptions = options(models.Statuses, []form.Option{
+		{Key: "available", Label: "Available"},
+		{Key: "break", Label: "On a break"},
+		{Key: "do_not_disturb", Label: "Do not disturb"},
+		{Key: "not_at_workplace", Label: "Away from the workplace"},
+		{Key: "not_at_work", Label: "Not at work"},
+		{Key: "unknown", Label: "Unknown"},
+	})
+	recordingOptions = options(models.CallRecordings, []form.Option{
+		{Key: "all", Label: "All calls"},
+		{Key: "in", Label: "Incoming calls"},
+		{Key: "out", Label: "Outgoing calls"},
+		{Key: "off", Label: "Off"},
+	})
+)
+
+// options are the choices of keys, in their order, with their labels; a key
+// without a label stops the program as it starts.
+func options(keys []string, labelled []form.Option) []form.Option {
 	out := make([]form.Option, len(keys))
 	for i, k := range keys {
-		out[i] = form.Option{Key: k, Label: k}
+		j := slices.IndexFunc(labelled, func(o form.Option) bool { return o.Key == k })
+		if j < 0 {
+			panic("telephony: no label for the choice " + k)
+		}
+		out[i] = labelled[j]
 	}
 	return out
 }
 
 // employeeTelephonyInput is what employee.telephony reads.
 var employeeTelephonyInput = form.New(
-	form.Field{Name: "status", Caption: "Status", Type: form.Select, Choices: options(models.Statuses)},
+	form.Field{Name: "status", Caption: "Status", Type: form.Select, Choices: statusOptions},
 	form.Field{Name: "allowed_in_call_types", Caption: "Incoming calls", Type: form.Any, Check: checkCallTypes,
 		Help: "internal, external, both comma-separated, or empty for none"},
 	form.Field{Name: "allowed_out_call_types", Caption: "Outgoing calls", Type: form.Any, Check: checkCallTypes,
 		Help: "internal, external, both comma-separated, or empty for none"},
-	form.Field{Name: "call_recording", Caption: "Call recording", Type: form.Select, Choices: options(models.CallRecordings)},
+	form.Field{Name: "call_recording", Caption: "Call recording", Type: form.Select, Choices: recordingOptions},
 	form.Field{Name: "schedule", Caption: "Work schedule", Type: form.Select, ChoicesFrom: "schedule"},
 	form.Field{Name: "coach", Caption: "Coach", Type: form.Select, ChoicesFrom: "employee"},
 	form.Field{Name: "coach_always_enabled", Caption: "Calls always go to the coach too", Type: form.Flag},
@@ -135,8 +160,8 @@ func employeeTelephonyForm(c *Ctx) (render.Result, error) {
 		render.Text("operator_chat_enabled", render.OnOff(t.OperatorChatEnabled)),
 		render.Text("operator_chats_available", render.OnOff(t.OperatorChatsAvailable)),
 		render.Text("operator_sites", strings.Join(siteIDs, ",")),
-		render.Select("status", options(models.Statuses)...),
-		render.Select("call_recording", options(models.CallRecordings)...),
+		render.Select("status", statusOptions...),
+		render.Select("call_recording", recordingOptions...),
 		render.Select("schedule", append([]render.Option{{Key: "", Label: "None"}}, schedules...)...),
 		render.Select("coach", coaches...),
 		render.Select("operator_sites", siteOptions...),

@@ -128,6 +128,15 @@ func TestBrowserNarrow(t *testing.T) {
 		p.open(path)
 		p.fits(path)
 	}
+	// A session's id is 64 hex digits: it is cut short, so whose session it is
+	// stays in sight without scrolling the table.
+	p.open("/billmgr?func=session")
+	var right, inner float64
+	p.eval(`document.querySelector('tbody td[data-col="account"]').getBoundingClientRect().right`, &right)
+	p.eval(`window.innerWidth`, &inner)
+	if right > inner {
+		t.Errorf("the sessions' account column ends at %.0f px in a %.0f px window", right, inner)
+	}
 	p.open("/billmgr?func=employee")
 	p.shot("panel-staff-list-narrow")
 }

@@ -185,10 +185,18 @@ func TestBrowserHiddenFuncs(t *testing.T) {
 	if p.count(`#menu a[data-func="employee"]`) != 0 || p.count(`#menu a[data-func="journal"]`) != 0 {
 		t.Errorf("the menu of an employee without rights:\n%s", p.textOf("#menu"))
 	}
-	for _, path := range []string{"/billmgr?func=employee", "/billmgr?func=employee.edit&elid=" + strconv.FormatInt(other, 10), "/billmgr?func=journal"} {
+	refusals := map[string]string{
+		"/billmgr?func=employee": "You have no right to open Staff",
+		"/billmgr?func=employee.edit&elid=" + strconv.FormatInt(other, 10): "You have no right to this: Create or edit an employee",
+		"/billmgr?func=journal": "You have no right to open Journal",
+	}
+	for path, says := range refusals {
 		p.open(path)
 		if p.count("#error") != 1 || p.count("form#list") != 0 || p.count("form#form") != 0 {
 			t.Errorf("%s opened for an employee without rights:\n%s", path, p.bodyText())
+		}
+		if got := p.textOf("#error"); got != says {
+			t.Errorf("%s is refused with %q, want %q", path, got, says)
 		}
 	}
 	// A form of the panel's own, with the page's token, aimed at a func the menu hides.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -92,6 +93,9 @@ func TestBrowserStaff(t *testing.T) {
 			// A new employee with an address the server refuses: the form comes back
 			// with what was typed, the error at the email field, and nobody created.
 			p.click("#create")
+			if got := p.textOf("#title"); got != "New employee" {
+				t.Errorf("the new employee's form is headed %q", got)
+			}
 			p.fill("#f-name", "newbie")
 			p.fill("#f-realname", "New Bie")
 			p.fill("#f-email", "newbie@localhost")
@@ -127,6 +131,24 @@ func TestBrowserStaff(t *testing.T) {
 			p.sees("Done")
 			p.open("/billmgr?func=employee&p_cnt=30")
 			p.sees("New Bie", "newbie@example.com")
+			p.open("/billmgr?func=employee.edit&elid=" + strconv.FormatInt(p.mustAccount("newbie").ID, 10))
+			if got := p.textOf("#title"); got != "Employee newbie" {
+				t.Errorf("the employee's form is headed %q", got)
+			}
+			// A row that is not there, and a page that does not exist, are said as a
+			// person would say them; a mistyped address keeps the session.
+			p.open("/billmgr?func=employee.edit&elid=999999")
+			if got := p.textOf("#error"); got != "There is no such employee (999999)" {
+				t.Errorf("a missing employee is said as %q", got)
+			}
+			p.open("/billmgr?func=nosuch")
+			if got := p.textOf("#error"); got != "There is no such page (nosuch)" || !strings.Contains(p.textOf("#account"), "root") {
+				t.Errorf("an unknown page says %q, under the account %q", got, p.textOf("#account"))
+			}
+			p.open("/billmgr?func=employee")
+			if p.count("form#list") != 1 {
+				t.Fatalf("after an unknown page the session is gone:\n%s", p.bodyText())
+			}
 			if a := p.mustAccount("newbie"); a.Email != "newbie@example.com" || a.Realname != "New Bie" || !a.Enabled ||
 				!a.DefaultAccessAllow || a.DepartmentNames != "Technical support" {
 				t.Errorf("saved as %+v", a)

@@ -83,6 +83,13 @@ func TestBrowserSupport(t *testing.T) {
 
 	// Handed to the Billing department with a reason: the ticket moves there and
 	// leaves sam's queue.
+	// Employees and departments are listed apart, since a name alone does not
+	// say which one it is.
+	var group string
+	p.eval(`(() => { const o = [...document.querySelectorAll("#t-set_responsible option")].find(o => o.textContent === "Billing"); return o && o.parentElement.label || ""; })()`, &group)
+	if group != "Departments" || p.count(`#t-set_responsible optgroup[label="Employees"] option`) == 0 {
+		t.Errorf("the Billing department is listed under %q; the employees' group has %d entries", group, p.count(`#t-set_responsible optgroup[label="Employees"] option`))
+	}
 	p.selectOption("#t-set_responsible", "Billing")
 	p.fill("#t-reason", "A billing matter")
 	p.click("#transfer-submit")

@@ -108,7 +108,9 @@ type ticketView struct {
 	Subject, Status, StatusLabel, Department, Client, Responsible, Started string
 	Messages                                                               []messageView
 	Events                                                                 []eventView
-	Transfer                                                               []optionView
+	// The ticket goes to an employee or to a department's queue: the two are
+	// listed apart, since a name alone does not say which it is.
+	TransferStaff, TransferDepartments []optionView
 }
 
 type messageView struct {
@@ -170,7 +172,7 @@ func Page(w io.Writer, doc *Node, p *Panel) error {
 			// The element the form edits, by its name, or that it makes a new one.
 			if name := doc.childText("name"); name != "" && p.Elid != "" {
 				v.Plname = name
-			} else if p.Elid == "" && p.Form != nil && p.Form.Creates {
+			} else if p.Elid == "" && p.Form != nil && p.Form.Creates && !p.Titled {
 				v.Plname = l.T("new")
 			}
 		}
@@ -645,7 +647,12 @@ func ticketOf(doc *Node, p *Panel) *ticketView {
 		t.StatusLabel = t.Status
 	}
 	for _, o := range p.TransferTo {
-		t.Transfer = append(t.Transfer, optionView{Key: o.Key, Label: o.Label})
+		// support_tool_responsible names a department's queue d_ID, an employee by id.
+		if strings.HasPrefix(o.Key, "d_") {
+			t.TransferDepartments = append(t.TransferDepartments, optionView{Key: o.Key, Label: o.Label})
+		} else {
+			t.TransferStaff = append(t.TransferStaff, optionView{Key: o.Key, Label: o.Label})
+		}
 	}
 	for _, ev := range doc.all("ticket_event") {
 		t.Events = append(t.Events, eventView{Date: ev.childText("date"), Actor: ev.childText("actor"),

@@ -25,8 +25,11 @@ type Panel struct {
 	// CSRF is the token every change the page sends carries.
 	CSRF string
 	Menu []MenuSection
-	// Func is the page's func; Caption its caption.
+	// Func is the page's func; Caption its caption, or the heading that names the
+	// element a form edits or makes, said in the page's language.
 	Func, Caption string
+	// Titled says Caption names the form's element already, so no "new" follows it.
+	Titled bool
 	// Kind is what the page is: login, list, form, confirm, act, ticket, reference,
 	// message or doc.
 	Kind string
