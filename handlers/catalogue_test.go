@@ -53,7 +53,7 @@ func TestCatalogue(t *testing.T) {
 
 // textFields are the fields of a declaration that hold a text a person reads: a
 // literal written into one is collected wherever it is.
-var textFields = map[string]bool{"Caption": true, "Label": true, "Title": true, "Help": true, "Item": true}
+var textFields = map[string]bool{"Caption": true, "Label": true, "Title": true, "Help": true, "Item": true, "Mine": true}
 
 // untranslated are the files whose text fields are not for the people who read
 // the panel and the API, with the reason.

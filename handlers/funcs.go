@@ -29,6 +29,9 @@ type Func struct {
 	// left out; its form on that account opens without the right, since one's own
 	// account is always one's own to read. A confirmed change needs the right.
 	Own bool
+	// Mine is the caption of an Own func on the caller's own account, under which
+	// the panel's menu offers it to everyone it admits ("My support settings").
+	Mine string
 	// Of names the lists whose rows the func acts on, when its name does not say
 	// so: a func X.verb acts on the rows of the list X (the longest such prefix
 	// that is a list), and the panel shows it there as a toolbar action, a row
@@ -122,7 +125,7 @@ func funcTable() []*Func {
 		{Name: "employee.department.delete", Caption: "Remove an employee's associations with departments", Level: rights.Admin, Shape: &Group{Each: membershipDelete}},
 
 		{Name: "employee.su", Caption: "Act as an employee", Level: rights.Admin, Of: []string{"employee"}, Shape: &Op{Run: employeeSu, Writes: true}},
-		{Name: "employee.support_tool_settings", Caption: "Support settings of an employee", Level: rights.Admin, Own: true,
+		{Name: "employee.support_tool_settings", Caption: "Support settings of an employee", Level: rights.Admin, Own: true, Mine: "My support settings",
 			Shape: &Form{Input: supportSettingsInput, Show: supportSettingsForm, Save: supportSettingsSave}},
 		{Name: "employee.sms", Caption: "Text an employee", Level: rights.Admin, Own: true,
 			Shape: &Send{Input: employeeSMSInput, Ready: smsReady, Show: employeeSMSForm, Deliver: employeeSMS}},

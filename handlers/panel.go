@@ -453,6 +453,18 @@ func (a *App) frame(c *Ctx, fn *Func, p *render.Panel) {
 		s := &p.Menu[len(p.Menu)-1]
 		s.Items = append(s.Items, render.MenuItem{Func: f.Name, Caption: f.Caption, Current: current[f.Name]})
 	}
+	// The caller's own account: the Own funcs that have a place in the menu.
+	own := render.MenuSection{Title: "Your account"}
+	for _, f := range a.ordered {
+		if f.Mine == "" || c.Actor == nil || a.admit(c, f, true) != nil {
+			continue
+		}
+		if len(p.Menu) == 0 || p.Menu[len(p.Menu)-1].Title != own.Title {
+			p.Menu = append(p.Menu, own)
+		}
+		s := &p.Menu[len(p.Menu)-1]
+		s.Items = append(s.Items, render.MenuItem{Func: f.Name, Caption: f.Mine, Current: current[f.Name] && c.Params.Get("elid") == ""})
+	}
 	for i := range p.Menu {
 		s := &p.Menu[i]
 		s.Untitled = len(s.Items) == 1 && strings.EqualFold(s.Items[0].Caption, s.Title)

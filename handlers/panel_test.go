@@ -285,7 +285,9 @@ func TestPanelMenuFollowsRights(t *testing.T) {
 		MustCreateEmployee(t, e.db, "alice", rights.Admin)
 		b := e.browser()
 		b.login("alice")
-		b.get("/billmgr").lacks(`data-func="employee"`, `data-func="journal"`)
+		b.get("/billmgr").lacks(`data-func="employee"`, `data-func="journal"`).
+			has(`href="/billmgr?func=employee.support_tool_settings" data-func="employee.support_tool_settings"`, ">My support settings<")
+		b.get("/billmgr?func=employee.support_tool_settings").has(`name="notify_new_ticket"`)
 		root := e.login("root")
 		e.get("func=rights2.user.resume&sok=ok&elid=employee&plid=" + itoa(mustLogin(t, e, "alice")) + "&auth=" + root).ok()
 		b.get("/billmgr").has(`data-func="employee"`).lacks(`data-func="journal"`)

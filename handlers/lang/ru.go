@@ -610,4 +610,6 @@ var ru = map[string]string{
 	"Off":                           "Выключена",
 	"On a break":                    "Перерыв",
 	"Unknown":                       "Неизвестно",
+	"My support settings":           "Мои настройки поддержки",
+	"Your account":                  "Ваша учётная запись",
 }
