@@ -85,7 +85,7 @@ func (a *App) panelPage(ec echo.Context, c *Ctx, name string, res render.Result,
 			c.Actor, c.Real = nil, nil
 		}
 	}
-	p := &render.Panel{Func: name, Lang: c.Lang}
+	p := &render.Panel{Func: name, Lang: c.Lang, Langs: langLinks(ec.Request(), c.Lang)}
 	if fn != nil {
 		p.Caption = fn.Caption
 	} else if name != "" {
@@ -857,4 +857,20 @@ func (a *App) dispatchRead(c *Ctx, name string, v url.Values) (render.Result, er
 	}
 	rc := &Ctx{base: c.base, sess: c.base, req: c.req, App: a, DB: a.db, Params: NewParams(v), IP: c.IP, Log: c.Log, reqID: c.reqID}
 	return a.dispatchSafely(rc, name)
+}
+
+// langLinks are the addresses of the page in each language: the same address
+// with another lang for a page that was read, the home page for the answer to a
+// change, which must not be sent again.
+func langLinks(r *http.Request, current lang.Lang) []render.LangLink {
+	var links []render.LangLink
+	for _, l := range lang.All() {
+		q := url.Values{}
+		if r.Method == http.MethodGet {
+			q = r.URL.Query()
+		}
+		q.Set("lang", string(l))
+		links = append(links, render.LangLink{Lang: l, URL: "/billmgr?" + q.Encode(), Current: l == current})
+	}
+	return links
 }

@@ -211,6 +211,9 @@ func TestRussianPanel(t *testing.T) {
 		ru("GET", "/billmgr?func=employee", nil).has(`<html lang="en"`, ">Staff")
 		b.get("/billmgr?func=employee&lang=ru").has(`<html lang="ru"`, "Сотрудники")
 		b.get("/billmgr?func=employee").has(`<html lang="ru"`, "Сотрудники")
+		// Each page links to itself in every language, keeping its parameters.
+		b.get("/billmgr?func=employee&p_num=1").has(`<span aria-current="true" lang="ru">Русский</span>`,
+			`href="/billmgr?func=employee&amp;lang=en&amp;p_num=1" hreflang="en"`)
 		// The API does not read the cookie.
 		b.get("/billmgr?func=employee&out=xml").has(`<doc lang="en"`)
 	})

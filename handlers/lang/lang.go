@@ -30,6 +30,19 @@ var catalogues = map[Lang]map[string]string{
 	Russian: ru,
 }
 
+// All lists the languages with a catalogue, English first.
+func All() []Lang { return []Lang{English, Russian} }
+
+// Name is the language's name in itself, as a language switch shows it.
+func (l Lang) Name() string {
+	switch l {
+	case Russian:
+		return "Русский"
+	default:
+		return "English"
+	}
+}
+
 // Known reports whether l has a catalogue.
 func Known(l Lang) bool {
 	_, ok := catalogues[l]

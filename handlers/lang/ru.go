@@ -612,4 +612,5 @@ var ru = map[string]string{
 	"Unknown":                       "Неизвестно",
 	"My support settings":           "Мои настройки поддержки",
 	"Your account":                  "Ваша учётная запись",
+	"Language":                      "Язык",
 }

@@ -13,6 +13,8 @@ import (
 type Panel struct {
 	// Lang is the language of the page.
 	Lang lang.Lang
+	// Langs are the links that show the same page in each language.
+	Langs []LangLink
 	// Account and Level name the account the page acts as; empty on the login page.
 	Account   string
 	AccountID string
@@ -160,4 +162,11 @@ type FieldMeta struct {
 	// Confirm names the field that repeats this password; Confirms the password
 	// this field repeats.
 	Confirm, Confirms string
+}
+
+// LangLink shows the page in one language; Current marks the page's own.
+type LangLink struct {
+	Lang    lang.Lang
+	URL     string
+	Current bool
 }
