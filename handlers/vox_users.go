@@ -44,23 +44,7 @@ func voxAddUser(c *Ctx, p voxParams) (voxApply, error) {
 	if err != nil {
 		return nil, err
 	}
-	display, _, err := p.displayName("user_display_name", true)
-	if err != nil {
-		return nil, err
-	}
-	active, _, err := p.boolean("user_active", true)
-	if err != nil {
-		return nil, err
-	}
-	parent, _, err := p.boolean("parent_accounting", false)
-	if err != nil {
-		return nil, err
-	}
-	custom, _, err := p.text("user_custom_data", models.MaxCustomData, false)
-	if err != nil {
-		return nil, err
-	}
-	mobile, _, err := p.phone("mobile_phone")
+	f, err := readUserFields(p, true)
 	if err != nil {
 		return nil, err
 	}
@@ -76,16 +60,16 @@ func voxAddUser(c *Ctx, p voxParams) (voxApply, error) {
 		if err != nil {
 			return nil, err
 		}
-		a := &models.Account{Level: rights.Admin, AllIPAccess: true, Login: name, Realname: display, Mobile: mobile, PasswordHash: hash}
+		a := &models.Account{Level: rights.Admin, AllIPAccess: true, Login: name, Realname: f.display, Mobile: f.mobile, PasswordHash: hash}
 		if err := models.SaveEmployee(c, c.DB, a); err != nil {
 			return nil, userNameTaken(err, name)
 		}
-		if !active {
+		if !f.active {
 			if err := suspendAccount(c, a.ID); err != nil {
 				return nil, err
 			}
 		}
-		u := &models.VoxUser{AccountID: a.ID, ApplicationID: app, CustomData: custom, ParentAccounting: parent}
+		u := &models.VoxUser{AccountID: a.ID, ApplicationID: app, CustomData: f.custom, ParentAccounting: f.parent}
 		if err := models.SaveVoxUser(c, c.DB, u, true); err != nil {
 			return nil, err
 		}
@@ -236,6 +220,36 @@ func voxDelUser(c *Ctx, p voxParams) (voxApply, error) {
 	}, nil
 }
 
+// voxUserFields are the fields of a user that AddUser and SetUserInfo both take;
+// each set flag says whether the request sent the field.
+type voxUserFields struct {
+	display, custom, mobile                                string
+	active, parent                                         bool
+	setDisplay, setActive, setParent, setCustom, setMobile bool
+}
+
+// readUserFields reads them; a new user must have a display name.
+func readUserFields(p voxParams, creating bool) (*voxUserFields, error) {
+	f := &voxUserFields{}
+	var err error
+	if f.display, f.setDisplay, err = p.displayName("user_display_name", creating); err != nil {
+		return nil, err
+	}
+	if f.active, f.setActive, err = p.boolean("user_active", true); err != nil {
+		return nil, err
+	}
+	if f.parent, f.setParent, err = p.boolean("parent_accounting", false); err != nil {
+		return nil, err
+	}
+	if f.custom, f.setCustom, err = p.text("user_custom_data", models.MaxCustomData, false); err != nil {
+		return nil, err
+	}
+	if f.mobile, f.setMobile, err = p.phone("mobile_phone"); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
 // voxSetUserInfo is SetUserInfo: what is sent changes, the rest stays.
 func voxSetUserInfo(c *Ctx, p voxParams) (voxApply, error) {
 	t, err := readTargets(p, true)
@@ -246,23 +260,7 @@ func voxSetUserInfo(c *Ctx, p voxParams) (voxApply, error) {
 	if err != nil {
 		return nil, err
 	}
-	display, setDisplay, err := p.displayName("user_display_name", false)
-	if err != nil {
-		return nil, err
-	}
-	active, setActive, err := p.boolean("user_active", true)
-	if err != nil {
-		return nil, err
-	}
-	parent, setParent, err := p.boolean("parent_accounting", false)
-	if err != nil {
-		return nil, err
-	}
-	custom, setCustom, err := p.text("user_custom_data", models.MaxCustomData, false)
-	if err != nil {
-		return nil, err
-	}
-	mobile, setMobile, err := p.phone("mobile_phone")
+	f, err := readUserFields(p, false)
 	if err != nil {
 		return nil, err
 	}
@@ -284,18 +282,18 @@ func voxSetUserInfo(c *Ctx, p voxParams) (voxApply, error) {
 		if err := c.dominate("user_id", a.ID, false); err != nil {
 			return nil, err
 		}
-		if renaming || setDisplay || setMobile {
+		if renaming || f.setDisplay || f.setMobile {
 			if renaming && a.Login == models.RootLogin && newName != a.Login {
 				return nil, voxBad("new_user_name", "the login of root cannot change")
 			}
 			if renaming {
 				a.Login = newName
 			}
-			if setDisplay {
-				a.Realname = display
+			if f.setDisplay {
+				a.Realname = f.display
 			}
-			if setMobile {
-				a.Mobile = mobile
+			if f.setMobile {
+				a.Mobile = f.mobile
 			}
 			if err := models.SaveEmployee(c, c.DB, a); err != nil {
 				return nil, userNameTaken(err, newName)
@@ -306,27 +304,27 @@ func voxSetUserInfo(c *Ctx, p voxParams) (voxApply, error) {
 				return nil, err
 			}
 		}
-		if setActive && active != a.Enabled {
+		if f.setActive && f.active != a.Enabled {
 			change := employeeSuspend
-			if active {
+			if f.active {
 				change = employeeResume
 			}
 			if err := change(c, elid); err != nil {
 				return nil, errs.At("user_active", err)
 			}
 		}
-		if setCustom || setParent {
-			if setParent && parent && !u.ParentAccounting {
+		if f.setCustom || f.setParent {
+			if f.setParent && f.parent && !u.ParentAccounting {
 				if err := models.ReturnUserMoney(c, c.DB, models.TransferTarget{ID: a.ID, Name: a.Login},
 					"To account: the user uses the account's money", c.Actor.Login); err != nil {
 					return nil, err
 				}
 			}
-			if setCustom {
-				u.CustomData = custom
+			if f.setCustom {
+				u.CustomData = f.custom
 			}
-			if setParent {
-				u.ParentAccounting = parent
+			if f.setParent {
+				u.ParentAccounting = f.parent
 			}
 			if err := models.SaveVoxUser(c, c.DB, u, false); err != nil {
 				return nil, err
