@@ -66,6 +66,9 @@ type Ctx struct {
 	// reads says the request ran a func that changes nothing (a list, a form
 	// without sok, an Op that does not write): its session is only touched.
 	reads bool
+	// settled says the request's change committed with its session checked in the
+	// same transaction (session.Manager.Settle): the session is saved like a read's.
+	settled bool
 	// version is the data version the request read first (dataVersion), when
 	// hasVersion.
 	version    int64
@@ -376,7 +379,7 @@ func (a *App) saveSession(ec echo.Context, c *Ctx) error {
 		return nil
 	}
 	commit := a.sessions.Commit
-	if c.reads {
+	if c.reads || c.settled {
 		commit = a.sessions.Touch
 	}
 	token, _, err := commit(c)
