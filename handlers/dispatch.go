@@ -73,6 +73,10 @@ type Ctx struct {
 	// hasVersion.
 	version    int64
 	hasVersion bool
+	// grants are the rights of the account grantsOf names, read once for a request
+	// that decides many funcs (the help, the panel's menu), when grantsOf is not 0.
+	grants   rights.Grants
+	grantsOf int64
 }
 
 // Deadline is the request's deadline.
