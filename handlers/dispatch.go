@@ -262,7 +262,9 @@ func (a *App) authenticate(c *Ctx) error {
 		}
 		if acc == nil {
 			acc, err = a.guardLogin(c, login, func() (*models.Account, error) {
-				return a.cfg.checkPassword(c, a.db, login, password)
+				return a.creds.once(login, password, func() (*models.Account, error) {
+					return a.cfg.checkPassword(context.WithoutCancel(c), a.db, login, password)
+				})
 			})
 			if err != nil {
 				return err
