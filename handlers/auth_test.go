@@ -170,6 +170,17 @@ func TestBrowserSession(t *testing.T) {
 			t.Errorf("logout left the cookie: %+v", cl)
 		}
 		e.do(http.MethodGet, "/billmgr?func=whoami&out=json", "", nil, []*http.Cookie{c}).fails("access", "session")
+
+		// A change that ends the request's own session clears its cookie too, though
+		// the session's row was written moments before and needs no write of its own.
+		c = e.post(url.Values{"func": {"auth"}, "username": {"root"}, "password": {Password}}).cookie(session.CookieName)
+		csrf = e.do(http.MethodGet, "/billmgr?func=whoami&out=json", "", nil, []*http.Cookie{c}).ok().text("csrf_token")
+		e.post(url.Values{"func": {"employee.edit"}, "elid": {"1"}, "position": {"Boss"}, "sok": {"ok"}, "csrf_token": {csrf}}, c).ok()
+		ended := e.post(url.Values{"func": {"session.delete"}, "elid": {models.Digest(c.Value)}, "sok": {"ok"}, "csrf_token": {csrf}}, c).ok()
+		if cl := ended.cookie(session.CookieName); cl == nil || cl.MaxAge >= 0 {
+			t.Errorf("ending one's own session left the cookie: %+v", cl)
+		}
+		e.do(http.MethodGet, "/billmgr?func=whoami&out=json", "", nil, []*http.Cookie{c}).fails("access", "session")
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"sync"
 	"time"
 
@@ -30,6 +31,17 @@ type credentials struct {
 
 	mu      sync.Mutex
 	entries map[[sha256.Size]byte]credential
+	// checks are the checks of a login and password running now, by entry name.
+	checks map[[sha256.Size]byte]*check
+}
+
+// check is one check of a login and password that other requests of the same pair
+// wait for instead of hashing it again.
+type check struct {
+	done    chan struct{}
+	acc     *models.Account
+	err     error
+	waiters int // under credentials.mu
 }
 
 // credential is what a right login and password were found to name.
@@ -49,7 +61,8 @@ const (
 func newCredentials() *credentials {
 	key := make([]byte, 32)
 	rand.Read(key)
-	return &credentials{key: key, ttl: credentialTTL, max: maxCredentials, entries: map[[sha256.Size]byte]credential{}}
+	return &credentials{key: key, ttl: credentialTTL, max: maxCredentials, entries: map[[sha256.Size]byte]credential{},
+		checks: map[[sha256.Size]byte]*check{}}
 }
 
 // id is the entry's name for a login and password: the login's length first, so
@@ -111,4 +124,52 @@ func (cc *credentials) forget(login, password string) {
 	cc.mu.Lock()
 	delete(cc.entries, id)
 	cc.mu.Unlock()
+}
+
+// once runs run, the check of login and password, unless a check of the same pair is
+// running already: then it waits for that one and returns its outcome, so that
+// identical credentials arriving together before any is remembered cost one hash.
+// Each caller has reserved its own attempt on the lockout counters before asking and
+// settles it with the outcome, so every failure is still counted once per request.
+// run works on a context of its own: a caller that goes away does not fail the others.
+func (cc *credentials) once(login, password string, run func() (*models.Account, error)) (*models.Account, error) {
+	id := cc.id(login, password)
+	cc.mu.Lock()
+	if ch, ok := cc.checks[id]; ok {
+		ch.waiters++
+		cc.mu.Unlock()
+		<-ch.done
+		if ch.acc == nil {
+			return nil, ch.err
+		}
+		acc := *ch.acc
+		return &acc, ch.err
+	}
+	ch := &check{done: make(chan struct{})}
+	cc.checks[id] = ch
+	cc.mu.Unlock()
+	defer func() {
+		cc.mu.Lock()
+		delete(cc.checks, id)
+		cc.mu.Unlock()
+		close(ch.done)
+	}()
+	ch.err = errors.New("the check of the credentials did not finish")
+	ch.acc, ch.err = run()
+	if ch.acc == nil {
+		return nil, ch.err
+	}
+	acc := *ch.acc
+	return &acc, ch.err
+}
+
+// waiting is how many requests wait for a check of another request now.
+func (cc *credentials) waiting() int {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	n := 0
+	for _, ch := range cc.checks {
+		n += ch.waiters
+	}
+	return n
 }

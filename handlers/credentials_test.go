@@ -139,3 +139,40 @@ func TestCredentialsKeyed(t *testing.T) {
 		t.Error("an expired credential is found")
 	}
 }
+
+// Identical authinfo credentials arriving together before any is remembered are
+// checked once: the others wait for that check's outcome. Each still reserved its own
+// attempt first, so a wrong password is counted once per request, up to the limit,
+// exactly as when each was checked.
+func TestAuthinfoBurstOneCheck(t *testing.T) {
+	t.Parallel()
+	eachGatedEnv(t, 10, models.LockoutOff, func(t *testing.T, e *env, g *checkGate) {
+		MustCreateAccount(t, e.db, "alice", rights.Admin)
+		const guesses = 40
+		answers := make(chan string, guesses)
+		for i := 0; i < guesses; i++ {
+			go func() { answers <- e.get("func=whoami&authinfo=alice:wrong-guess").errType() }()
+		}
+		g.await(t, 1)
+		got := tally(answers, guesses-10) // refused by the login's limit, unchecked
+		if got["limit"] != guesses-10 {
+			t.Fatalf("answers %v, want %d limit while the check is held", got, guesses-10)
+		}
+		for deadline := time.Now().Add(time.Minute); e.app.creds.waiting() < 9; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d requests wait for the check, want 9", e.app.creds.waiting())
+			}
+		}
+		g.open()
+		if got := tally(answers, 10); got["auth"] != 10 {
+			t.Errorf("answers %v, want 10 auth", got)
+		}
+		if n := g.count(); n != 1 {
+			t.Errorf("%d passwords checked, want 1", n)
+		}
+		if got := loginCounts(t, e.db); got["login alice"] != 10 || len(got) != 1 {
+			t.Errorf("counts %v, want 10 failures of alice", got)
+		}
+		e.get("func=whoami&authinfo=alice:"+Password).fails("limit", "badpassword")
+	})
+}

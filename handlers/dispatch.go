@@ -66,10 +66,17 @@ type Ctx struct {
 	// reads says the request ran a func that changes nothing (a list, a form
 	// without sok, an Op that does not write): its session is only touched.
 	reads bool
+	// settled says the request's change committed with its session checked in the
+	// same transaction (session.Manager.Settle): the session is saved like a read's.
+	settled bool
 	// version is the data version the request read first (dataVersion), when
 	// hasVersion.
 	version    int64
 	hasVersion bool
+	// grants are the rights of the account grantsOf names, read once for a request
+	// that decides many funcs (the help, the panel's menu), when grantsOf is not 0.
+	grants   rights.Grants
+	grantsOf int64
 }
 
 // Deadline is the request's deadline.
@@ -272,7 +279,9 @@ func (a *App) authenticate(c *Ctx) error {
 		}
 		if acc == nil {
 			acc, err = a.guardLogin(c, login, func() (*models.Account, error) {
-				return a.cfg.checkPassword(c, a.db, login, password)
+				return a.creds.once(login, password, func() (*models.Account, error) {
+					return a.cfg.checkPassword(context.WithoutCancel(c), a.db, login, password)
+				})
 			})
 			if err != nil {
 				return err
@@ -395,7 +404,7 @@ func (a *App) saveSession(ec echo.Context, c *Ctx) error {
 		return nil
 	}
 	commit := a.sessions.Commit
-	if c.reads {
+	if c.reads || c.settled {
 		commit = a.sessions.Touch
 	}
 	token, _, err := commit(c)

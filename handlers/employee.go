@@ -186,10 +186,13 @@ func employeeSave(c *Ctx, in *form.Input) (render.Result, error) {
 			"Your current address %s is not in the list: saving it would lock you out", c.IP)
 	}
 
+	var was *models.Account
 	if creating {
 		a.PasswordHash = hash
+	} else {
+		was = &before
 	}
-	if err := models.SaveEmployee(c, c.DB, a); err != nil {
+	if err := models.SaveEmployee(c, c.DB, a, was); err != nil {
 		return nil, errs.At("name", err)
 	}
 	if changeDepartments {

@@ -25,6 +25,9 @@ func help(c *Ctx) (render.Result, error) {
 		}
 		return render.Doc{funcNode(fn, c.Lang)}, nil
 	}
+	if err := c.readGrants(); err != nil {
+		return nil, err
+	}
 	var out render.Doc
 	for _, fn := range c.App.ordered {
 		if err := c.App.admit(c, fn, fn.Own); errors.Is(err, errs.Access) {

@@ -41,7 +41,7 @@ func seedLists(t *testing.T, e *env) *listSeed {
 		t.Fatal(err)
 	}
 	// Her numbers also in her list, where the card's phone and mobile are roles.
-	if err := models.SaveEmployee(ctx, e.db, alice); err != nil {
+	if err := models.SaveEmployee(ctx, e.db, alice, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := models.SetDepartments(ctx, e.db, alice.ID, []int64{dep.ID}); err != nil {

@@ -314,7 +314,7 @@ func (a *App) isTopList(name string) bool {
 
 // allowed reports whether the caller may call fn, as the dispatcher decides.
 func (a *App) allowed(c *Ctx, fn *Func) bool {
-	return c.Actor != nil && a.admit(c, fn, false) == nil
+	return c.Actor != nil && c.readGrants() == nil && a.admit(c, fn, false) == nil
 }
 
 // panelView fills p for the page that shows the answer, and returns the document

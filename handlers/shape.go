@@ -203,9 +203,19 @@ func (a *App) inTx(c *Ctx, h func(*Ctx) (render.Result, error)) (render.Result, 
 		if res, err = runSafely(&tc, h); err != nil {
 			return err
 		}
-		return models.WriteJournal(c.base, tx, journalEntry(&tc, res, nil))
+		if err := models.WriteJournal(c.base, tx, journalEntry(&tc, res, nil)); err != nil {
+			return err
+		}
+		if !c.HasSession() {
+			return nil
+		}
+		// A session whose row needs no write is settled here, so that the change
+		// costs one commit, not a second one for the session's row.
+		c.settled, err = a.sessions.Settle(c, tx)
+		return err
 	})
 	if err != nil {
+		c.settled = false
 		a.journalFailure(c, err)
 		return nil, err
 	}

@@ -675,7 +675,7 @@ func saveEmployee(c *Ctx, a *models.Account, in *staffInput) error {
 			a.Position = r.Name
 		}
 	}
-	if err := models.SaveEmployee(c, c.DB, a); err != nil {
+	if err := models.SaveEmployee(c, c.DB, a, nil); err != nil {
 		if errors.Is(err, errs.Exists) {
 			return &rpcError{Code: rpcInvalidParams, Mnemonic: mnemonicDuplicate, Field: "operator.operator_login", Value: a.Login,
 				Message: fmt.Sprintf("The login %q is taken", a.Login)}

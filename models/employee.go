@@ -185,8 +185,11 @@ var employeeCardColumns = []string{"login", "realname", "position", "email", "ph
 // exists error on the field name. What other fields say again is kept in step with
 // the card: the name parts with realname (a new realname is split into them), the
 // position record with position (the one of that name, if any), and the numbers of
-// the roles phone and mobile in the employee's list of numbers.
-func SaveEmployee(ctx context.Context, db *gorm.DB, a *Account) error {
+// the roles phone and mobile in the employee's list of numbers. was is the card as
+// read before the change (nil when creating): when its phone and mobile are those of
+// a, the list already holds them (every change of the list writes them back to the
+// card), and it is left as it is.
+func SaveEmployee(ctx context.Context, db *gorm.DB, a, was *Account) error {
 	if !a.Level.Valid() || a.Level < rights.Admin {
 		return fmt.Errorf("employee %s: level %d is not a staff level", a.Login, a.Level)
 	}
@@ -197,6 +200,9 @@ func SaveEmployee(ctx context.Context, db *gorm.DB, a *Account) error {
 	}
 	if err := saveAccount(ctx, db, a, employeeCardColumns); err != nil {
 		return err
+	}
+	if was != nil && was.ID == a.ID && was.Phone == a.Phone && was.Mobile == a.Mobile {
+		return nil
 	}
 	return syncCardNumbers(ctx, db, a.ID, a.Phone, a.Mobile)
 }

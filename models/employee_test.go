@@ -171,7 +171,7 @@ func TestSaveEmployee(t *testing.T) {
 		MustCreateAccount(t, db, "client", rights.User)
 		a := &models.Account{Login: "ivan", Level: rights.Admin, PasswordHash: hash, Realname: "Ivan",
 			Email: "ivan@example.com", AllIPAccess: true}
-		if err := models.SaveEmployee(ctx, db, a); err != nil {
+		if err := models.SaveEmployee(ctx, db, a, nil); err != nil {
 			t.Fatal(err)
 		}
 		got, err := models.FindEmployee(ctx, db, itoa(a.ID))
@@ -183,12 +183,12 @@ func TestSaveEmployee(t *testing.T) {
 		}
 
 		// Only staff levels; a taken login (of any level) is an exists error.
-		err = models.SaveEmployee(ctx, db, &models.Account{Login: "low", Level: rights.User, PasswordHash: hash})
+		err = models.SaveEmployee(ctx, db, &models.Account{Login: "low", Level: rights.User, PasswordHash: hash}, nil)
 		if _, isApp := errs.As(err); err == nil || isApp {
 			t.Errorf("a user-level employee: %v", err)
 		}
 		for _, login := range []string{"ivan", "client"} {
-			err := models.SaveEmployee(ctx, db, &models.Account{Login: login, Level: rights.Admin, PasswordHash: hash})
+			err := models.SaveEmployee(ctx, db, &models.Account{Login: login, Level: rights.Admin, PasswordHash: hash}, nil)
 			if e := MustAppError(t, err, errs.Exists, "login"); e.Value != login {
 				t.Errorf("exists value %q", e.Value)
 			}
@@ -198,7 +198,7 @@ func TestSaveEmployee(t *testing.T) {
 		got.Realname, got.Position, got.Phone, got.IPAccess, got.AllIPAccess, got.DefaultAccessAllow =
 			"Ivan Petrov", "Engineer", "+7999", "10.0.0.0/8", false, true
 		got.PasswordHash, got.Level, got.Enabled = "x", rights.Root, false
-		if err := models.SaveEmployee(ctx, db, got); err != nil {
+		if err := models.SaveEmployee(ctx, db, got, nil); err != nil {
 			t.Fatal(err)
 		}
 		after, err := models.FindEmployee(ctx, db, itoa(a.ID))
@@ -214,7 +214,7 @@ func TestSaveEmployee(t *testing.T) {
 		}
 		// Setting zero values writes them too.
 		after.Realname, after.DefaultAccessAllow, after.AllIPAccess = "", false, true
-		if err := models.SaveEmployee(ctx, db, after); err != nil {
+		if err := models.SaveEmployee(ctx, db, after, nil); err != nil {
 			t.Fatal(err)
 		}
 		if z, err := models.FindEmployee(ctx, db, itoa(a.ID)); err != nil {
@@ -223,7 +223,7 @@ func TestSaveEmployee(t *testing.T) {
 			t.Errorf("zero values not written: %+v", z)
 		}
 		after.Login = "client"
-		MustAppError(t, models.SaveEmployee(ctx, db, after), errs.Exists, "login")
+		MustAppError(t, models.SaveEmployee(ctx, db, after, nil), errs.Exists, "login")
 	})
 }
 

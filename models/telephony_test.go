@@ -132,7 +132,7 @@ func TestSaveEmployeeKeepsTheCardInStep(t *testing.T) {
 		}
 		a := MustCreateAccount(t, db, "ann", rights.Admin)
 		a.Realname, a.Position, a.Phone, a.Mobile = "Lee Ann Marie", "lead", "+1555", "+1666"
-		if err := models.SaveEmployee(ctx, db, a); err != nil {
+		if err := models.SaveEmployee(ctx, db, a, nil); err != nil {
 			t.Fatal(err)
 		}
 		if a.LastName != "Lee" || a.FirstName != "Ann" || a.Patronymic != "Marie" || a.PositionID == nil || *a.PositionID != lead.ID {
@@ -170,7 +170,7 @@ func TestSaveEmployeeKeepsTheCardInStep(t *testing.T) {
 		}
 		// The same number as phone and mobile is one number in the list.
 		a.Phone, a.Mobile = "+1666", "+1666"
-		if err := models.SaveEmployee(ctx, db, a); err != nil {
+		if err := models.SaveEmployee(ctx, db, a, nil); err != nil {
 			t.Fatal(err)
 		}
 		if got := numbers(); got != "+1666/mobile" {
@@ -264,7 +264,7 @@ func TestExtensionsRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := models.SaveEmployee(ctx, db, got); err != nil {
+		if err := models.SaveEmployee(ctx, db, got, nil); err != nil {
 			t.Fatal(err)
 		}
 		after, err := models.NumbersOf(ctx, db, []int64{a.ID})

@@ -6,6 +6,7 @@ package session
 import (
 	"context"
 	"encoding/gob"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -144,6 +145,26 @@ func (m *Manager) Touch(ctx context.Context) (string, time.Time, error) {
 		return m.scs.Token(ctx), time.Time{}, nil
 	}
 	return m.Commit(ctx)
+}
+
+// Settle is for a request that changed data in tx, before tx commits: when Touch
+// would not write the session row (nothing in it changed and it was written
+// recently), it reads in tx whether the row is still there, so that a request that
+// ended its own session learns it (Ended) without writing the row after tx, and
+// reports true: the request may then save its session with Touch. Otherwise it
+// reads nothing and reports false: Commit saves the session as before.
+func (m *Manager) Settle(ctx context.Context, tx *gorm.DB) (bool, error) {
+	st := stateOf(ctx)
+	if m.scs.Status(ctx) == scs.Destroyed || st == nil || st.opened || st.changed || st.written.IsZero() ||
+		time.Since(st.written) >= m.touch || !m.Valid(ctx) {
+		return false, nil
+	}
+	var n int64
+	if err := tx.WithContext(ctx).Model(&Row{}).Where("id = ?", models.Digest(m.scs.Token(ctx))).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("read session: %w", err)
+	}
+	st.gone = n == 0
+	return true, nil
 }
 
 // Account returns the row of the loaded session's account, read with the session,

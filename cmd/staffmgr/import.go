@@ -328,7 +328,7 @@ func importEmployeeTx(ctx context.Context, tx *gorm.DB, e importEmployee, depIDs
 	if err := models.CheckEmployeeCard(&a); err != nil {
 		return "", err
 	}
-	if err := models.SaveEmployee(ctx, tx, &a); err != nil {
+	if err := models.SaveEmployee(ctx, tx, &a, nil); err != nil {
 		return "", err
 	}
 	rep.EmployeesCreated++
