@@ -61,7 +61,7 @@ func voxAddUser(c *Ctx, p voxParams) (voxApply, error) {
 			return nil, err
 		}
 		a := &models.Account{Level: rights.Admin, AllIPAccess: true, Login: name, Realname: f.display, Mobile: f.mobile, PasswordHash: hash}
-		if err := models.SaveEmployee(c, c.DB, a); err != nil {
+		if err := models.SaveEmployee(c, c.DB, a, nil); err != nil {
 			return nil, userNameTaken(err, name)
 		}
 		if !f.active {
@@ -295,7 +295,7 @@ func voxSetUserInfo(c *Ctx, p voxParams) (voxApply, error) {
 			if f.setMobile {
 				a.Mobile = f.mobile
 			}
-			if err := models.SaveEmployee(c, c.DB, a); err != nil {
+			if err := models.SaveEmployee(c, c.DB, a, nil); err != nil {
 				return nil, userNameTaken(err, newName)
 			}
 		}

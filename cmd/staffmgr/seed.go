@@ -216,6 +216,33 @@ func seedEmployees(ctx context.Context, db *gorm.DB, o seedOptions, hash, prefix
 	return nil
 }
 
+// seedNumbers puts the phone and mobile of the cards of logins in their lists of
+// numbers, phone first, as the card's own saves do; numbers are already in their
+// normal form, which the lists share when there is no extension.
+func seedNumbers(ctx context.Context, tx *gorm.DB, logins []string) error {
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO phone_numbers (number)
+		  SELECT DISTINCT n FROM (
+		      SELECT phone AS n FROM accounts WHERE login IN ? AND phone <> ''
+		      UNION SELECT mobile AS n FROM accounts WHERE login IN ? AND mobile <> ''
+		  ) AS card WHERE n NOT IN (SELECT number FROM phone_numbers)`, []any{logins, logins}},
+		{`INSERT INTO employee_numbers (account_id, number_id, position, role)
+		  SELECT a.id, p.id, 0, 'phone' FROM accounts AS a JOIN phone_numbers AS p ON p.number = a.phone
+		  WHERE a.login IN ? AND a.phone <> ''`, []any{logins}},
+		{`INSERT INTO employee_numbers (account_id, number_id, position, role)
+		  SELECT a.id, p.id, 1, 'mobile' FROM accounts AS a JOIN phone_numbers AS p ON p.number = a.mobile
+		  WHERE a.login IN ? AND a.mobile <> '' AND a.mobile <> a.phone`, []any{logins}},
+	} {
+		if err := tx.WithContext(ctx).Exec(q.sql, q.args...).Error; err != nil {
+			return fmt.Errorf("insert the employees' numbers: %w", err)
+		}
+	}
+	return nil
+}
+
 // seedInsert writes employees number from to from+n-1 and their memberships.
 func seedInsert(ctx context.Context, tx *gorm.DB, from, n int, hash, prefix string, depts []seedDept, rng *rand.Rand, now time.Time) error {
 	var sb strings.Builder
@@ -262,12 +289,15 @@ func seedInsert(ctx context.Context, tx *gorm.DB, from, n int, hash, prefix stri
 		}
 		args = append(args, login, int(rights.Admin), hash, rng.IntN(25) != 0, now, now,
 			models.JoinName(last, first, patr), seedPositions[rng.IntN(len(seedPositions))],
-			login+"@example.com", fmt.Sprintf("+7 495 %03d-%02d-%02d", rng.IntN(1000), rng.IntN(100), rng.IntN(100)),
-			fmt.Sprintf("+7 9%02d %03d-%02d-%02d", rng.IntN(100), rng.IntN(1000), rng.IntN(100), rng.IntN(100)),
+			login+"@example.com", fmt.Sprintf("+7495%03d%02d%02d", rng.IntN(1000), rng.IntN(100), rng.IntN(100)),
+			fmt.Sprintf("+79%02d%03d%02d%02d", rng.IntN(100), rng.IntN(1000), rng.IntN(100), rng.IntN(100)),
 			rng.IntN(50) == 0, ipAll, ipList, strings.Join(names, ", "), first, last, patr)
 	}
 	if err := tx.WithContext(ctx).Exec(sb.String(), args...).Error; err != nil {
 		return fmt.Errorf("insert employees: %w", err)
+	}
+	if err := seedNumbers(ctx, tx, logins); err != nil {
+		return err
 	}
 	if len(depts) == 0 {
 		return nil
