@@ -322,7 +322,7 @@ func (a *App) allowed(c *Ctx, fn *Func) bool {
 func (a *App) panelView(c *Ctx, fn *Func, p *render.Panel, res render.Result, appErr *errs.E) render.Result {
 	r := c.Request()
 	if c.Actor == nil {
-		p.Kind = "login"
+		p.Kind, p.Caption = "login", a.funcs["auth"].Caption
 		if appErr != nil && !(appErr.Object == "session" && session.CookieToken(r) == "") {
 			p.Error = &render.ErrorView{Type: string(appErr.Kind), Object: appErr.Object, Msg: render.Message(appErr, string(p.Lang))}
 		}

@@ -109,7 +109,7 @@ func TestPanelLoginAndHeaders(t *testing.T) {
 		b := e.browser()
 		b.get("/?func=department").has(`name="next" value="/billmgr?func=department"`)
 		page := b.get("/billmgr?func=employee")
-		page.has(`form id="login"`, `name="next" value="/billmgr?func=employee"`)
+		page.has(`form id="login"`, `name="next" value="/billmgr?func=employee"`, `<title>Log in · staffmgr</title>`)
 		h := page.header
 		if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") ||
 			!strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
