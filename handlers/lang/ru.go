@@ -613,4 +613,5 @@ var ru = map[string]string{
 	"My support settings":           "Мои настройки поддержки",
 	"Your account":                  "Ваша учётная запись",
 	"Language":                      "Язык",
+	"Create":                        "Создать",
 }
