@@ -860,14 +860,20 @@ func (a *App) dispatchRead(c *Ctx, name string, v url.Values) (render.Result, er
 }
 
 // langLinks are the addresses of the page in each language: the same address
-// with another lang for a page that was read, the home page for the answer to a
-// change, which must not be sent again.
+// with another lang for a page that was read, less its secrets (a password or key
+// in the address is never written into the page) and its confirmation; the home
+// page for the answer to a change, which must not be sent again.
 func langLinks(r *http.Request, current lang.Lang) []render.LangLink {
 	var links []render.LangLink
 	for _, l := range lang.All() {
 		q := url.Values{}
 		if r.Method == http.MethodGet {
 			q = r.URL.Query()
+			for name := range q {
+				if secret(name) || name == "sok" || name == "func" && (q.Get(name) == "auth" || q.Get(name) == "logon") {
+					q.Del(name)
+				}
+			}
 		}
 		q.Set("lang", string(l))
 		links = append(links, render.LangLink{Lang: l, URL: "/billmgr?" + q.Encode(), Current: l == current})

@@ -25,7 +25,7 @@ var ActiveList = &list.Spec{
 		{Name: "id", Caption: "Id", Kind: list.Text, SQL: "s.id", Sort: true},
 		{Name: "account", Caption: "Account", Kind: list.Text, SQL: "a.login", Sort: true, Filter: list.Wildcard},
 		{Name: "level", Caption: "Level", Kind: list.Status, SQL: "a.level", Sort: true, Filter: list.Choice, Choices: []list.Option{
-			{Key: "31", Label: "root"}, {Key: "28", Label: "admin"}, {Key: "16", Label: "user"}}},
+			{Key: "31", Label: "root"}, {Key: "28", Label: "employee"}, {Key: "16", Label: "client"}}},
 		{Name: "ip", Caption: "Address", Kind: list.Text, SQL: "s.ip", Sort: true, Filter: list.Wildcard},
 		{Name: "started", Caption: "Started", Kind: list.Date, SQL: "s.created_at", Sort: true},
 		{Name: "last_activity", Caption: "Last activity", Kind: list.Date, SQL: "s.last_seen", Sort: true},
