@@ -95,12 +95,7 @@ func dominateHolders(c *Ctx, object string, kind *models.RecordKind, id int64) e
 	if err != nil {
 		return err
 	}
-	for _, h := range holders {
-		if err := c.dominate(object, h, false); err != nil {
-			return err
-		}
-	}
-	return nil
+	return c.dominateAll(object, holders, false)
 }
 
 // recordDelete is X.delete: the employees that referred to a record lose the

@@ -481,10 +481,8 @@ func setNumbers(c *Ctx, object string, account int64, in []models.NumberInput) e
 	if err != nil {
 		return err
 	}
-	for _, id := range holders {
-		if err := c.dominate(object, id, false); err != nil {
-			return err
-		}
+	if err := c.dominateAll(object, holders, false); err != nil {
+		return err
 	}
 	return models.SetNumbers(c, c.DB, account, in)
 }

@@ -56,6 +56,18 @@ func voxTransfer(c *Ctx, p voxParams) (voxApply, error) {
 		if err != nil {
 			return nil, err
 		}
+		// The users' accounts and whether the caller dominates each are read at once;
+		// each user is then refused in its turn, as if asked one by one.
+		var ids []int64
+		for _, u := range users {
+			if !u.ParentAccounting {
+				ids = append(ids, u.AccountID)
+			}
+		}
+		accounts, refused, err := c.dominated("user_id", ids, false)
+		if err != nil && refused < 0 {
+			return nil, err
+		}
 		var targets []models.TransferTarget
 		for _, u := range users {
 			if u.ParentAccounting {
@@ -64,13 +76,10 @@ func voxTransfer(c *Ctx, p voxParams) (voxApply, error) {
 				}
 				return nil, voxBad("user_id", "the user %d uses the account's money (parent_accounting): it has no balance of its own", u.AccountID)
 			}
-			if err := c.dominate("user_id", u.AccountID, false); err != nil {
+			if refused == len(targets) {
 				return nil, err
 			}
-			a, err := models.FindAccount(c, c.DB, u.AccountID)
-			if err != nil {
-				return nil, err
-			}
+			a := accounts[u.AccountID]
 			target := models.TransferTarget{ID: a.ID, Name: a.Login}
 			// A description is kept whole: one that its macros make longer than a
 			// ledger row holds is refused rather than cut.

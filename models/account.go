@@ -59,6 +59,23 @@ func FindAccount(ctx context.Context, db *gorm.DB, id int64) (*Account, error) {
 	return &a, nil
 }
 
+// FindAccounts returns the accounts with the given ids that exist, by id, in one
+// query; an id with no account has no entry.
+func FindAccounts(ctx context.Context, db *gorm.DB, ids []int64) (map[int64]*Account, error) {
+	out := make(map[int64]*Account, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []*Account
+	if err := db.WithContext(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("accounts %v: %w", ids, err)
+	}
+	for _, a := range rows {
+		out[a.ID] = a
+	}
+	return out, nil
+}
+
 // LockAccount is FindAccount that also locks the account's row until the transaction
 // ends, so that what is decided about the account (an su session opened on its behalf)
 // is not overtaken by a change of its password, its suspension or its logout, which
