@@ -349,7 +349,10 @@ func (a *App) resume(c *Ctx, token string, how via) error {
 		return a.sessions.Destroy(ctx) // the account is gone or disabled: so is the session
 	}
 	if id := a.sessions.Impersonator(ctx); id != 0 {
-		real, err := models.FindAccount(ctx, a.db, id)
+		real := a.sessions.Opener(ctx)
+		if real == nil {
+			real, err = models.FindAccount(ctx, a.db, id)
+		}
 		if err != nil || !real.Enabled || a.sessions.ImpersonationOver(ctx) {
 			if err != nil && !errors.Is(err, errs.Missed) {
 				return err

@@ -98,3 +98,34 @@ func TestDominanceOverHoldersIsBatched(t *testing.T) {
 		}
 	})
 }
+
+// TestSuRequestReadsTheOpenerWithTheSession: a request on an su session reads its
+// opener's row with the session, and the rights of the opener and the account in
+// one more query, whoever they are.
+func TestSuRequestReadsTheOpenerWithTheSession(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		opener := MustCreateEmployee(t, e.db, "opener", rights.Admin)
+		target := MustCreateEmployee(t, e.db, "target", rights.Admin)
+		for _, r := range []string{"employee.su", "journal"} {
+			e.grant(root, opener.ID, r)
+		}
+		e.grant(root, target.ID, "journal")
+		own := e.login(opener.Login)
+		su := e.su(own, target.ID)
+		on, n := countStatements(t, e.db)
+		count := func(sid string) int64 {
+			n.Store(0)
+			on.Store(true)
+			e.get("func=whoami&auth=" + sid).ok()
+			on.Store(false)
+			return n.Load()
+		}
+		plain, onSu := count(own), count(su)
+		t.Logf("statements for whoami: own session %d, su session %d", plain, onSu)
+		if onSu > plain+1 {
+			t.Errorf("whoami on an su session sent %d statements, on the opener's own %d", onSu, plain)
+		}
+	})
+}

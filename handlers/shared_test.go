@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"testing"
@@ -106,5 +107,59 @@ func TestSessionTouch(t *testing.T) {
 		}
 		elsewhere.get("func=session.delete&sok=ok&elid=" + id + "&authinfo=root:" + Password).ok()
 		e.get("func=whoami&auth="+sid).fails("access", "session")
+	})
+}
+
+// TestSuSessionAcrossProcesses: the opener of an su session is read afresh with the
+// session on every request, so a change made to the opener or the account through
+// another process ends the su session at its next request.
+func TestSuSessionAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	dbtest.EachShared(t, func(t *testing.T, db, other *gorm.DB) {
+		e := newEnv(t, db)
+		elsewhere := newServer(t, other, nil)
+		root := elsewhere.login("root")
+		opener := MustCreateEmployee(t, db, "opener", rights.Admin)
+		elsewhere.get(fmt.Sprintf("func=rights2.user.resume&plid=%d&elid=employee.su&sok=ok&auth=%s", opener.ID, root)).ok()
+		n := 0
+		var target int64
+		open := func() string {
+			t.Helper()
+			n++
+			target = MustCreateEmployee(t, db, fmt.Sprintf("target-%d", n), rights.Admin).ID
+			su := e.su(e.login("opener"), target)
+			e.get("func=whoami&auth=" + su).ok()
+			return su
+		}
+
+		// The opener loses employee.su, then gets it back.
+		su := open()
+		elsewhere.get(fmt.Sprintf("func=rights2.user.suspend&plid=%d&elid=employee.su&sok=ok&auth=%s", opener.ID, root)).ok()
+		e.get("func=whoami&auth="+su).fails("access", "session")
+		elsewhere.get(fmt.Sprintf("func=rights2.user.resume&plid=%d&elid=employee.su&sok=ok&auth=%s", opener.ID, root)).ok()
+
+		// The account gains a right the opener has not.
+		su = open()
+		elsewhere.get(fmt.Sprintf("func=rights2.user.resume&plid=%d&elid=journal&sok=ok&auth=%s", target, root)).ok()
+		e.get("func=whoami&auth="+su).fails("access", "session")
+
+		// The opener is disabled behind the server's back, with no session ended.
+		su = open()
+		if err := other.Exec("UPDATE accounts SET enabled = ? WHERE id = ?", false, opener.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		e.get("func=whoami&auth="+su).fails("access", "session")
+		if err := other.Exec("UPDATE accounts SET enabled = ? WHERE id = ?", true, opener.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+
+		// The opener is suspended, then deleted.
+		su = open()
+		elsewhere.get(fmt.Sprintf("func=employee.suspend&elid=%d&sok=ok&auth=%s", opener.ID, root)).ok()
+		e.get("func=whoami&auth="+su).fails("access", "session")
+		elsewhere.get(fmt.Sprintf("func=employee.resume&elid=%d&sok=ok&auth=%s", opener.ID, root)).ok()
+		su = open()
+		elsewhere.get(fmt.Sprintf("func=employee.delete&elid=%d&sok=ok&auth=%s", opener.ID, root)).ok()
+		e.get("func=whoami&auth="+su).fails("access", "session")
 	})
 }

@@ -72,6 +72,9 @@ type requestState struct {
 	tx     *gorm.DB // when set, the store writes the row in this transaction
 	// account is the row of the session's account, read with the session.
 	account *models.Account
+	// real is the row of an su session's opener, read with the session; nil when
+	// the session has no opener or the opener's account is gone.
+	real *models.Account
 	// written is when the stored row was last written (its last_seen).
 	written time.Time
 	// changed says the request put or removed a value of the session.
@@ -175,6 +178,16 @@ func (m *Manager) Account(ctx context.Context) *models.Account {
 		return nil
 	}
 	return st.account
+}
+
+// Opener returns the row of the loaded su session's opener, read with the session,
+// or nil when none was read (not an su session, or the opener's account is gone).
+func (m *Manager) Opener(ctx context.Context) *models.Account {
+	st := stateOf(ctx)
+	if st == nil || st.real == nil || st.real.ID != m.Impersonator(ctx) {
+		return nil
+	}
+	return st.real
 }
 
 // DataVersion returns the data version read with the loaded session; ok is false

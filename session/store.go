@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"staffmgr/models/errs"
@@ -11,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+	"gorm.io/gorm/schema"
 
 	"staffmgr/models"
 )
@@ -51,20 +54,37 @@ var (
 	_ scs.IterableCtxStore = (*Store)(nil)
 )
 
+// openerColumns selects the row of an su session's opener beside the session's
+// account's, each column under the prefix real_.
+var openerColumns = func() string {
+	sch, err := schema.Parse(&models.Account{}, &sync.Map{}, schema.NamingStrategy{})
+	if err != nil {
+		panic(fmt.Sprintf("the account's columns: %v", err))
+	}
+	cols := make([]string, 0, len(sch.DBNames))
+	for _, c := range sch.DBNames {
+		cols = append(cols, "r."+c+" AS real_"+c)
+	}
+	return strings.Join(cols, ", ")
+}()
+
 // FindCtx returns the data of a live session. The same query reads the row of the
-// session's account, when the row was last written and the data version, for
-// Manager.Account, Manager.Touch and Manager.DataVersion, so that resuming a session
-// is one round trip to the database.
+// session's account, the row of the opener of an su session, when the row was last
+// written and the data version, for Manager.Account, Manager.Opener, Manager.Touch
+// and Manager.DataVersion, so that resuming a session is one round trip to the
+// database.
 func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
 	var row struct {
 		Data        []byte
 		LastSeen    time.Time
 		DataVersion int64
 		models.Account
+		Real models.Account `gorm:"embedded;embeddedPrefix:real_"`
 	}
 	err := s.db.WithContext(ctx).Table("sessions AS s").
-		Select("s.data, s.last_seen, (SELECT COALESCE(SUM(version), 0) FROM data_versions) AS data_version, a.*").
+		Select("s.data, s.last_seen, (SELECT COALESCE(SUM(version), 0) FROM data_versions) AS data_version, a.*, "+openerColumns).
 		Joins("JOIN accounts AS a ON a.id = s.account_id").
+		Joins("LEFT JOIN accounts AS r ON r.id = s.real_account_id").
 		Where("s.id = ? AND s.expiry > ?", models.Digest(token), models.Now()).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, false, nil
@@ -75,6 +95,10 @@ func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error)
 	if st := stateOf(ctx); st != nil {
 		acc := row.Account
 		st.account, st.written, st.version = &acc, row.LastSeen, row.DataVersion
+		if row.Real.ID != 0 {
+			real := row.Real
+			st.real = &real
+		}
 	}
 	return row.Data, true, nil
 }
