@@ -378,9 +378,6 @@ func phoneOf(c *Ctx, elid string) (*models.Account, []models.EmployeeNumber, int
 		return nil, nil, -1, err
 	}
 	list := all[a.ID]
-	if elid == "" {
-		return a, list, -1, nil
-	}
 	at, err := indexOf(list, elid, func(n models.EmployeeNumber) int64 { return n.ID })
 	if err != nil {
 		return nil, nil, -1, err
@@ -597,9 +594,6 @@ func groupNumbersOf(c *Ctx, listing bool, elid string) (*models.Department, []mo
 		return nil, nil, -1, err
 	}
 	numbers := all[d.ID]
-	if elid == "" {
-		return d, numbers, -1, nil
-	}
 	at, err := indexOf(numbers, elid, func(n models.GroupNumber) int64 { return n.EntryID })
 	if err != nil {
 		return nil, nil, -1, err
@@ -607,9 +601,12 @@ func groupNumbersOf(c *Ctx, listing bool, elid string) (*models.Department, []mo
 	return d, numbers, at, nil
 }
 
-// indexOf is the place in list of the element whose id elid spells; another id is
-// missed on elid.
+// indexOf is the place in list of the element whose id elid spells, -1 without
+// elid; another id is missed on elid.
 func indexOf[T any](list []T, elid string, id func(T) int64) (int, error) {
+	if elid == "" {
+		return -1, nil
+	}
 	at := slices.IndexFunc(list, func(e T) bool { return strconv.FormatInt(id(e), 10) == elid })
 	if at < 0 {
 		return -1, errs.Missing("elid", elid)
