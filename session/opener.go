@@ -9,18 +9,12 @@ const OpenerCookieName = CookieName + "_opener"
 // WriteOpenerCookie keeps the browser's own session while it acts as another
 // account.
 func WriteOpenerCookie(w http.ResponseWriter, token string, secure bool) {
-	http.SetCookie(w, &http.Cookie{
-		Name: OpenerCookieName, Value: token, Path: "/",
-		HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode,
-	})
+	setCookie(w, OpenerCookieName, token, 0, secure, http.SameSiteStrictMode)
 }
 
 // ClearOpenerCookie forgets the session a browser returns to.
 func ClearOpenerCookie(w http.ResponseWriter, secure bool) {
-	http.SetCookie(w, &http.Cookie{
-		Name: OpenerCookieName, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode,
-	})
+	setCookie(w, OpenerCookieName, "", -1, secure, http.SameSiteStrictMode)
 }
 
 // OpenerToken is the session a browser returns to from acting as another account,

@@ -306,17 +306,20 @@ func (m *Manager) SetParent(ctx context.Context, list string, id int64) {
 
 // WriteCookie sets the session cookie for a browser.
 func WriteCookie(w http.ResponseWriter, token string, secure bool) {
-	http.SetCookie(w, &http.Cookie{
-		Name: CookieName, Value: token, Path: "/",
-		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
-	})
+	setCookie(w, CookieName, token, 0, secure, http.SameSiteLaxMode)
 }
 
 // ClearCookie removes the session cookie from a browser.
 func ClearCookie(w http.ResponseWriter, secure bool) {
+	setCookie(w, CookieName, "", -1, secure, http.SameSiteLaxMode)
+}
+
+// setCookie sets one of the panel's cookies, which scripts in a page never read:
+// for the browser's session (maxAge 0), or removed (maxAge -1).
+func setCookie(w http.ResponseWriter, name, value string, maxAge int, secure bool, sameSite http.SameSite) {
 	http.SetCookie(w, &http.Cookie{
-		Name: CookieName, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+		Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: secure, SameSite: sameSite,
 	})
 }
 
