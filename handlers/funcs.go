@@ -188,7 +188,7 @@ func funcTable() []*Func {
 		{Name: "balance", Caption: "Voximplant ledger and balances", Level: rights.Admin, Shape: &List{Spec: balanceSpec, Rows: balanceList}},
 		filterFunc("balance", "Filter the Voximplant ledger", rights.Admin, balanceSpec),
 		{Name: "balance.topup", Caption: "Top up the Voximplant account", Level: rights.Root,
-			Shape: &Form{Input: balanceTopupInput, Show: balanceTopupForm, Save: balanceTopupSave}},
+			Shape: &Form{Input: balanceTopupInput, Show: balanceTopupForm, Save: balanceTopupSave, Whole: true}},
 
 		heading("Rights"),
 		{Name: "rights2.user", Caption: "Rights of an employee", Level: rights.Admin, Of: []string{"employee"}, Shape: &List{Spec: rightsUserSpec, Rows: rightsUserList}},

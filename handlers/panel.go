@@ -526,8 +526,15 @@ func (a *App) listMeta(c *Ctx, fn *Func, s *List) *render.ListMeta {
 				m.Filtered = len(m.Stored) > 0
 				continue
 			}
+			if s.Whole {
+				// A form on the list as a whole goes in the toolbar, under its caption.
+				if m.Create == nil {
+					m.Create = &render.Action{Func: f.Name, Caption: f.Caption, Kind: "form"}
+				}
+				continue
+			}
 			if s.Input != nil && s.Input.Creates && m.Create == nil {
-				m.Create = &render.Action{Func: f.Name, Caption: f.Caption, Kind: "form"}
+				m.Create = &render.Action{Func: f.Name, Kind: "form"}
 			}
 			act.Kind = "form"
 			m.Links = append(m.Links, act)

@@ -495,3 +495,18 @@ func TestPanelLoginOutsideTheAllowList(t *testing.T) {
 		r.has(`form id="login"`, `data-type="access" data-object="ip"`, "may not work from the address")
 	})
 }
+
+// TestPanelWholeListForm checks that a form on a list as a whole, such as the top-up
+// of the Voximplant ledger, is a toolbar button under its own caption and no row's
+// action.
+func TestPanelWholeListForm(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		e.get("func=balance.topup&sok=ok&amount=5&auth=" + root).ok()
+		b := e.browser()
+		b.login("root")
+		b.get("/billmgr?func=balance").has(`data-action="balance.topup">Top up the Voximplant account</a>`).
+			lacks(`elid=1&amp;func=balance.topup`)
+	})
+}

@@ -34,6 +34,9 @@ type Form struct {
 	Input *form.Def
 	Show  func(c *Ctx) (render.Result, error)
 	Save  func(c *Ctx, in *form.Input) (render.Result, error)
+	// Whole says the form acts on its list as a whole and names no element (a
+	// top-up): the panel offers it in the list's toolbar, not on its rows.
+	Whole bool
 }
 
 // Send is a Form whose change waits on an outside service (the SMS gateway). With
