@@ -216,29 +216,70 @@ func seedEmployees(ctx context.Context, db *gorm.DB, o seedOptions, hash, prefix
 	return nil
 }
 
-// seedNumbers puts the phone and mobile of the cards of logins in their lists of
+// seedNumbers puts the phone and mobile of the cards of ids in their lists of
 // numbers, phone first, as the card's own saves do; numbers are already in their
-// normal form, which the lists share when there is no extension.
-func seedNumbers(ctx context.Context, tx *gorm.DB, logins []string) error {
-	for _, q := range []struct {
-		sql  string
-		args []any
-	}{
-		{`INSERT INTO phone_numbers (number)
-		  SELECT DISTINCT n FROM (
-		      SELECT phone AS n FROM accounts WHERE login IN ? AND phone <> ''
-		      UNION SELECT mobile AS n FROM accounts WHERE login IN ? AND mobile <> ''
-		  ) AS card WHERE n NOT IN (SELECT number FROM phone_numbers)`, []any{logins, logins}},
-		{`INSERT INTO employee_numbers (account_id, number_id, position, role)
-		  SELECT a.id, p.id, 0, 'phone' FROM accounts AS a JOIN phone_numbers AS p ON p.number = a.phone
-		  WHERE a.login IN ? AND a.phone <> ''`, []any{logins}},
-		{`INSERT INTO employee_numbers (account_id, number_id, position, role)
-		  SELECT a.id, p.id, 1, 'mobile' FROM accounts AS a JOIN phone_numbers AS p ON p.number = a.mobile
-		  WHERE a.login IN ? AND a.mobile <> '' AND a.mobile <> a.phone`, []any{logins}},
-	} {
-		if err := tx.WithContext(ctx).Exec(q.sql, q.args...).Error; err != nil {
-			return fmt.Errorf("insert the employees' numbers: %w", err)
+// normal form, which the lists share when there is no extension. It names every row
+// it writes by value, so that no statement depends on the planner's view of tables
+// that grow within the transaction.
+func seedNumbers(ctx context.Context, tx *gorm.DB, ids []int64, phones, mobiles []string) error {
+	seen := map[string]bool{}
+	var numbers []string
+	for i := range ids {
+		for _, n := range []string{phones[i], mobiles[i]} {
+			if n != "" && !seen[n] {
+				seen[n] = true
+				numbers = append(numbers, n)
+			}
 		}
+	}
+	if len(numbers) == 0 {
+		return nil
+	}
+	var sb strings.Builder
+	sb.WriteString("INSERT INTO phone_numbers (number) VALUES ")
+	args := make([]any, 0, len(numbers))
+	for i, n := range numbers {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?)")
+		args = append(args, n)
+	}
+	sb.WriteString(" ON CONFLICT (number) DO NOTHING")
+	if err := tx.WithContext(ctx).Exec(sb.String(), args...).Error; err != nil {
+		return fmt.Errorf("insert the employees' numbers: %w", err)
+	}
+	var rows []struct {
+		ID     int64
+		Number string
+	}
+	if err := tx.WithContext(ctx).Raw("SELECT id, number FROM phone_numbers WHERE number IN ?", numbers).Scan(&rows).Error; err != nil {
+		return fmt.Errorf("read the employees' numbers: %w", err)
+	}
+	idOf := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		idOf[r.Number] = r.ID
+	}
+	sb.Reset()
+	sb.WriteString("INSERT INTO employee_numbers (account_id, number_id, position, role) VALUES ")
+	args = args[:0]
+	add := func(account int64, number string, position int, role string) {
+		if len(args) > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString("(?, ?, ?, ?)")
+		args = append(args, account, idOf[number], position, role)
+	}
+	for i, id := range ids {
+		if phones[i] != "" {
+			add(id, phones[i], 0, "phone")
+		}
+		if mobiles[i] != "" && mobiles[i] != phones[i] {
+			add(id, mobiles[i], 1, "mobile")
+		}
+	}
+	if err := tx.WithContext(ctx).Exec(sb.String(), args...).Error; err != nil {
+		return fmt.Errorf("insert the employees' lists of numbers: %w", err)
 	}
 	return nil
 }
@@ -250,6 +291,7 @@ func seedInsert(ctx context.Context, tx *gorm.DB, from, n int, hash, prefix stri
 		"default_access_allow, all_ip_access, ip_access, department_names, first_name, last_name, patronymic) VALUES ")
 	args := make([]any, 0, n*18)
 	logins := make([]string, n)
+	phones, mobiles := make([]string, n), make([]string, n)
 	members := make([][]seedDept, n)
 	for i := 0; i < n; i++ {
 		num := from + i + 1
@@ -287,31 +329,36 @@ func seedInsert(ctx context.Context, tx *gorm.DB, from, n int, hash, prefix stri
 		if !ipAll {
 			ipList = fmt.Sprintf("10.%d.%d.0/24", rng.IntN(256), rng.IntN(256))
 		}
+		phones[i] = fmt.Sprintf("+7495%03d%02d%02d", rng.IntN(1000), rng.IntN(100), rng.IntN(100))
+		mobiles[i] = fmt.Sprintf("+79%02d%03d%02d%02d", rng.IntN(100), rng.IntN(1000), rng.IntN(100), rng.IntN(100))
 		args = append(args, login, int(rights.Admin), hash, rng.IntN(25) != 0, now, now,
 			models.JoinName(last, first, patr), seedPositions[rng.IntN(len(seedPositions))],
-			login+"@example.com", fmt.Sprintf("+7495%03d%02d%02d", rng.IntN(1000), rng.IntN(100), rng.IntN(100)),
-			fmt.Sprintf("+79%02d%03d%02d%02d", rng.IntN(100), rng.IntN(1000), rng.IntN(100), rng.IntN(100)),
+			login+"@example.com", phones[i], mobiles[i],
 			rng.IntN(50) == 0, ipAll, ipList, strings.Join(names, ", "), first, last, patr)
 	}
-	if err := tx.WithContext(ctx).Exec(sb.String(), args...).Error; err != nil {
+	sb.WriteString(" RETURNING id, login")
+	var made []struct {
+		ID    int64
+		Login string
+	}
+	if err := tx.WithContext(ctx).Raw(sb.String(), args...).Scan(&made).Error; err != nil {
 		return fmt.Errorf("insert employees: %w", err)
 	}
-	if err := seedNumbers(ctx, tx, logins); err != nil {
+	byLogin := make(map[string]int64, len(made))
+	for _, r := range made {
+		byLogin[r.Login] = r.ID
+	}
+	ids := make([]int64, n)
+	for i, login := range logins {
+		if ids[i] = byLogin[login]; ids[i] == 0 {
+			return fmt.Errorf("insert employees: %s was not written", login)
+		}
+	}
+	if err := seedNumbers(ctx, tx, ids, phones, mobiles); err != nil {
 		return err
 	}
 	if len(depts) == 0 {
 		return nil
-	}
-	var ids []struct {
-		ID    int64
-		Login string
-	}
-	if err := tx.WithContext(ctx).Raw("SELECT id, login FROM accounts WHERE login IN ?", logins).Scan(&ids).Error; err != nil {
-		return fmt.Errorf("read employee ids: %w", err)
-	}
-	byLogin := make(map[string]int64, len(ids))
-	for _, r := range ids {
-		byLogin[r.Login] = r.ID
 	}
 	sb.Reset()
 	sb.WriteString("INSERT INTO department_members (account_id, department_id, active) VALUES ")
@@ -322,7 +369,7 @@ func seedInsert(ctx context.Context, tx *gorm.DB, from, n int, hash, prefix stri
 				sb.WriteString(", ")
 			}
 			sb.WriteString("(?, ?, ?)")
-			args = append(args, byLogin[logins[i]], d.id, true)
+			args = append(args, ids[i], d.id, true)
 		}
 	}
 	if len(args) == 0 {
