@@ -90,12 +90,14 @@ func Open(dsn string) (*gorm.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// As many idle connections as open ones: with fewer, a burst of requests closes
+	// the connections it opened as it ends, and the next burst pays for new ones (on
+	// PostgreSQL a server process forked and logged in, on SQLite the pragmas and a
+	// read of the schema).
 	if kind == SQLite {
 		sqlDB.SetMaxOpenConns(4)
+		sqlDB.SetMaxIdleConns(4)
 	} else {
-		// As many idle as open: with fewer, a burst of requests closes the
-		// connections it opened as it ends, and the next burst pays for new
-		// server processes (a fork and a login each).
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(20)
 	}

@@ -60,6 +60,7 @@ func New(db *gorm.DB, cfg Config) *Manager {
 	sm := scs.New()
 	sm.IdleTimeout = cfg.IdleTimeout
 	sm.Lifetime = cfg.Lifetime
+	sm.Codec = codec{}
 	sm.Store = NewStore(db, sm.Codec)
 	sm.Cookie.Name = CookieName
 	return &Manager{scs: sm, db: db, touch: min(maxTouch, cfg.IdleTimeout/10)}
