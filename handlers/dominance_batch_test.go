@@ -61,6 +61,9 @@ func TestDominanceOverHoldersIsBatched(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			// The caller's session is read after the writes above, so that both
+			// renames find it in the same state (kept and current).
+			e.get("func=whoami&auth=" + sid).ok()
 			n.Store(0)
 			on.Store(true)
 			r := e.get(fmt.Sprintf("func=position.edit&elid=%s&name=Renamed-%d&sok=ok&auth=%s", pos, holders, sid))

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -675,4 +676,101 @@ func TestWriteAndClearCookie(t *testing.T) {
 	if len(c) != 1 || c[0].Name != session.CookieName || c[0].Value != "" || c[0].MaxAge >= 0 || c[0].Secure {
 		t.Errorf("ClearCookie set %+v", c)
 	}
+}
+
+// TestKeptSessionAcrossProcesses: a session one process has read and keeps is seen
+// as another process leaves it, at the next request: its data changed, its account
+// changed, its expiry moved, the session ended; and resuming a kept session that
+// nothing changed is one statement.
+func TestKeptSessionAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	dbtest.EachShared(t, func(t *testing.T, db, other *gorm.DB) {
+		m1, m2 := session.New(db, cfg), session.New(other, cfg)
+		alice := MustCreateAccount(t, db, "alice", rights.Admin)
+		token := MustLogin(t, m1, alice.ID, "192.0.2.1")
+		statements := countStatements(t, db)
+		load := func() (context.Context, int64) {
+			t.Helper()
+			statements.Store(0)
+			ctx := MustLoad(t, m1, token)
+			return ctx, statements.Load()
+		}
+		load() // m1 keeps it now
+		if ctx, n := load(); !m1.Valid(ctx) || n != 1 {
+			t.Fatalf("a kept, unchanged session: valid %v in %d statements, want valid in 1", m1.Valid(ctx), n)
+		}
+
+		ctx := MustLoad(t, m2, token)
+		m2.SetListState(ctx, "employee", map[string]string{"name": "x"})
+		MustCommit(t, m2, ctx)
+		ctx, n := load()
+		if got := m1.ListState(ctx, "employee"); got["name"] != "x" {
+			t.Errorf("a filter saved by the other process is not seen: %v", got)
+		}
+		if n != 2 {
+			t.Errorf("a kept session changed elsewhere was read in %d statements, want 2 (the versions, then the session)", n)
+		}
+
+		if err := other.Exec("UPDATE accounts SET realname = 'Alice Changed', enabled = ? WHERE id = ?", false, alice.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if ctx, _ := load(); m1.Account(ctx) == nil || m1.Account(ctx).Realname != "Alice Changed" || m1.Account(ctx).Enabled {
+			t.Errorf("an account changed by the other process is read as %+v", m1.Account(ctx))
+		}
+
+		if err := other.Exec("UPDATE sessions SET expiry = ? WHERE id = ?", models.Now().Add(-time.Second), models.Digest(token)).Error; err != nil {
+			t.Fatal(err)
+		}
+		if ctx, _ := load(); m1.Valid(ctx) {
+			t.Error("a session the other process moved past its expiry is still valid")
+		}
+
+		token = MustLogin(t, m1, alice.ID, "192.0.2.1")
+		load()
+		if err := other.Exec("DELETE FROM sessions WHERE id = ?", models.Digest(token)).Error; err != nil {
+			t.Fatal(err)
+		}
+		if ctx, _ := load(); m1.Valid(ctx) {
+			t.Error("a session the other process deleted is still valid")
+		}
+	})
+}
+
+// TestKeptSessionExpires: a kept session whose idle time runs out is not resumed,
+// though nothing in the database changed.
+func TestKeptSessionExpires(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		m := session.New(db, session.Config{IdleTimeout: time.Second, Lifetime: time.Hour})
+		alice := MustCreateAccount(t, db, "alice", rights.Admin)
+		token := MustLogin(t, m, alice.ID, "192.0.2.1")
+		if !valid(t, m, token) || !valid(t, m, token) {
+			t.Fatal("the session is not valid at once")
+		}
+		time.Sleep(time.Until(MustRow(t, db, token).Expiry) + 50*time.Millisecond)
+		if valid(t, m, token) {
+			t.Error("a kept session is valid after its idle timeout")
+		}
+	})
+}
+
+// countStatements counts the statements db sends from now on.
+func countStatements(t *testing.T, db *gorm.DB) *atomic.Int64 {
+	t.Helper()
+	n := &atomic.Int64{}
+	count := func(*gorm.DB) { n.Add(1) }
+	cb := db.Callback()
+	for _, err := range []error{
+		cb.Query().After("gorm:query").Register("test:count", count),
+		cb.Row().After("gorm:row").Register("test:count", count),
+		cb.Raw().After("gorm:raw").Register("test:count", count),
+		cb.Create().After("gorm:create").Register("test:count", count),
+		cb.Update().After("gorm:update").Register("test:count", count),
+		cb.Delete().After("gorm:delete").Register("test:count", count),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return n
 }

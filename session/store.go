@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"staffmgr/models/errs"
@@ -35,14 +36,34 @@ func (Row) TableName() string { return "sessions" }
 
 // Store is the scs session store on gorm. It is shared by every staffmgr process on
 // the same database, so a session opened through one process is valid through all.
+//
+// It keeps the sessions it has read (at most maxKept), each with the data and
+// session versions it was read at: while both are unchanged, no session was changed
+// or ended and no account was changed in any process since, so a session it holds is
+// resumed with a read of the two versions alone.
 type Store struct {
 	db    *gorm.DB
 	codec scs.Codec
+
+	mu   sync.Mutex
+	kept map[string]*kept // by the token's digest
 }
+
+// kept is a session as FindCtx read it.
+type kept struct {
+	data                        []byte
+	lastSeen, expiry            time.Time
+	account                     models.Account
+	real                        *models.Account
+	dataVersion, sessionVersion int64 // the versions it was read at
+}
+
+// maxKept bounds the sessions a store keeps: 10,000 of a few hundred bytes each.
+const maxKept = 10000
 
 // NewStore returns a store on db that reads session data with codec.
 func NewStore(db *gorm.DB, codec scs.Codec) *Store {
-	return &Store{db: db, codec: codec}
+	return &Store{db: db, codec: codec, kept: map[string]*kept{}}
 }
 
 var (
@@ -50,51 +71,108 @@ var (
 	_ scs.IterableCtxStore = (*Store)(nil)
 )
 
-// findQuery reads a live session with its account's row, its opener's row (all
-// NULL when it has none) and the data version, in the order FindCtx scans them.
-var findQuery = "SELECT s.data, s.last_seen, CAST((SELECT COALESCE(SUM(version), 0) FROM data_versions) AS BIGINT), " +
-	models.AccountSelect("a") + ", " + models.AccountSelect("r") +
-	" FROM sessions AS s JOIN accounts AS a ON a.id = s.account_id LEFT JOIN accounts AS r ON r.id = s.real_account_id" +
+// versionsQuery reads the data and session versions (migrations 0014 and 0015).
+const versionsQuery = "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS dv, CAST(COALESCE(SUM(sessions), 0) AS BIGINT) AS sv FROM data_versions"
+
+// sessionColumns are the columns FindCtx scans after the versions: the session's
+// data, last write and expiry, its account's row and its opener's row.
+var sessionColumns = "s.data, s.last_seen, s.expiry, " + models.AccountSelect("a") + ", " + models.AccountSelect("r")
+
+// findQuery reads the versions and a live session. It is read only when the store
+// does not keep the session or the versions moved: on a busy server most requests
+// read the versions alone, a statement that costs the database and the driver far
+// less than this one, even where a write made a request read both.
+var findQuery = "SELECT v.dv, v.sv, " + sessionColumns + " FROM (" + versionsQuery + ") AS v, sessions AS s" +
+	" JOIN accounts AS a ON a.id = s.account_id LEFT JOIN accounts AS r ON r.id = s.real_account_id" +
 	" WHERE s.id = ? AND s.expiry > ?"
 
-// FindCtx returns the data of a live session. The same query reads the row of the
-// session's account, the row of the opener of an su session, when the row was last
-// written and the data version, for Manager.Account, Manager.Opener, Manager.Touch
-// and Manager.DataVersion, so that resuming a session is one round trip to the
-// database. Every authenticated request on a session starts here, so the query is
-// written once and its row scanned into the fields directly.
+// FindCtx returns the data of a live session, with the row of the session's account,
+// the row of the opener of an su session, when the row was last written and the data
+// version, for Manager.Account, Manager.Opener, Manager.Touch and
+// Manager.DataVersion. Every authenticated request on a session starts here: when
+// the store keeps the session and the versions have not moved, it reads only them;
+// otherwise it reads them and the session in one query.
 func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	rows, err := s.db.WithContext(ctx).Raw(findQuery, models.Digest(token), models.Now()).Rows()
+	digest := models.Digest(token)
+	now := models.Now()
+	s.mu.Lock()
+	k := s.kept[digest]
+	s.mu.Unlock()
+	if k != nil && !k.expiry.After(now) {
+		k = nil
+	}
+	k, err := s.read(ctx, digest, now, k)
+	s.mu.Lock()
+	if k == nil || err != nil {
+		delete(s.kept, digest)
+	} else if s.kept[digest] != k {
+		if len(s.kept) >= maxKept {
+			for d := range s.kept { // drop one, whichever the map gives first
+				delete(s.kept, d)
+				break
+			}
+		}
+		s.kept[digest] = k
+	}
+	s.mu.Unlock()
+	if err != nil || k == nil {
+		return nil, false, err
+	}
+	s.resumed(ctx, k)
+	return k.data, true, nil
+}
+
+// read returns the live session digest names: have, a session the store keeps,
+// when the versions have not moved since it was read, otherwise the session read
+// anew, or nil when there is none.
+func (s *Store) read(ctx context.Context, digest string, now time.Time, have *kept) (*kept, error) {
+	if have != nil {
+		var dv, sv int64
+		if err := s.db.WithContext(ctx).Raw(versionsQuery).Row().Scan(&dv, &sv); err != nil {
+			return nil, fmt.Errorf("find session: %w", err)
+		}
+		if dv == have.dataVersion && sv == have.sessionVersion {
+			return have, nil
+		}
+	}
+	rows, err := s.db.WithContext(ctx).Raw(findQuery, digest, now).Rows()
 	if err != nil {
-		return nil, false, fmt.Errorf("find session: %w", err)
+		return nil, fmt.Errorf("find session: %w", err)
 	}
 	defer rows.Close()
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {
-			return nil, false, fmt.Errorf("find session: %w", err)
+			return nil, fmt.Errorf("find session: %w", err)
 		}
-		return nil, false, nil
+		return nil, nil
 	}
-	var (
-		data      []byte
-		lastSeen  time.Time
-		version   int64
-		acc, real models.Account
-	)
-	dest := append([]any{&data, &lastSeen, &version}, acc.Fields()...)
+	var k kept
+	var real models.Account
+	dest := append([]any{&k.dataVersion, &k.sessionVersion, &k.data, &k.lastSeen, &k.expiry}, k.account.Fields()...)
 	if err := rows.Scan(append(dest, real.NullableFields()...)...); err != nil {
-		return nil, false, fmt.Errorf("find session: %w", err)
+		return nil, fmt.Errorf("find session: %w", err)
 	}
 	if err := rows.Close(); err != nil {
-		return nil, false, fmt.Errorf("find session: %w", err)
+		return nil, fmt.Errorf("find session: %w", err)
 	}
-	if st := stateOf(ctx); st != nil {
-		st.account, st.written, st.version = &acc, lastSeen, version
-		if real.ID != 0 {
-			st.real = &real
-		}
+	if real.ID != 0 {
+		k.real = &real
 	}
-	return data, true, nil
+	return &k, nil
+}
+
+// resumed hands the request the rows read with its session, as copies of its own.
+func (s *Store) resumed(ctx context.Context, k *kept) {
+	st := stateOf(ctx)
+	if st == nil {
+		return
+	}
+	acc := k.account
+	st.account, st.written, st.version = &acc, k.lastSeen, k.dataVersion
+	if k.real != nil {
+		real := *k.real
+		st.real = &real
+	}
 }
 
 // CommitCtx saves a session. A session is inserted only when it was opened by this
