@@ -66,6 +66,8 @@ type App struct {
 	ready    readiness
 	// staffKeys keeps the staff list's order between requests (models.ListStaff).
 	staffKeys *list.Ranked
+	// staffPages keeps the staff list's pages as they were read.
+	staffPages *models.StaffPages
 	// creds are the authinfo credentials checked recently.
 	creds *credentials
 	// pageSizes are the page sizes accounts chose, kept at a data version.
@@ -85,7 +87,7 @@ func New(db *gorm.DB, sessions *session.Manager, cfg Config, log *slog.Logger) (
 			return nil, fmt.Errorf("password parameters: %w", err)
 		}
 	}
-	a := &App{db: db, sessions: sessions, cfg: cfg, log: log, funcs: map[string]*Func{}, staffKeys: &list.Ranked{}, creds: newCredentials()}
+	a := &App{db: db, sessions: sessions, cfg: cfg, log: log, funcs: map[string]*Func{}, staffKeys: &list.Ranked{}, staffPages: &models.StaffPages{}, creds: newCredentials()}
 	var err error
 	if a.sms, err = newSMSGateway(cfg.SMSGateway, cfg.smsTimeout); err != nil {
 		return nil, fmt.Errorf("sms gateway: %w", err)

@@ -69,10 +69,10 @@ type Ctx struct {
 	// settled says the request's change committed with its session checked in the
 	// same transaction (session.Manager.Settle): the session is saved like a read's.
 	settled bool
-	// version is the data version the request read first (dataVersion), when
-	// hasVersion.
-	version    int64
-	hasVersion bool
+	// readVersions are the versions the request read first (versions), when
+	// hasVersions.
+	readVersions models.Versions
+	hasVersions  bool
 	// grants are the rights of the account grantsOf names, read once for a request
 	// that decides many funcs (the help, the panel's menu), when grantsOf is not 0.
 	grants   rights.Grants

@@ -22,11 +22,12 @@ var employeeSpec = models.StaffList
 // from the session store in one more query for the whole page, and their lockout
 // (the locked flag) in one more.
 func employeeList(c *Ctx, q *list.Query) (*render.List, error) {
-	version, err := c.dataVersion()
+	versions, err := c.versions()
 	if err != nil {
 		return nil, err
 	}
-	rows, total, err := models.ListStaff(c, c.DB, q, models.StaffPage{Ranked: c.App.staffKeys, Version: version, Lockout: c.App.cfg.Lockout})
+	rows, total, err := models.ListStaff(c, c.DB, q, models.StaffPage{Ranked: c.App.staffKeys, Pages: c.App.staffPages,
+		Versions: versions, Lockout: c.App.cfg.Lockout})
 	if err != nil {
 		return nil, err
 	}

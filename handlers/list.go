@@ -11,23 +11,29 @@ import (
 	"staffmgr/models"
 )
 
-// dataVersion is the data version as the request first read it: with its session,
-// or else once now. Whatever the request reads after it is at least as new.
+// dataVersion is the data version as the request first read it (versions).
 func (c *Ctx) dataVersion() (int64, error) {
-	if c.hasVersion {
-		return c.version, nil
+	v, err := c.versions()
+	return v.Data, err
+}
+
+// versions are the versions as the request first read them: with its session, or
+// else once now. Whatever the request reads after them is at least as new.
+func (c *Ctx) versions() (models.Versions, error) {
+	if c.hasVersions {
+		return c.readVersions, nil
 	}
-	v, ok := int64(0), false
+	v, ok := models.Versions{}, false
 	if c.HasSession() {
-		v, ok = c.App.sessions.DataVersion(c)
+		v, ok = c.App.sessions.Versions(c)
 	}
 	if !ok {
 		var err error
-		if v, err = models.DataVersion(c, c.App.db); err != nil {
-			return 0, err
+		if v, err = models.ReadVersions(c, c.App.db); err != nil {
+			return models.Versions{}, err
 		}
 	}
-	c.version, c.hasVersion = v, true
+	c.readVersions, c.hasVersions = v, true
 	return v, nil
 }
 

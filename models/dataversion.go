@@ -7,14 +7,36 @@ import (
 	"gorm.io/gorm"
 )
 
-// DataVersion is the data version (migration 0014): a number that every committed
-// change of accounts, departments or memberships has moved on, in any process. Read
-// it before what it guards: whatever is read after it is at least as new, so a cache
-// filled then and stamped with it is never newer than its stamp says.
-func DataVersion(ctx context.Context, db *gorm.DB) (int64, error) {
-	var v int64
-	if err := db.WithContext(ctx).Raw("SELECT COALESCE(SUM(version), 0) FROM data_versions").Scan(&v).Error; err != nil {
-		return 0, fmt.Errorf("read the data version: %w", err)
+// Versions are the numbers of migrations 0014 and 0015, each moved on by every
+// committed change of what it counts, in any process: Data by accounts, departments,
+// memberships and page sizes; Sessions by a change or end of a session; Logins by a
+// session opened; Locks by the lockout counters. Read them before what they guard:
+// whatever is read after them is at least as new, so a cache filled then and stamped
+// with them is never newer than its stamp says, and holds while they stand still.
+type Versions struct {
+	Data, Sessions, Logins, Locks int64
+}
+
+// VersionsQuery reads Versions, in the order of their fields.
+const VersionsQuery = "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS data_version, " +
+	"CAST(COALESCE(SUM(sessions), 0) AS BIGINT) AS session_version, CAST(COALESCE(SUM(logins), 0) AS BIGINT) AS login_version, " +
+	"CAST(COALESCE(SUM(locks), 0) AS BIGINT) AS lock_version FROM data_versions"
+
+// Fields returns pointers to the fields in the order of VersionsQuery's columns.
+func (v *Versions) Fields() []any { return []any{&v.Data, &v.Sessions, &v.Logins, &v.Locks} }
+
+// ReadVersions reads the versions.
+func ReadVersions(ctx context.Context, db *gorm.DB) (Versions, error) {
+	var v Versions
+	if err := db.WithContext(ctx).Raw(VersionsQuery).Row().Scan(v.Fields()...); err != nil {
+		return Versions{}, fmt.Errorf("read the data version: %w", err)
 	}
 	return v, nil
+}
+
+// DataVersion is the data version (migration 0014): a number that every committed
+// change of accounts, departments or memberships has moved on, in any process.
+func DataVersion(ctx context.Context, db *gorm.DB) (int64, error) {
+	v, err := ReadVersions(ctx, db)
+	return v.Data, err
 }

@@ -137,7 +137,7 @@ func TestListStaffRanked(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got, total, err := models.ListStaff(ctx, db, q, models.StaffPage{Ranked: ranked, Version: mustVersion(t, db)})
+				got, total, err := models.ListStaff(ctx, db, q, models.StaffPage{Ranked: ranked, Versions: models.Versions{Data: mustVersion(t, db)}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -180,7 +180,7 @@ func TestRankedBound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, total, err := models.ListStaff(ctx, db, q, models.StaffPage{Ranked: ranked, Version: mustVersion(t, db)})
+		_, total, err := models.ListStaff(ctx, db, q, models.StaffPage{Ranked: ranked, Versions: models.Versions{Data: mustVersion(t, db)}})
 		if err != nil || total != 10 {
 			t.Fatalf("sorted by %s: %d, %v", sort, total, err)
 		}

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -122,14 +123,17 @@ const staffRowSelect = "a.id, a.login, a.realname, a.position, a.email, a.phone,
 	"EXISTS (SELECT 1 FROM login_failures AS f WHERE f.kind = ? AND f.subject = a.login AND f.locked_until > ?) AS locked"
 
 // StaffPage is what a staff list request brings besides its query: where its
-// order is kept, and the clocks of the flags that come from sessions and locks.
+// order and its pages are kept, and the clocks of the flags that come from sessions
+// and locks.
 type StaffPage struct {
 	// Ranked, when set (it must belong to db's database), keeps the list's order
-	// between requests, at the data version Version, which the request read before
-	// anything else it read: neither the total nor a deep page then costs more
-	// than one read of their keys per change of the data.
-	Ranked  *list.Ranked
-	Version int64
+	// between requests, at the data version of Versions, which the request read
+	// before anything else it read: neither the total nor a deep page then costs
+	// more than one read of their keys per change of the data.
+	Ranked *list.Ranked
+	// Pages, when set with Ranked, keeps the pages read at Versions.
+	Pages    *StaffPages
+	Versions Versions
 	// Lockout is the policy whose locks the locked flag shows.
 	Lockout Lockout
 }
@@ -139,15 +143,38 @@ type StaffPage struct {
 func ListStaff(ctx context.Context, db *gorm.DB, q *list.Query, p StaffPage) ([]StaffRow, int64, error) {
 	var rows []StaffRow
 	now := Now()
+	lockNow := p.Lockout.normalized().now()
 	lockKind := LockLogin
 	if p.Lockout.normalized().LoginLimit <= 0 {
 		lockKind = "" // the login counter is off: nobody is locked by it
 	}
-	args := []any{now, now, now, now.Add(-OnsiteWindow), lockKind, p.Lockout.normalized().now()}
+	args := []any{now, now, now, now.Add(-OnsiteWindow), lockKind, lockNow}
 	if p.Ranked == nil {
 		total, err := q.Fetch(Staff(ctx, db), staffRowSelect, &rows, args...)
 		return rows, total, err
 	}
-	total, err := q.FetchRanked(p.Ranked, p.Version, Staff(ctx, db), staffRowSelect, &rows, args...)
-	return rows, total, err
+	key := staffPageKey{query: q.CacheKey(), offset: q.Offset, size: q.PageSize, lockKind: lockKind}
+	if p.Pages == nil || key.query == "" || q.PageSize > maxStaffPageRows {
+		total, err := q.FetchRanked(p.Ranked, p.Versions.Data, Staff(ctx, db), staffRowSelect, &rows, args...)
+		return rows, total, err
+	}
+	if rows, total, ok := p.Pages.get(key, p.Versions, now, lockNow); ok {
+		return rows, total, nil
+	}
+	var bounded []staffRowBounds
+	total, err := q.FetchRanked(p.Ranked, p.Versions.Data, Staff(ctx, db), staffRowSelect+staffBoundsSelect, &bounded,
+		append(args, now, now, now.Add(-OnsiteWindow), lockKind, lockNow)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	page := &staffPage{versions: p.Versions, until: now.Add(OnsiteWindow), lockedUntil: lockNow.Add(OnsiteWindow),
+		rows: make([]StaffRow, len(bounded)), total: total}
+	for i, r := range bounded {
+		page.rows[i] = r.StaffRow
+		page.until = earliest(page.until, 0, r.FirstExpiry)
+		page.until = earliest(page.until, OnsiteWindow, r.OnsiteSince)
+		page.lockedUntil = earliest(page.lockedUntil, 0, r.LockEnd)
+	}
+	p.Pages.put(key, page)
+	return slices.Clone(page.rows), total, nil
 }

@@ -80,8 +80,8 @@ type requestState struct {
 	written time.Time
 	// changed says the request put or removed a value of the session.
 	changed bool
-	// version is the data version read with the session (models.DataVersion).
-	version int64
+	// versions are the versions read with the session.
+	versions models.Versions
 }
 
 // put stores a value in the loaded session and notes that the session changed.
@@ -191,14 +191,14 @@ func (m *Manager) Opener(ctx context.Context) *models.Account {
 	return st.real
 }
 
-// DataVersion returns the data version read with the loaded session; ok is false
-// when no session was read.
-func (m *Manager) DataVersion(ctx context.Context) (version int64, ok bool) {
+// Versions returns the versions read with the loaded session; ok is false when no
+// session was read.
+func (m *Manager) Versions(ctx context.Context) (v models.Versions, ok bool) {
 	st := stateOf(ctx)
 	if st == nil || st.account == nil {
-		return 0, false
+		return models.Versions{}, false
 	}
-	return st.version, true
+	return st.versions, true
 }
 
 // Opened reports whether the request logged in: its answer carries the new session.

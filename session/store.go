@@ -37,10 +37,10 @@ func (Row) TableName() string { return "sessions" }
 // Store is the scs session store on gorm. It is shared by every staffmgr process on
 // the same database, so a session opened through one process is valid through all.
 //
-// It keeps the sessions it has read (at most maxKept), each with the data and
-// session versions it was read at: while both are unchanged, no session was changed
+// It keeps the sessions it has read (at most maxKept), each with the versions it was
+// read at: while the data and session versions are unchanged, no session was changed
 // or ended and no account was changed in any process since, so a session it holds is
-// resumed with a read of the two versions alone.
+// resumed with a read of the versions alone.
 type Store struct {
 	db    *gorm.DB
 	codec scs.Codec
@@ -51,11 +51,11 @@ type Store struct {
 
 // kept is a session as FindCtx read it.
 type kept struct {
-	data                        []byte
-	lastSeen, expiry            time.Time
-	account                     models.Account
-	real                        *models.Account
-	dataVersion, sessionVersion int64 // the versions it was read at
+	data             []byte
+	lastSeen, expiry time.Time
+	account          models.Account
+	real             *models.Account
+	versions         models.Versions // as the query that read it read them
 }
 
 // maxKept bounds the sessions a store keeps: 10,000 of a few hundred bytes each.
@@ -71,9 +71,6 @@ var (
 	_ scs.IterableCtxStore = (*Store)(nil)
 )
 
-// versionsQuery reads the data and session versions (migrations 0014 and 0015).
-const versionsQuery = "SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) AS dv, CAST(COALESCE(SUM(sessions), 0) AS BIGINT) AS sv FROM data_versions"
-
 // sessionColumns are the columns FindCtx scans after the versions: the session's
 // data, last write and expiry, its account's row and its opener's row.
 var sessionColumns = "s.data, s.last_seen, s.expiry, " + models.AccountSelect("a") + ", " + models.AccountSelect("r")
@@ -82,7 +79,7 @@ var sessionColumns = "s.data, s.last_seen, s.expiry, " + models.AccountSelect("a
 // does not keep the session or the versions moved: on a busy server most requests
 // read the versions alone, a statement that costs the database and the driver far
 // less than this one, even where a write made a request read both.
-var findQuery = "SELECT v.dv, v.sv, " + sessionColumns + " FROM (" + versionsQuery + ") AS v, sessions AS s" +
+var findQuery = "SELECT v.*, " + sessionColumns + " FROM (" + models.VersionsQuery + ") AS v, sessions AS s" +
 	" JOIN accounts AS a ON a.id = s.account_id LEFT JOIN accounts AS r ON r.id = s.real_account_id" +
 	" WHERE s.id = ? AND s.expiry > ?"
 
@@ -127,11 +124,17 @@ func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error)
 // anew, or nil when there is none.
 func (s *Store) read(ctx context.Context, digest string, now time.Time, have *kept) (*kept, error) {
 	if have != nil {
-		var dv, sv int64
-		if err := s.db.WithContext(ctx).Raw(versionsQuery).Row().Scan(&dv, &sv); err != nil {
+		v, err := models.ReadVersions(ctx, s.db)
+		if err != nil {
 			return nil, fmt.Errorf("find session: %w", err)
 		}
-		if dv == have.dataVersion && sv == have.sessionVersion {
+		if v.Data == have.versions.Data && v.Sessions == have.versions.Sessions {
+			if v != have.versions {
+				// The same session, with the versions of this request.
+				k := *have
+				k.versions = v
+				return &k, nil
+			}
 			return have, nil
 		}
 	}
@@ -148,7 +151,8 @@ func (s *Store) read(ctx context.Context, digest string, now time.Time, have *ke
 	}
 	var k kept
 	var real models.Account
-	dest := append([]any{&k.dataVersion, &k.sessionVersion, &k.data, &k.lastSeen, &k.expiry}, k.account.Fields()...)
+	dest := append(k.versions.Fields(), &k.data, &k.lastSeen, &k.expiry)
+	dest = append(dest, k.account.Fields()...)
 	if err := rows.Scan(append(dest, real.NullableFields()...)...); err != nil {
 		return nil, fmt.Errorf("find session: %w", err)
 	}
@@ -168,7 +172,7 @@ func (s *Store) resumed(ctx context.Context, k *kept) {
 		return
 	}
 	acc := k.account
-	st.account, st.written, st.version = &acc, k.lastSeen, k.dataVersion
+	st.account, st.written, st.versions = &acc, k.lastSeen, k.versions
 	if k.real != nil {
 		real := *k.real
 		st.real = &real

@@ -57,10 +57,11 @@ const DefaultRankedWait = 2 * time.Second
 // DefaultRankedKeys is the MaxKeys of a zero Ranked: 4 million keys, 32 MiB.
 const DefaultRankedKeys = 4 << 20
 
-// cacheKey names the query's filter and order, or is "" for a query that Ranked
-// cannot answer: one on a list without an integer key, filtered by a Live column,
-// or a machine request's condition or sort keys.
-func (q *Query) cacheKey() string {
+// CacheKey names the query's filter and order, for what is kept of the query at a
+// data version (Ranked, a cache of pages), or is "" for a query that cannot be kept:
+// one on a list without an integer key, filtered by a Live column, or a machine
+// request's condition or sort keys.
+func (q *Query) CacheKey() string {
 	if q.spec.Key == "" || q.cond != nil || len(q.then) > 0 {
 		return ""
 	}
@@ -93,7 +94,7 @@ func (q *Query) cacheKey() string {
 // key. Otherwise the request is Fetch's, and r reads the keys in the background
 // for the requests after it. args are the arguments of placeholders in columns.
 func (q *Query) FetchRanked(r *Ranked, version int64, base *gorm.DB, columns string, dest any, args ...any) (int64, error) {
-	key := q.cacheKey()
+	key := q.CacheKey()
 	if r == nil || key == "" {
 		return q.Fetch(base, columns, dest, args...)
 	}
