@@ -38,19 +38,20 @@ func writeJSON(b *bytes.Buffer, n *Node, strict bool) {
 		key("$")
 		writeString(b, n.Text)
 	}
-	for _, g := range groups(n.Children) {
+	var buf [16]group
+	for _, g := range groups(n.Children, buf[:]) {
 		key(g.name)
-		if len(g.nodes) > 1 || alwaysArray[g.name] || (strict && g.many) {
+		if g.count > 1 || alwaysArray[g.name] || (strict && g.many) {
 			b.WriteByte('[')
-			for i, c := range g.nodes {
+			g.nodes(n.Children, func(i int, c *Node) {
 				if i > 0 {
 					b.WriteByte(',')
 				}
 				writeJSON(b, c, strict)
-			}
+			})
 			b.WriteByte(']')
 		} else {
-			writeJSON(b, g.nodes[0], strict)
+			writeJSON(b, n.Children[g.first], strict)
 		}
 	}
 	b.WriteByte('}')
@@ -100,19 +101,20 @@ func writeData(b *bytes.Buffer, n *Node) {
 		key("$")
 		writeString(b, n.Text)
 	}
-	for _, g := range groups(n.Children) {
+	var buf [16]group
+	for _, g := range groups(n.Children, buf[:]) {
 		key(g.name)
-		if len(g.nodes) > 1 || alwaysArray[g.name] || g.many {
+		if g.count > 1 || alwaysArray[g.name] || g.many {
 			b.WriteByte('[')
-			for i, c := range g.nodes {
+			g.nodes(n.Children, func(i int, c *Node) {
 				if i > 0 {
 					b.WriteByte(',')
 				}
 				writeData(b, c)
-			}
+			})
 			b.WriteByte(']')
 		} else {
-			writeData(b, g.nodes[0])
+			writeData(b, n.Children[g.first])
 		}
 	}
 	b.WriteByte('}')

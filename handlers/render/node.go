@@ -100,25 +100,68 @@ func (n *Node) empty() bool {
 // count: clients index doc.elem[0] even when a list has one row.
 var alwaysArray = map[string]bool{"elem": true}
 
-// group is the children of one name, in the order the name first appears.
+// group is the children of one name, in the order the name first appears: count
+// of them, the first at index first.
 type group struct {
-	name  string
-	nodes []*Node
-	many  bool
+	name         string
+	first, count int
+	many         bool
 }
 
-func groups(children []*Node) []*group {
-	var out []*group
-	index := map[string]*group{}
-	for _, c := range children {
-		g := index[c.Name]
-		if g == nil {
-			g = &group{name: c.Name}
-			index[c.Name] = g
-			out = append(out, g)
+// groupIndexFrom is the number of children from which groups looks names up in a
+// map rather than among the groups found so far.
+const groupIndexFrom = 32
+
+// groups groups children by name, in buf when it is big enough. Every element of
+// every document written passes here, so it allocates nothing for an element
+// without children, and no more than the slice of groups for a few names.
+func groups(children []*Node, buf []group) []group {
+	if len(children) == 0 {
+		return nil
+	}
+	out := buf[:0]
+	var index map[string]int
+	if len(children) > groupIndexFrom {
+		index = make(map[string]int)
+	}
+	for i, c := range children {
+		j := -1
+		if index != nil {
+			if k, ok := index[c.Name]; ok {
+				j = k
+			}
+		} else {
+			for k := range out {
+				if out[k].name == c.Name {
+					j = k
+					break
+				}
+			}
 		}
-		g.nodes = append(g.nodes, c)
-		g.many = g.many || c.Many
+		if j < 0 {
+			out = append(out, group{name: c.Name, first: i})
+			j = len(out) - 1
+			if index != nil {
+				index[c.Name] = j
+			}
+		}
+		out[j].count++
+		out[j].many = out[j].many || c.Many
 	}
 	return out
+}
+
+// nodes calls fn with each node of the group, in order, and its place in the group.
+func (g *group) nodes(children []*Node, fn func(i int, c *Node)) {
+	if g.count == 1 {
+		fn(0, children[g.first])
+		return
+	}
+	i := 0
+	for _, c := range children[g.first:] {
+		if c.Name == g.name {
+			fn(i, c)
+			i++
+		}
+	}
 }
