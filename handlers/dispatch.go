@@ -77,6 +77,9 @@ type Ctx struct {
 	// that decides many funcs (the help, the panel's menu), when grantsOf is not 0.
 	grants   rights.Grants
 	grantsOf int64
+	// foreseen are dominance verdicts over accounts as they stood before the
+	// request changed anything, read together for a group action (foresee).
+	foreseen map[int64]verdict
 }
 
 // Deadline is the request's deadline.

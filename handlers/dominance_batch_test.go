@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -129,6 +130,81 @@ func TestSuRequestReadsTheOpenerWithTheSession(t *testing.T) {
 		t.Logf("statements for whoami: own session %d, su session %d", plain, onSu)
 		if onSu > plain+1 {
 			t.Errorf("whoami on an su session sent %d statements, on the opener's own %d", onSu, plain)
+		}
+	})
+}
+
+// TestGroupActionsForeseeDominance: a group action over many employees (suspend,
+// resume, delete, log out, unlock) reads whether the caller dominates them in as
+// many statements as for one, and still refuses, in the order of the elids, the
+// first the caller does not dominate, with nothing changed.
+func TestGroupActionsForeseeDominance(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *env) {
+		root := e.login("root")
+		caller := MustCreateEmployee(t, e.db, "caller", rights.Admin)
+		for _, r := range []string{"employee.suspend", "employee.resume", "employee.delete", "employee.logout", "employee.unlock", "journal"} {
+			e.grant(root, caller.ID, r)
+		}
+		sid := e.login(caller.Login)
+		// Statements that read accounts' rights, which the dominance rule needs.
+		var on atomic.Bool
+		var rightsReads atomic.Int64
+		count := func(db *gorm.DB) {
+			if on.Load() && strings.Contains(db.Statement.SQL.String(), "account_rights") {
+				rightsReads.Add(1)
+			}
+		}
+		cb := e.db.Callback()
+		for _, err := range []error{
+			cb.Query().After("gorm:query").Register("test:rights", count),
+			cb.Raw().After("gorm:raw").Register("test:rights", count),
+			cb.Row().After("gorm:row").Register("test:rights", count),
+		} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		staff := func(prefix string, n int) []string {
+			var ids []string
+			for i := 0; i < n; i++ {
+				h := MustCreateEmployee(t, e.db, fmt.Sprintf("%s-%d", prefix, i), rights.Admin)
+				e.grant(root, h.ID, "journal")
+				ids = append(ids, fmt.Sprint(h.ID))
+			}
+			return ids
+		}
+		one, many := staff("one", 1), staff("many", 25)
+		for _, fn := range []string{"employee.suspend", "employee.resume", "employee.logout", "employee.unlock", "employee.delete"} {
+			reads := func(ids []string) int64 {
+				rightsReads.Store(0)
+				on.Store(true)
+				e.get(fmt.Sprintf("func=%s&elid=%s&sok=ok&auth=%s", fn, strings.Join(ids, ","), sid)).ok()
+				on.Store(false)
+				return rightsReads.Load()
+			}
+			if r1, r25 := reads(one), reads(many); r25 != r1 {
+				t.Errorf("%s: rights read in %d statements for 25 employees, %d for one", fn, r25, r1)
+			}
+		}
+
+		// The third of four holds a right the caller lacks: refused, named, and the
+		// first two are as they were.
+		mixed := staff("mixed", 4)
+		wide, _ := strconv.ParseInt(mixed[2], 10, 64)
+		e.grant(root, wide, "department.edit")
+		r := e.get("func=employee.suspend&elid=" + strings.Join(mixed, ",") + "&sok=ok&auth=" + sid)
+		if !isAccessError(r, "") || r.errParam("lacks") != "department.edit" || !strings.Contains(string(r.body), "mixed-2") {
+			t.Errorf("want a refusal of mixed-2 lacking department.edit, got %s", r.body)
+		}
+		var disabled int64
+		if err := e.db.Raw("SELECT COUNT(*) FROM accounts WHERE login LIKE 'mixed-%' AND NOT enabled").Scan(&disabled).Error; err != nil || disabled != 0 {
+			t.Errorf("a refused group action suspended %d employees (%v)", disabled, err)
+		}
+		// The caller's own account before a refused one: the own account's error comes first.
+		r = e.get(fmt.Sprintf("func=employee.suspend&elid=%d,%s&sok=ok&auth=%s", caller.ID, mixed[2], sid))
+		if r.errParam("lacks") != "" || !strings.Contains(string(r.body), "your own account") {
+			t.Errorf("want the own-account refusal first, got %s", r.body)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
@@ -65,6 +66,10 @@ type Delivery interface {
 // transaction, all or none.
 type Group struct {
 	Each func(c *Ctx, elid string) error
+	// Accounts says each elid is an account's id and acting on one leaves what
+	// decides dominance over the others as it was: the checks that the caller
+	// dominates them are then read for all of them at once (Ctx.foresee).
+	Accounts bool
 }
 
 // Op is a session operation with no sok rule (log in, log out, keep alive). Writes
@@ -176,6 +181,11 @@ func (a *App) each(c *Ctx, name string, g *Group) (render.Result, error) {
 		return nil, errs.Invalid("elid", "", "Select at least one element")
 	}
 	return a.inTx(c, func(c *Ctx) (render.Result, error) {
+		if g.Accounts {
+			if err := c.foresee(accountIDs(elids)); err != nil {
+				return nil, err
+			}
+		}
 		for _, id := range elids {
 			if err := g.Each(c, id); err != nil {
 				// The failing element is the error's value, unless the error is about
@@ -190,6 +200,17 @@ func (a *App) each(c *Ctx, name string, g *Group) (render.Result, error) {
 		}
 		return &render.OK{}, nil
 	})
+}
+
+// accountIDs are the elids that are account ids; Each refuses the others.
+func accountIDs(elids []string) []int64 {
+	ids := make([]int64, 0, len(elids))
+	for _, e := range elids {
+		if id, err := strconv.ParseInt(e, 10, 64); err == nil && id > 0 {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // inTx runs h inside one transaction, on a copy of the request whose DB is the

@@ -211,6 +211,13 @@ func voxDelUser(c *Ctx, p voxParams) (voxApply, error) {
 		if err != nil {
 			return nil, err
 		}
+		ids := make([]int64, len(users))
+		for i, u := range users {
+			ids[i] = u.AccountID
+		}
+		if err := c.foresee(ids); err != nil {
+			return nil, err
+		}
 		for _, u := range users {
 			if err := employeeDelete(c, strconv.FormatInt(u.AccountID, 10)); err != nil {
 				return nil, errs.At("user_id", err)
