@@ -276,6 +276,7 @@ func TestForwardedFor(t *testing.T) {
 	eachEnvConfig(t, func(c *Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")} }, func(t *testing.T, e *env) {
 		setup(t, e)
 		whoFrom(e, "198.51.100.7").ok()
+		whoFrom(e, "198.51.100.7").ok()                               // the credential is clear from this address now
 		whoFrom(e, "198.51.100.7, 203.0.113.9").fails("access", "ip") // the proxy saw 203.0.113.9
 	})
 }

@@ -49,6 +49,36 @@ type credential struct {
 	account int64
 	hash    [sha256.Size]byte // the digest of the account's password hash then
 	until   time.Time
+	// clear is the account as last read, valid and clear for a login from the
+	// address ip, when the data and lock versions were those of at: until either
+	// moves, no change of the account and no lock or failure counted can have come
+	// in between, and the next request from ip needs no read of them.
+	clear *models.Account
+	ip    string
+	at    models.Versions
+}
+
+// clearAt returns the account cr was last found clear with, when the request from
+// ip reads the versions v and neither the data nor the locks have moved since.
+func (cr credential) clearAt(v models.Versions, ip string) *models.Account {
+	if cr.clear == nil || cr.ip != ip || cr.at.Data != v.Data || cr.at.Locks != v.Locks {
+		return nil
+	}
+	acc := *cr.clear
+	return &acc
+}
+
+// markClear notes that the credential of login and password was found valid and
+// clear for acc, from ip, at the versions v read before acc was.
+func (cc *credentials) markClear(login, password string, v models.Versions, ip string, acc *models.Account) {
+	id := cc.id(login, password)
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cr, ok := cc.entries[id]; ok && cr.account == acc.ID {
+		a := *acc
+		cr.clear, cr.ip, cr.at = &a, ip, v
+		cc.entries[id] = cr
+	}
 }
 
 // credentialTTL is how long a checked password is trusted without a new hash, and

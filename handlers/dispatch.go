@@ -310,10 +310,21 @@ func (a *App) authenticate(c *Ctx) error {
 // same password and allowed from the client's address, and the lockout holds neither
 // a lock nor a failure of the login. Otherwise it returns nil, and the login goes the
 // whole way through the lockout and the password hash.
+//
+// The versions are read first: when neither the data nor the locks have moved since
+// the credential was last found clear from the same address, nothing of that can
+// have happened, and the account as it was read then is the account now.
 func (a *App) checkedBefore(c *Ctx, login, password string) (*models.Account, error) {
 	cr, ok := a.creds.lookup(login, password)
 	if !ok {
 		return nil, nil
+	}
+	v, err := c.versions()
+	if err != nil {
+		return nil, err
+	}
+	if acc := cr.clearAt(v, c.IP); acc != nil {
+		return acc, nil
 	}
 	acc, free, err := a.cfg.Lockout.FindClear(c, a.db, login, c.IP)
 	if err != nil {
@@ -326,6 +337,7 @@ func (a *App) checkedBefore(c *Ctx, login, password string) (*models.Account, er
 	if !free || !acc.AllowsIP(c.IP) {
 		return nil, nil
 	}
+	a.creds.markClear(login, password, v, c.IP, acc)
 	return acc, nil
 }
 

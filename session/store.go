@@ -84,9 +84,9 @@ var findQuery = "SELECT v.*, " + sessionColumns + " FROM (" + models.VersionsQue
 	" WHERE s.id = ? AND s.expiry > ?"
 
 // FindCtx returns the data of a live session, with the row of the session's account,
-// the row of the opener of an su session, when the row was last written and the data
-// version, for Manager.Account, Manager.Opener, Manager.Touch and
-// Manager.DataVersion. Every authenticated request on a session starts here: when
+// the row of the opener of an su session, when the row was last written and the
+// versions, for Manager.Account, Manager.Opener, Manager.Touch and
+// Manager.Versions. Every authenticated request on a session starts here: when
 // the store keeps the session and the versions have not moved, it reads only them;
 // otherwise it reads them and the session in one query.
 func (s *Store) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
