@@ -17,8 +17,19 @@ import (
 // until its lock ends; every other change moves a version. A request that finds its
 // page at the versions it read, before that time, is answered from memory.
 type StaffPages struct {
+	// MaxRows bounds the rows of all pages kept; 0 means DefaultStaffPagesRows.
+	MaxRows int
+
 	mu    sync.Mutex
 	pages map[staffPageKey]*staffPage
+	rows  int // the rows of all pages kept
+}
+
+// Rows returns the number of rows the pages kept hold.
+func (p *StaffPages) Rows() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.rows
 }
 
 type staffPageKey struct {
@@ -36,12 +47,12 @@ type staffPage struct {
 	total              int64
 }
 
-// maxStaffPages bounds the pages kept: 2,000 pages of up to 1,000 rows of a few
-// hundred bytes would be more than this server should hold, so big pages are not
-// kept (maxStaffPageRows) and the rest take a few megabytes.
+// Pages of more than maxStaffPageRows rows are not kept, and the pages kept hold at
+// most DefaultStaffPagesRows rows in all (StaffPages.MaxRows): rows of a few hundred
+// bytes, some megabytes.
 const (
-	maxStaffPages    = 2000
-	maxStaffPageRows = 100
+	maxStaffPageRows      = 100
+	DefaultStaffPagesRows = 20_000
 )
 
 func (p *StaffPages) get(key staffPageKey, v Versions, now, lockNow time.Time) ([]StaffRow, int64, bool) {
@@ -60,13 +71,26 @@ func (p *StaffPages) put(key staffPageKey, page *staffPage) {
 	if p.pages == nil {
 		p.pages = map[staffPageKey]*staffPage{}
 	}
-	if _, ok := p.pages[key]; !ok && len(p.pages) >= maxStaffPages {
-		for k := range p.pages { // drop one, whichever the map gives first
-			delete(p.pages, k)
+	if old, ok := p.pages[key]; ok {
+		p.rows -= len(old.rows)
+		delete(p.pages, key)
+	}
+	max := p.MaxRows
+	if max == 0 {
+		max = DefaultStaffPagesRows
+	}
+	if len(page.rows) > max {
+		return
+	}
+	for k, old := range p.pages { // drop pages, whichever the map gives first, to make room
+		if p.rows+len(page.rows) <= max {
 			break
 		}
+		p.rows -= len(old.rows)
+		delete(p.pages, k)
 	}
 	p.pages[key] = page
+	p.rows += len(page.rows)
 }
 
 // staffRowBounds is a StaffRow read with the times its flags hold until.

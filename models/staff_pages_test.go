@@ -148,3 +148,36 @@ func TestStaffPagesAcrossProcesses(t *testing.T) {
 		}
 	})
 }
+
+// TestStaffPagesBound: the pages kept hold no more rows than their bound, however
+// many pages are read.
+func TestStaffPagesBound(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t, models.SQLite)
+	ctx := context.Background()
+	for i := 0; i < 120; i++ {
+		MustCreateAccount(t, db, fmt.Sprintf("bound%03d", i), rights.Admin)
+	}
+	ranked, pages := &list.Ranked{}, &models.StaffPages{MaxRows: 50}
+	v, err := models.ReadVersions(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for size := 1; size <= 100; size += 3 {
+		for page := 1; page*size <= 120; page++ {
+			q, err := models.StaffList.Parse(values(map[string]string{"p_num": fmt.Sprint(page), "p_cnt": fmt.Sprint(size)}), list.State{Inline: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := models.ListStaff(ctx, db, q, models.StaffPage{Ranked: ranked, Pages: pages, Versions: v}); err != nil {
+				t.Fatal(err)
+			}
+			if held := pages.Rows(); held > 50 {
+				t.Fatalf("the pages kept hold %d rows, more than 50", held)
+			}
+		}
+	}
+	if pages.Rows() < 40 {
+		t.Fatalf("the pages kept hold %d rows: the bound drops more than it must", pages.Rows())
+	}
+}
