@@ -69,38 +69,16 @@ func TestAccountFields(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows, err := db.Raw("SELECT "+models.AccountSelect("a")+" FROM accounts AS a WHERE a.id = ?", made.ID).Rows()
-			if err != nil {
-				t.Fatal(err)
-			}
 			var got models.Account
-			if !rows.Next() {
-				t.Fatalf("no row: %v", rows.Err())
-			}
-			err = rows.Scan(got.Fields()...)
-			rows.Close()
-			if err != nil {
-				t.Fatalf("Scan: %v", err)
-			}
+			scanOne(t, db, got.Fields(), "SELECT "+models.AccountSelect("a")+" FROM accounts AS a WHERE a.id = ?", made.ID)
 			if !reflect.DeepEqual(&got, want) {
 				t.Fatalf("position %v: scanned\n%#v\nORM read\n%#v", withPosition, got, *want)
 			}
 			// The same row through an outer join, then a join that finds nothing.
 			for _, id := range []int64{made.ID, -1} {
 				q := "SELECT " + models.AccountSelect("a") + " FROM accounts AS o LEFT JOIN accounts AS a ON a.id = ? WHERE o.id = ?"
-				rows, err := db.Raw(q, id, made.ID).Rows()
-				if err != nil {
-					t.Fatal(err)
-				}
 				var got models.Account
-				if !rows.Next() {
-					t.Fatalf("no row: %v", rows.Err())
-				}
-				err = rows.Scan(got.NullableFields()...)
-				rows.Close()
-				if err != nil {
-					t.Fatalf("Scan (nullable): %v", err)
-				}
+				scanOne(t, db, got.NullableFields(), q, id, made.ID)
 				if id == made.ID && !reflect.DeepEqual(&got, want) {
 					t.Fatalf("nullable: scanned\n%#v\nORM read\n%#v", got, *want)
 				}
@@ -110,4 +88,20 @@ func TestAccountFields(t *testing.T) {
 			}
 		}
 	})
+}
+
+// scanOne reads the one row of query into dest.
+func scanOne(t *testing.T, db *gorm.DB, dest []any, query string, args ...any) {
+	t.Helper()
+	rows, err := db.Raw(query, args...).Rows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		t.Fatalf("no row: %v", rows.Err())
+	}
+	if err := rows.Scan(dest...); err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
 }
