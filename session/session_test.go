@@ -702,6 +702,12 @@ func TestKeptSessionAcrossProcesses(t *testing.T) {
 			t.Fatalf("a kept, unchanged session: valid %v in %d statements, want valid in 1", m1.Valid(ctx), n)
 		}
 
+		// A write elsewhere that only keeps the session alive leaves it kept here.
+		MustCommit(t, m2, MustLoad(t, m2, token))
+		if ctx, n := load(); !m1.Valid(ctx) || n != 1 {
+			t.Errorf("after a touch elsewhere: valid %v in %d statements, want valid in 1", m1.Valid(ctx), n)
+		}
+
 		ctx := MustLoad(t, m2, token)
 		m2.SetListState(ctx, "employee", map[string]string{"name": "x"})
 		MustCommit(t, m2, ctx)

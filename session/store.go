@@ -38,9 +38,12 @@ func (Row) TableName() string { return "sessions" }
 // the same database, so a session opened through one process is valid through all.
 //
 // It keeps the sessions it has read (at most maxKept), each with the versions it was
-// read at: while the data and session versions are unchanged, no session was changed
-// or ended and no account was changed in any process since, so a session it holds is
-// resumed with a read of the versions alone.
+// read at: while the data and session versions are unchanged, no account was changed
+// and no session changed or ended in any process since, but for a later last use and
+// expiry, so a session it holds is resumed with a read of the versions alone. Its
+// own expiry then comes first: a kept session past it is read again, and the write
+// that keeps a session alive (Manager.Touch) comes once a touch interval in each
+// process that serves it.
 type Store struct {
 	db    *gorm.DB
 	codec scs.Codec
@@ -215,12 +218,28 @@ func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry ti
 			if st := stateOf(ctx); st != nil {
 				st.gone = true // ended meanwhile: it stays ended
 			}
+		} else if st := stateOf(ctx); err == nil && (st == nil || st.tx == nil) {
+			s.wrote(models.Digest(token), b, expiry, now)
 		}
 	}
 	if err != nil {
 		return fmt.Errorf("commit session: %w", err)
 	}
 	return nil
+}
+
+// wrote brings a kept session up to date with a write of its row by this process.
+// A write that changed more than the last use and the expiry moved the session
+// version, and the next request reads the session again; one that moved only those
+// did not, and the session stays kept, now with them.
+func (s *Store) wrote(digest string, b []byte, expiry, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if k := s.kept[digest]; k != nil {
+		w := *k
+		w.data, w.expiry, w.lastSeen = b, expiry.UTC().Truncate(time.Microsecond), now
+		s.kept[digest] = &w
+	}
 }
 
 // DeleteCtx removes a session.
