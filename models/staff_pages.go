@@ -145,21 +145,28 @@ func (t dbTime) Value() (driver.Value, error) {
 	return t.T, nil
 }
 
-// sqliteTimeLayouts are the forms in which the SQLite driver writes times.
+// sqliteTimeLayouts are the forms in which the SQLite driver writes times, without
+// their zone.
 var sqliteTimeLayouts = []string{
-	"2006-01-02 15:04:05.999999999-07:00",
-	"2006-01-02T15:04:05.999999999-07:00",
 	"2006-01-02 15:04:05.999999999",
 	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05",
-	"2006-01-02T15:04:05",
 }
 
+// parse reads a time as SQLite's text holds it. SQLite compares times as text, and
+// staffmgr writes them in UTC, so a time is read as its digits in UTC, whatever zone
+// follows them: that is the instant at which the SQL comparisons of the query that
+// read it, against times in UTC, would turn.
 func (t *dbTime) parse(s string) error {
-	s = strings.TrimSuffix(s, "Z")
+	if len(s) > len("2006-01-02 15:04:05") {
+		head, tail := s[:19], s[19:]
+		if i := strings.IndexAny(tail, "+-Z"); i >= 0 {
+			tail = tail[:i]
+		}
+		s = head + tail
+	}
 	for _, layout := range sqliteTimeLayouts {
 		if v, err := time.Parse(layout, s); err == nil {
-			*t = dbTime{T: v.UTC(), Valid: true}
+			*t = dbTime{T: v, Valid: true}
 			return nil
 		}
 	}

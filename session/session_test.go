@@ -243,6 +243,32 @@ func TestCommitDoesNotResurrect(t *testing.T) {
 	}
 }
 
+// TestCommitDoesNotReviveExpired: a request that loaded its session before the
+// session's expiry was moved into the past does not move it forward again when it
+// saves the session.
+func TestCommitDoesNotReviveExpired(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, db *gorm.DB) {
+		m := session.New(db, cfg)
+		alice := MustCreateAccount(t, db, "alice", rights.Admin)
+		token := MustLogin(t, m, alice.ID, "192.0.2.1")
+		inFlight := MustLoad(t, m, token)
+		MustExpire(t, db, token)
+		if _, _, err := m.Commit(inFlight); err != nil {
+			t.Fatalf("Commit: %v", err)
+		}
+		if !m.Ended(inFlight) {
+			t.Error("the request does not learn that its session is over")
+		}
+		if row := MustRow(t, db, token); row.Expiry.After(models.Now()) {
+			t.Errorf("the expired session was saved with the expiry %v", row.Expiry)
+		}
+		if valid(t, m, token) {
+			t.Error("the expired session loads again")
+		}
+	})
+}
+
 // TestIdleTimeout: a session ends after its idle time, also in the process that
 // keeps it, with nothing written meanwhile.
 func TestIdleTimeout(t *testing.T) {

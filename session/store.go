@@ -183,8 +183,9 @@ func (s *Store) resumed(ctx context.Context, k *kept) {
 }
 
 // CommitCtx saves a session. A session is inserted only when it was opened by this
-// request (Manager.Login); otherwise only an existing row is updated, so a request
-// still in flight cannot bring back a session that was ended meanwhile.
+// request (Manager.Login); otherwise only an existing row that has not expired is
+// updated, so a request still in flight cannot bring back a session that was ended
+// or expired meanwhile.
 func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	_, values, err := s.codec.Decode(b)
 	if err != nil {
@@ -212,7 +213,9 @@ func (s *Store) CommitCtx(ctx context.Context, token string, b []byte, expiry ti
 			DoUpdates: clause.AssignmentColumns([]string{"data", "expiry", "account_id", "real_account_id", "ip", "last_seen"}),
 		}).Create(&row).Error
 	} else {
-		res := db.Model(&Row{}).Where("id = ?", models.Digest(token)).
+		// A row past its expiry stays so: a request that loaded the session before
+		// it expired, or before its expiry was moved back, does not revive it.
+		res := db.Model(&Row{}).Where("id = ? AND expiry > ?", models.Digest(token), now).
 			Updates(map[string]any{"data": b, "expiry": expiry.UTC().Truncate(time.Microsecond), "ip": ip, "last_seen": now})
 		if err = res.Error; err == nil && res.RowsAffected == 0 {
 			if st := stateOf(ctx); st != nil {
