@@ -16,14 +16,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"sort"
-	"strings"
 	"sync"
 	"time"
+
+	"staffmgr/cmd/internal/loadrun"
 )
 
 func main() {
@@ -33,7 +33,7 @@ func main() {
 	pid := flag.Int("pid", 0, "the server's process id, to read its memory from /proc")
 	flag.Parse()
 	u, err := url.Parse(*base)
-	if err != nil || u.Scheme != "http" || !loopback(u.Hostname()) {
+	if err != nil || u.Scheme != "http" || !loadrun.Loopback(u.Hostname()) {
 		fatal("-url must be an http:// address on loopback")
 	}
 	if *n < 1 || *n > 5000 {
@@ -116,30 +116,13 @@ func answer(client *http.Client, u string) string {
 	return "ok"
 }
 
-// memory is the process's resident memory now and at its peak, from /proc.
+// memory is the process's resident memory now and at its peak.
 func memory(pid int) string {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	now, peak, err := loadrun.Memory(pid)
 	if err != nil {
 		return "unknown (" + err.Error() + ")"
 	}
-	var now, peak string
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			now = strings.TrimSpace(v)
-		}
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			peak = strings.TrimSpace(v)
-		}
-	}
 	return "resident " + now + ", peak " + peak
-}
-
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func fatal(msg string) {

@@ -25,13 +25,14 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"staffmgr/cmd/internal/loadrun"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -59,7 +60,7 @@ func main() {
 	flag.StringVar(&o.label, "label", "", "a name for this run, printed with each row")
 	flag.Parse()
 	u, err := url.Parse(o.base)
-	if err != nil || u.Scheme != "http" || !loopback(u.Hostname()) {
+	if err != nil || u.Scheme != "http" || !loadrun.Loopback(u.Hostname()) {
 		fatal("-url must be an http:// address on loopback")
 	}
 	if o.password == "" {
@@ -256,39 +257,13 @@ func fetch(u string) ([]byte, error) {
 	return io.ReadAll(resp.Body)
 }
 
-// memory is the resident set of a process, now and at its peak, from /proc.
+// memory is the resident set of a process, now and at its peak.
 func memory(pid int) string {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	now, peak, err := loadrun.Memory(pid)
 	if err != nil {
 		return "unknown (" + err.Error() + ")"
 	}
-	var rss, hwm string
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			rss = strings.TrimSpace(v)
-		}
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			hwm = strings.TrimSpace(v)
-		}
-	}
-	return fmt.Sprintf("VmRSS %s, peak VmHWM %s", kib(rss), kib(hwm))
-}
-
-// kib turns "123456 kB" into MiB.
-func kib(s string) string {
-	n, err := strconv.ParseInt(strings.TrimSuffix(s, " kB"), 10, 64)
-	if err != nil {
-		return s
-	}
-	return fmt.Sprintf("%.0f MiB", float64(n)/1024)
-}
-
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return fmt.Sprintf("VmRSS %s, peak VmHWM %s", now, peak)
 }
 
 func fatal(msg string) {
