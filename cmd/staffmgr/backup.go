@@ -39,6 +39,20 @@ func openHeld(dsn string) (*gorm.DB, func(), error) {
 	return db, func() { models.Close(db); unhold() }, nil
 }
 
+// openMigrated is openHeld for a command that works on the data: it applies the
+// pending migrations first.
+func openMigrated(ctx context.Context, dsn string) (*gorm.DB, func(), error) {
+	db, release, err := openHeld(dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := models.Migrate(ctx, db); err != nil {
+		release()
+		return nil, nil, err
+	}
+	return db, release, nil
+}
+
 // backupCommand writes a consistent copy of an SQLite database to file while
 // servers go on using it. For PostgreSQL it says what to run instead.
 func backupCommand(ctx context.Context, cfg Config, file string, stdout io.Writer) error {

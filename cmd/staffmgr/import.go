@@ -144,14 +144,11 @@ func importCommand(ctx context.Context, cfg Config, args []string, getenv func(s
 			return fmt.Errorf("import %s: %w", rest[1], err)
 		}
 	}
-	db, release, err := openHeld(cfg.DB)
+	db, release, err := openMigrated(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer release()
-	if _, err := models.Migrate(ctx, db); err != nil {
-		return err
-	}
 	rep, err := applyStaff(ctx, db, set, opts, prog)
 	if err != nil {
 		return err

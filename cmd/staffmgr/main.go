@@ -455,14 +455,11 @@ func migrateCommand(ctx context.Context, cfg Config, stdout io.Writer) error {
 // passwdCommand sets an account's password, read from a terminal prompt (twice,
 // without echo) or from the first line of standard input.
 func passwdCommand(ctx context.Context, cfg Config, login string, stdin io.Reader, stderr io.Writer) error {
-	db, release, err := openHeld(cfg.DB)
+	db, release, err := openMigrated(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer release()
-	if _, err := models.Migrate(ctx, db); err != nil {
-		return err
-	}
 	acc, err := models.FindAccountByLogin(ctx, db, login)
 	if err != nil {
 		return err

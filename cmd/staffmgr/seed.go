@@ -100,14 +100,11 @@ func seedCommand(ctx context.Context, cfg Config, args []string, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	db, release, err := openHeld(cfg.DB)
+	db, release, err := openMigrated(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer release()
-	if _, err := models.Migrate(ctx, db); err != nil {
-		return err
-	}
 	var existing int64
 	if err := db.WithContext(ctx).Table("accounts").Where("level >= ? AND login <> ?", int(rights.Admin), models.RootLogin).
 		Where("level < ?", int(rights.Root)).Count(&existing).Error; err != nil {
