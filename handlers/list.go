@@ -11,12 +11,6 @@ import (
 	"staffmgr/models"
 )
 
-// dataVersion is the data version as the request first read it (versions).
-func (c *Ctx) dataVersion() (int64, error) {
-	v, err := c.versions()
-	return v.Data, err
-}
-
 // versions are the versions as the request first read them: with its session, or
 // else once now. Whatever the request reads after them is at least as new.
 func (c *Ctx) versions() (models.Versions, error) {
@@ -85,11 +79,11 @@ func (p *pageSizes) get(c *Ctx, version, account int64, list string) (int, error
 func (a *App) listQuery(c *Ctx, name string, spec *list.Spec) (*list.Query, error) {
 	var st list.State
 	if c.Actor != nil {
-		version, err := c.dataVersion()
+		v, err := c.versions()
 		if err != nil {
 			return nil, err
 		}
-		if st.PageSize, err = a.pageSizes.get(c, version, c.Actor.ID, name); err != nil {
+		if st.PageSize, err = a.pageSizes.get(c, v.Data, c.Actor.ID, name); err != nil {
 			return nil, err
 		}
 	}

@@ -34,10 +34,3 @@ func ReadVersions(ctx context.Context, db *gorm.DB) (Versions, error) {
 	}
 	return v, nil
 }
-
-// DataVersion is the data version (migration 0014): a number that every committed
-// change of accounts, departments or memberships has moved on, in any process.
-func DataVersion(ctx context.Context, db *gorm.DB) (int64, error) {
-	v, err := ReadVersions(ctx, db)
-	return v.Data, err
-}

@@ -17,11 +17,11 @@ import (
 // mustVersion reads the data version through db.
 func mustVersion(t *testing.T, db *gorm.DB) int64 {
 	t.Helper()
-	v, err := models.DataVersion(context.Background(), db)
+	v, err := models.ReadVersions(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v
+	return v.Data
 }
 
 // Every committed change of accounts, departments and memberships moves the data

@@ -89,7 +89,7 @@ func (q *Query) CacheKey() string {
 }
 
 // FetchRanked is Fetch answered from r: the keys of the query's rows at version,
-// which the caller read (DataVersion) before anything else of this request, come
+// which the caller read (models.Versions.Data) before anything else of this request, come
 // from r when it holds them at that version, and only the page's rows are read, by
 // key. Otherwise the request is Fetch's, and r reads the keys in the background
 // for the requests after it. args are the arguments of placeholders in columns.
