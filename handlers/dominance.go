@@ -130,13 +130,37 @@ func (c *Ctx) foresee(ids []int64) error {
 	if person == nil || person.Level >= rights.Root || len(ids) == 0 {
 		return nil
 	}
-	accounts, err := models.FindAccounts(c, c.DB, ids)
+	verdicts, err := c.verdicts(person, ids)
 	if err != nil {
 		return err
 	}
+	if c.foreseen == nil {
+		c.foreseen = make(map[int64]verdict, len(verdicts))
+	}
+	for id, v := range verdicts {
+		c.foreseen[id] = v
+	}
+	return nil
+}
+
+// verdicts reads the accounts of ids that exist in one query and the rights of
+// those the rule needs them for in one more, and says what person lacks to
+// dominate each; for root, who dominates everyone, only the accounts are read.
+func (c *Ctx) verdicts(person *models.Account, ids []int64) (map[int64]verdict, error) {
+	accounts, err := models.FindAccounts(c, c.DB, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]verdict, len(accounts))
+	if person.Level >= rights.Root {
+		for id, a := range accounts {
+			out[id] = verdict{account: a}
+		}
+		return out, nil
+	}
 	actor, err := holderOf(c, person)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var need []int64
 	for _, a := range accounts {
@@ -146,58 +170,39 @@ func (c *Ctx) foresee(ids []int64) error {
 	}
 	held, err := models.AccountsRights(c, c.DB, need)
 	if err != nil {
-		return err
-	}
-	if c.foreseen == nil {
-		c.foreseen = make(map[int64]verdict, len(accounts))
+		return nil, err
 	}
 	for id, a := range accounts {
-		c.foreseen[id] = verdict{a, rights.Dominates(actor, holder(c, a, held[id]), c.App.cfg.Su.AdminToAdmin)}
+		out[id] = verdict{a, rights.Dominates(actor, holder(c, a, held[id]), c.App.cfg.Su.AdminToAdmin)}
 	}
-	return nil
+	return out, nil
 }
 
-// dominated reads the accounts of ids in one query and the rights of those the rule
-// needs them for in one more, and decides each in order as dominate would. It returns
-// the accounts found, and the index in ids of the first one refused or missing with
-// dominate's error for it; the index is -1 when every one passes, or when the reading
-// itself failed (err then says why).
+// dominated decides each account of ids in order as dominate would, from their
+// verdicts, in a fixed number of queries however many they are. It returns the
+// accounts found, and the index in ids of the first one refused or missing with
+// dominate's error for it; the index is -1 when every one passes, or when the
+// reading itself failed (err then says why).
 func (c *Ctx) dominated(object string, ids []int64, after bool) (map[int64]*models.Account, int, error) {
 	person := c.person()
 	if person == nil {
 		return nil, -1, errs.Denied(object, "Log in first")
 	}
-	accounts, err := models.FindAccounts(c, c.DB, ids)
+	verdicts, err := c.verdicts(person, ids)
 	if err != nil {
 		return nil, -1, err
 	}
-	root := person.Level >= rights.Root
-	var actor rights.Holder
-	var held map[int64]map[string]bool
-	if !root {
-		if actor, err = holderOf(c, person); err != nil {
-			return nil, -1, err
-		}
-		var need []int64
-		for _, a := range accounts {
-			if needsRights(a) {
-				need = append(need, a.ID)
-			}
-		}
-		if held, err = models.AccountsRights(c, c.DB, need); err != nil {
-			return nil, -1, err
-		}
+	accounts := make(map[int64]*models.Account, len(verdicts))
+	for id, v := range verdicts {
+		accounts[id] = v.account
 	}
 	for i, id := range ids {
-		a := accounts[id]
-		if a == nil {
+		v, ok := verdicts[id]
+		if !ok {
 			return accounts, i, models.MapDBError(gorm.ErrRecordNotFound, "account", strconv.FormatInt(id, 10))
 		}
-		if root {
-			continue
-		}
-		if lacks := rights.Dominates(actor, holder(c, a, held[id]), c.App.cfg.Su.AdminToAdmin); lacks != "" {
-			return accounts, i, dominanceError(object, a, lacks, after)
+		if v.lacks != "" {
+			return accounts, i, dominanceError(object, v.account, v.lacks, after)
 		}
 	}
 	return accounts, -1, nil
